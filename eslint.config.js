@@ -1,0 +1,35 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'public/', 'coverage/', 'test-results/', 'playwright-report/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The core runs in Node, in the worker and in tests: it must not reach the DOM, React, Node built-ins or the UI.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['react', 'react-dom', 'react/*', 'recharts'], message: 'core is UI-free' },
+          { group: ['node:*', 'fs', 'path', 'os', 'url', 'worker_threads'], message: 'core runs in the browser too; put Node code in src/node/' },
+          { group: ['**/ui/**', '**/client/**', '**/worker/**', '**/node/**'], message: 'dependencies point ui -> client -> worker -> core' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@tensorflow/*'], message: 'no tensor code in the UI; ask the worker' },
+          { group: ['**/core/**', '**/worker/**'], message: 'the UI talks to the worker through src/client/' },
+        ],
+      }],
+    },
+  },
+);
