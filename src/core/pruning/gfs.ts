@@ -1,0 +1,63 @@
+/**
+ * Greedy forward selection on i-SpaSP's residual objective (after Ye et al., 2020): add, one at a
+ * time, the neuron whose inclusion lowers ||U - H[:, S] V[S, :]||_F^2 the most.
+ *
+ * Each step evaluates every candidate against the current residual (`H^T R`, a pass over the
+ * calibration data), so its cost grows with s * N * n * d_out: the cost the paper contrasts with
+ * i-SpaSP's.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { throwIfCancelled, type CancelToken } from '../errors';
+import { readValues } from '../tensor-read';
+import type { LayerProblem } from './layer-problem';
+
+export interface GfsOptions {
+  readonly signal?: CancelToken;
+  /** Called after each added neuron with the count so far, for progress bars. */
+  readonly onAdded?: (added: number, keep: number) => void;
+}
+
+export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptions = {}): number[] {
+  const { units, outputs, hidden, nextKernel, nextKernelValues } = problem;
+  const hiddenNormSq = readValues(() => tf.sum(tf.square(hidden), 0));
+  const nextRowNormSq = new Float64Array(units);
+  for (let j = 0; j < units; j++) {
+    let sum = 0;
+    for (let k = 0; k < outputs; k++) sum += nextKernelValues[j * outputs + k] ** 2;
+    nextRowNormSq[j] = sum;
+  }
+  const chosen = new Uint8Array(units);
+  const kept: number[] = [];
+  let residual = problem.denseOutput.clone();
+  try {
+    for (let step = 0; step < Math.min(keep, units); step++) {
+      throwIfCancelled(options.signal);
+      const correlation = readValues(() => tf.matMul(hidden, residual, true, false));
+      let best = -1;
+      let bestGain = -Infinity;
+      for (let j = 0; j < units; j++) {
+        if (chosen[j]) continue;
+        let dot = 0;
+        for (let k = 0; k < outputs; k++) dot += correlation[j * outputs + k] * nextKernelValues[j * outputs + k];
+        const gain = 2 * dot - hiddenNormSq[j] * nextRowNormSq[j];
+        if (gain > bestGain) {
+          bestGain = gain;
+          best = j;
+        }
+      }
+      chosen[best] = 1;
+      kept.push(best);
+      const next = tf.tidy(() => {
+        const column = tf.slice(hidden, [0, best], [-1, 1]);
+        const row = tf.slice(nextKernel, [best, 0], [1, -1]);
+        return tf.sub(residual, tf.matMul(column, row)) as tf.Tensor2D;
+      });
+      residual.dispose();
+      residual = next;
+      options.onAdded?.(kept.length, keep);
+    }
+  } finally {
+    residual.dispose();
+  }
+  return kept.sort((a, b) => a - b);
+}

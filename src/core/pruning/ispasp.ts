@@ -1,0 +1,92 @@
+/**
+ * i-SpaSP for one hidden layer (Wolfe & Kyrillidis, 2021), as specified in ALGORITHM.md and
+ * following the authors' `prune_basic_block`: importance by the gradient of the output residual,
+ * a 2s-candidate merge with the current support, and thresholding by hidden-activation sums.
+ *
+ * The importance uses the closed form `z = V V^T (hbar - hbar_S)`, which equals the autograd
+ * gradient the authors compute (see ispasp.test.ts) but costs O(N d_out) per iteration instead of
+ * a pass over the calibration data.
+ */
+import { throwIfCancelled, type CancelToken } from '../errors';
+import type { LayerProblem } from './layer-problem';
+import { topIndices, unionSorted } from './select-top';
+
+/** One i-SpaSP iteration, for plots and the classroom step mode. */
+export interface IspaspStep {
+  /** 1-based iteration number. */
+  readonly iteration: number;
+  /** Omega: the min(2s, N) neurons with the largest importance, ascending. */
+  readonly candidates: number[];
+  /** Omega ∪ S before thresholding, ascending. */
+  readonly merged: number[];
+  /** The support after this iteration, ascending. */
+  readonly kept: number[];
+  readonly relativeResidual: number;
+}
+
+export interface IspaspOptions {
+  readonly iterations: number;
+  readonly signal?: CancelToken;
+  readonly onStep?: (step: IspaspStep) => void;
+}
+
+/**
+ * `z_j = sum_i (R V^T)[i, j]` with `R = U - H[:, S] V[S, :]`, through the closed form
+ * `z = V V^T (hbar - hbar_S)`. `nextKernel` is row-major `N x outputs`.
+ */
+export function ispaspImportance(
+  hiddenSums: ArrayLike<number>,
+  nextKernel: ArrayLike<number>,
+  outputs: number,
+  kept: readonly number[],
+): Float64Array {
+  const units = hiddenSums.length;
+  const inKept = new Uint8Array(units);
+  for (const j of kept) inKept[j] = 1;
+  const projected = new Float64Array(outputs);
+  for (let j = 0; j < units; j++) {
+    if (inKept[j]) continue;
+    const sum = hiddenSums[j];
+    if (sum === 0) continue;
+    const row = j * outputs;
+    for (let k = 0; k < outputs; k++) projected[k] += nextKernel[row + k] * sum;
+  }
+  const importance = new Float64Array(units);
+  for (let j = 0; j < units; j++) {
+    const row = j * outputs;
+    let dot = 0;
+    for (let k = 0; k < outputs; k++) dot += nextKernel[row + k] * projected[k];
+    importance[j] = dot;
+  }
+  return importance;
+}
+
+export interface IspaspResult {
+  readonly kept: number[];
+  readonly steps: IspaspStep[];
+}
+
+export function ispaspSelect(problem: LayerProblem, keep: number, options: IspaspOptions): IspaspResult {
+  const { units, outputs, hiddenSums, nextKernelValues } = problem;
+  const candidateCount = Math.min(2 * keep, units);
+  const residualCache = new Map<string, number>();
+  let kept: number[] = [];
+  const steps: IspaspStep[] = [];
+  for (let iteration = 1; iteration <= options.iterations; iteration++) {
+    throwIfCancelled(options.signal);
+    const importance = ispaspImportance(hiddenSums, nextKernelValues, outputs, kept);
+    const candidates = topIndices(importance, candidateCount);
+    const merged = unionSorted(candidates, kept);
+    kept = topIndices(hiddenSums, keep, merged);
+    const key = kept.join(',');
+    let relativeResidual = residualCache.get(key);
+    if (relativeResidual === undefined) {
+      relativeResidual = problem.relativeResidual(kept);
+      residualCache.set(key, relativeResidual);
+    }
+    const step: IspaspStep = { iteration, candidates, merged, kept, relativeResidual };
+    steps.push(step);
+    options.onStep?.(step);
+  }
+  return { kept, steps };
+}

@@ -1,0 +1,156 @@
+/**
+ * Sequential structured pruning of every hidden layer (ALGORITHM.md, "Several hidden layers"):
+ * layer l is pruned on the activations of the already pruned layers 1..l-1, then its kernel
+ * columns and the next kernel's rows are removed before moving on. The optional refit runs after
+ * all kept sets are decided, so raw and refit networks keep the same neurons.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { throwIfCancelled, type CancelToken } from '../errors';
+import { keepLayerInputs, keepLayerOutputs, type DenseLayer, type Mlp } from '../model/mlp';
+import { magnitudeSelect, randomSelect, seededUniform, topkSelect } from './baselines';
+import { gfsSelect } from './gfs';
+import { ispaspSelect, type IspaspStep } from './ispasp';
+import { buildLayerProblem, nonZeroColumns, type LayerProblem } from './layer-problem';
+import { resolveKeepRatios, type PruneOptions } from './prune-options';
+import { refitNetwork, type RefitLayerReport } from './refit-network';
+import { keptCount } from './select-top';
+
+export interface PrunedLayerReport {
+  /** Hidden neurons before pruning. */
+  readonly units: number;
+  readonly keepRatio: number;
+  /** Kept neuron indices of the dense layer, ascending. */
+  readonly kept: number[];
+  /** ||U - H[:, S] V[S, :]||_F / ||U||_F after selection, for every method. */
+  readonly relativeResidual: number;
+  /** i-SpaSP only: the relative residual after each iteration. */
+  readonly residuals?: number[];
+  /** i-SpaSP only: each iteration's candidates, merged set and support. */
+  readonly steps?: IspaspStep[];
+  readonly selectMs: number;
+}
+
+export interface PruneProgress {
+  readonly layer: number;
+  readonly layers: number;
+  readonly step?: IspaspStep;
+  readonly added?: number;
+}
+
+export interface PruneRunOptions extends PruneOptions {
+  readonly signal?: CancelToken;
+  readonly onProgress?: (progress: PruneProgress) => void;
+}
+
+export interface PruneOutcome {
+  /** The network with kept neurons only; refit weights when `refit` is on. */
+  readonly model: Mlp;
+  /** The same kept neurons with the original weights (equal to `model` without refit). */
+  readonly selectedModel: Mlp;
+  readonly layers: PrunedLayerReport[];
+  readonly refit?: RefitLayerReport[];
+  /** From model and calibration images in memory to all kept sets decided. */
+  readonly pruneMs: number;
+  readonly refitMs: number;
+}
+
+/**
+ * Prunes `model` using the calibration images `calibration` (row-major `samples x inputSize`).
+ * Neither input is modified; every tensor made here is disposed before returning or throwing.
+ */
+export function pruneNetwork(model: Mlp, calibration: Float32Array, options: PruneRunOptions): PruneOutcome {
+  const keepRatios = resolveKeepRatios(model, options);
+  const inputSize = model.layers[0].inputSize;
+  const samples = calibration.length / inputSize;
+  const started = performance.now();
+  const uniform = seededUniform(options.seed);
+  const hiddenLayers = model.layers.length - 1;
+  const layers: DenseLayer[] = [...model.layers];
+  const reports: PrunedLayerReport[] = [];
+
+  let inputs = tf.tensor2d(calibration, [samples, inputSize]);
+  let liveInputs: number[] | undefined = nonZeroColumns(calibration, samples, inputSize);
+  try {
+    for (let l = 0; l < hiddenLayers; l++) {
+      throwIfCancelled(options.signal);
+      const layerStarted = performance.now();
+      const problem = buildLayerProblem(inputs, layers[l], layers[l + 1], liveInputs);
+      try {
+        const keep = keptCount(keepRatios[l], problem.units);
+        const selection = selectNeurons(problem, layers[l], keep, options, uniform, l, hiddenLayers);
+        reports.push({
+          units: problem.units,
+          keepRatio: keepRatios[l],
+          kept: selection.kept,
+          relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
+          ...(selection.steps && {
+            residuals: selection.steps.map((step) => step.relativeResidual),
+            steps: selection.steps,
+          }),
+          selectMs: performance.now() - layerStarted,
+        });
+        layers[l] = keepLayerOutputs(layers[l], selection.kept);
+        layers[l + 1] = keepLayerInputs(layers[l + 1], selection.kept);
+        const keptIndex = tf.tensor1d(Int32Array.from(selection.kept), 'int32');
+        const nextInputs = tf.gather(problem.hidden, keptIndex, 1) as tf.Tensor2D;
+        keptIndex.dispose();
+        inputs.dispose();
+        inputs = nextInputs;
+        liveInputs = undefined;
+      } finally {
+        problem.dispose();
+      }
+    }
+  } finally {
+    inputs.dispose();
+  }
+  const pruneMs = performance.now() - started;
+  const selectedModel: Mlp = { layers };
+  if (!options.refit) return { model: selectedModel, selectedModel, layers: reports, pruneMs, refitMs: 0 };
+
+  const refitStarted = performance.now();
+  const refit = refitNetwork(
+    model,
+    selectedModel,
+    reports.map((report) => report.kept),
+    calibration,
+    options.signal,
+  );
+  return {
+    model: refit.model,
+    selectedModel,
+    layers: reports,
+    refit: refit.layers,
+    pruneMs,
+    refitMs: performance.now() - refitStarted,
+  };
+}
+
+function selectNeurons(
+  problem: LayerProblem,
+  layer: DenseLayer,
+  keep: number,
+  options: PruneRunOptions,
+  uniform: () => number,
+  layerIndex: number,
+  layerCount: number,
+): { kept: number[]; steps?: IspaspStep[] } {
+  const report = (progress: Omit<PruneProgress, 'layer' | 'layers'>) =>
+    options.onProgress?.({ layer: layerIndex, layers: layerCount, ...progress });
+  switch (options.method) {
+    case 'ispasp':
+      return ispaspSelect(problem, keep, {
+        iterations: options.iterations,
+        signal: options.signal,
+        onStep: (step) => report({ step }),
+      });
+    case 'topk':
+      return { kept: topkSelect(problem.hiddenSums, keep) };
+    case 'magnitude':
+      return { kept: magnitudeSelect(layer, keep) };
+    case 'random':
+      return { kept: randomSelect(problem.units, keep, uniform) };
+    case 'gfs':
+      return { kept: gfsSelect(problem, keep, { signal: options.signal, onAdded: (added) => report({ added }) }) };
+  }
+}
