@@ -27,7 +27,7 @@ export function ridgeRefit(keptActivations: tf.Tensor2D, target: tf.Tensor2D): R
     );
   }
   const size = kept + 1;
-  const design = tf.concat([keptActivations, tf.ones([samples, 1])], 1);
+  const design = tf.tidy(() => tf.concat([keptActivations, tf.ones([samples, 1])], 1));
   const gramValues = readValues(() => tf.matMul(design, design, true, false));
   const rhsValues = readValues(() => tf.matMul(design, target, true, false));
   design.dispose();
