@@ -6,7 +6,7 @@ import { pruneNetwork } from './prune-network';
 import type { PruneMethod } from './methods';
 
 const fixtures = loadPruningFixtures();
-const methodsWithVectors: PruneMethod[] = ['ispasp', 'topk', 'magnitude', 'gfs'];
+const methodsWithVectors = ['ispasp', 'topk', 'magnitude', 'gfs'] as const satisfies readonly PruneMethod[];
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
