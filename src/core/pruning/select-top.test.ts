@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { keptCount, topIndices, unionSorted } from './select-top';
+
+/** The rule spelled out: sort by score descending, then index ascending; take k; report ascending. */
+function naiveTop(scores: number[], k: number, candidates: number[]): number[] {
+  return [...candidates]
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, k)
+    .sort((a, b) => a - b);
+}
+
+describe('topIndices', () => {
+  it('breaks ties toward the lower index', () => {
+    expect(topIndices([1, 3, 3, 2, 3], 2)).toEqual([1, 2]);
+    expect(topIndices([5, 5, 5], 1)).toEqual([0]);
+    expect(topIndices([0, 1, 0, 1], 3)).toEqual([0, 1, 3]);
+  });
+
+  it('agrees with the naive rule on random scores with many ties', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 40 }),
+        fc.nat(45),
+        fc.func(fc.boolean()),
+        (scores, k, inPool) => {
+          const all = scores.map((_, i) => i);
+          expect(topIndices(scores, k)).toEqual(naiveTop(scores, k, all));
+          const pool = all.filter((i) => inPool(i));
+          expect(topIndices(scores, k, pool)).toEqual(naiveTop(scores, k, pool));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('unionSorted', () => {
+  it('merges ascending lists without duplicates', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(50)), fc.uniqueArray(fc.nat(50)), (a, b) => {
+        const sa = [...a].sort((x, y) => x - y);
+        const sb = [...b].sort((x, y) => x - y);
+        expect(unionSorted(sa, sb)).toEqual([...new Set([...a, ...b])].sort((x, y) => x - y));
+      }),
+    );
+  });
+});
+
+describe('keptCount', () => {
+  it('is max(1, floor(rho * N + 1e-9))', () => {
+    expect(keptCount(0.1, 1024)).toBe(102);
+    expect(keptCount(0.15, 20)).toBe(3); // 0.15 * 20 = 2.9999999999999996 in floating point
+    expect(keptCount(0.001, 10)).toBe(1);
+    expect(keptCount(1, 7)).toBe(7);
+  });
+});
