@@ -18,7 +18,9 @@ export interface GfsOptions {
 }
 
 export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptions = {}): number[] {
-  const { units, outputs, hidden, nextKernel, nextKernelValues } = problem;
+  const { samples, units, outputs, nextKernel: nextKernelValues } = problem;
+  const hidden = tf.tensor2d(problem.hidden, [samples, units]);
+  const nextKernel = tf.tensor2d(nextKernelValues, [units, outputs]);
   const hiddenNormSq = readValues(() => tf.sum(tf.square(hidden), 0));
   const nextRowNormSq = new Float64Array(units);
   for (let j = 0; j < units; j++) {
@@ -28,7 +30,7 @@ export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptio
   }
   const chosen = new Uint8Array(units);
   const kept: number[] = [];
-  let residual = problem.denseOutput.clone();
+  let residual = tf.tensor2d(problem.denseOutput, [samples, outputs]);
   try {
     for (let step = 0; step < Math.min(keep, units); step++) {
       throwIfCancelled(options.signal);
@@ -57,7 +59,7 @@ export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptio
       options.onAdded?.(kept.length, keep);
     }
   } finally {
-    residual.dispose();
+    tf.dispose([residual, hidden, nextKernel]);
   }
   return kept.sort((a, b) => a - b);
 }

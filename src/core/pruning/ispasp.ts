@@ -67,23 +67,18 @@ export interface IspaspResult {
 }
 
 export function ispaspSelect(problem: LayerProblem, keep: number, options: IspaspOptions): IspaspResult {
-  const { units, outputs, hiddenSums, nextKernelValues } = problem;
+  const { units, outputs, hiddenSums, nextKernel } = problem;
   const candidateCount = Math.min(2 * keep, units);
-  const residualCache = new Map<string, number>();
+  const residualOf = problem.residualTracker();
   let kept: number[] = [];
   const steps: IspaspStep[] = [];
   for (let iteration = 1; iteration <= options.iterations; iteration++) {
     throwIfCancelled(options.signal);
-    const importance = ispaspImportance(hiddenSums, nextKernelValues, outputs, kept);
+    const importance = ispaspImportance(hiddenSums, nextKernel, outputs, kept);
     const candidates = topIndices(importance, candidateCount);
     const merged = unionSorted(candidates, kept);
     kept = topIndices(hiddenSums, keep, merged);
-    const key = kept.join(',');
-    let relativeResidual = residualCache.get(key);
-    if (relativeResidual === undefined) {
-      relativeResidual = problem.relativeResidual(kept);
-      residualCache.set(key, relativeResidual);
-    }
+    const relativeResidual = residualOf(kept);
     const step: IspaspStep = { iteration, candidates, merged, kept, relativeResidual };
     steps.push(step);
     options.onStep?.(step);

@@ -4,13 +4,12 @@
  * columns and the next kernel's rows are removed before moving on. The optional refit runs after
  * all kept sets are decided, so raw and refit networks keep the same neurons.
  */
-import * as tf from '@tensorflow/tfjs';
 import { throwIfCancelled, type CancelToken } from '../errors';
 import { keepLayerInputs, keepLayerOutputs, type DenseLayer, type Mlp } from '../model/mlp';
 import { magnitudeSelect, randomSelect, seededUniform, topkSelect } from './baselines';
 import { gfsSelect } from './gfs';
 import { ispaspSelect, type IspaspStep } from './ispasp';
-import { buildLayerProblem, nonZeroColumns, type LayerProblem } from './layer-problem';
+import { buildLayerProblem, type LayerProblem } from './layer-problem';
 import { resolveKeepRatios, type PruneOptions } from './prune-options';
 import { refitNetwork, type RefitLayerReport } from './refit-network';
 import { keptCount } from './select-top';
@@ -56,7 +55,7 @@ export interface PruneOutcome {
 
 /**
  * Prunes `model` using the calibration images `calibration` (row-major `samples x inputSize`).
- * Neither input is modified; every tensor made here is disposed before returning or throwing.
+ * Neither input is modified; no tensor made here outlives the call.
  */
 export function pruneNetwork(model: Mlp, calibration: Float32Array, options: PruneRunOptions): PruneOutcome {
   const keepRatios = resolveKeepRatios(model, options);
@@ -68,41 +67,27 @@ export function pruneNetwork(model: Mlp, calibration: Float32Array, options: Pru
   const layers: DenseLayer[] = [...model.layers];
   const reports: PrunedLayerReport[] = [];
 
-  let inputs = tf.tensor2d(calibration, [samples, inputSize]);
-  let liveInputs: number[] | undefined = nonZeroColumns(calibration, samples, inputSize);
-  try {
-    for (let l = 0; l < hiddenLayers; l++) {
-      throwIfCancelled(options.signal);
-      const layerStarted = performance.now();
-      const problem = buildLayerProblem(inputs, layers[l], layers[l + 1], liveInputs);
-      try {
-        const keep = keptCount(keepRatios[l], problem.units);
-        const selection = selectNeurons(problem, layers[l], keep, options, uniform, l, hiddenLayers);
-        reports.push({
-          units: problem.units,
-          keepRatio: keepRatios[l],
-          kept: selection.kept,
-          relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
-          ...(selection.steps && {
-            residuals: selection.steps.map((step) => step.relativeResidual),
-            steps: selection.steps,
-          }),
-          selectMs: performance.now() - layerStarted,
-        });
-        layers[l] = keepLayerOutputs(layers[l], selection.kept);
-        layers[l + 1] = keepLayerInputs(layers[l + 1], selection.kept);
-        const keptIndex = tf.tensor1d(Int32Array.from(selection.kept), 'int32');
-        const nextInputs = tf.gather(problem.hidden, keptIndex, 1) as tf.Tensor2D;
-        keptIndex.dispose();
-        inputs.dispose();
-        inputs = nextInputs;
-        liveInputs = undefined;
-      } finally {
-        problem.dispose();
-      }
-    }
-  } finally {
-    inputs.dispose();
+  let inputs = calibration;
+  for (let l = 0; l < hiddenLayers; l++) {
+    throwIfCancelled(options.signal);
+    const layerStarted = performance.now();
+    const problem = buildLayerProblem(inputs, samples, layers[l], layers[l + 1]);
+    const keep = keptCount(keepRatios[l], problem.units);
+    const selection = selectNeurons(problem, layers[l], keep, options, uniform, l, hiddenLayers);
+    reports.push({
+      units: problem.units,
+      keepRatio: keepRatios[l],
+      kept: selection.kept,
+      relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
+      ...(selection.steps && {
+        residuals: selection.steps.map((step) => step.relativeResidual),
+        steps: selection.steps,
+      }),
+      selectMs: performance.now() - layerStarted,
+    });
+    layers[l] = keepLayerOutputs(layers[l], selection.kept);
+    layers[l + 1] = keepLayerInputs(layers[l + 1], selection.kept);
+    inputs = problem.keptActivations(selection.kept);
   }
   const pruneMs = performance.now() - started;
   const selectedModel: Mlp = { layers };

@@ -1,0 +1,102 @@
+/** The pruning run report: the JSON the CLI writes with --report and the app exports. */
+import { compareSizes } from './metrics';
+import { layerSizes, type Mlp } from './model/mlp';
+import type { PruneMethod } from './pruning/methods';
+import type { PruneOutcome } from './pruning/prune-network';
+
+export interface PruneReportLayer {
+  /** Hidden neurons before pruning. */
+  readonly units: number;
+  readonly keepRatio: number;
+  readonly keptCount: number;
+  /** Kept neuron indices of the dense layer, ascending. */
+  readonly kept: number[];
+  /** Relative residual after each i-SpaSP iteration; one entry (the final one) for other methods. */
+  readonly residuals: number[];
+  /** ||U - H[:, S] V[S, :]||_F / ||U||_F with the kept set. */
+  readonly relativeResidual: number;
+  /** With refit: the next layer's relative pre-activation error before and after refit. */
+  readonly refit?: { readonly before: number; readonly after: number; readonly lambda: number };
+}
+
+export interface PruneReport {
+  readonly model: string;
+  readonly method: PruneMethod;
+  /** One ratio for all hidden layers, or one per hidden layer, as given. */
+  readonly keep: number | number[];
+  readonly iterations: number;
+  readonly samples: number;
+  readonly seed: number;
+  readonly refit: boolean;
+  readonly backend: string;
+  readonly architecture: { readonly dense: number[]; readonly pruned: number[] };
+  readonly layers: PruneReportLayer[];
+  /**
+   * Test-set accuracy as fractions. `pruned` is the delivered network (refit when refit is on);
+   * `raw` is the same kept neurons with the original weights; `refit` only with refit.
+   */
+  readonly accuracy: { readonly dense: number; readonly pruned: number; readonly raw: number; readonly refit?: number };
+  readonly params: { readonly dense: number; readonly pruned: number };
+  readonly macs: { readonly dense: number; readonly pruned: number };
+  readonly timingsMs: {
+    readonly load: number;
+    readonly prune: number;
+    readonly refit: number;
+    readonly evaluate: number;
+    readonly total: number;
+  };
+  readonly createdAt: string;
+}
+
+export interface ReportInputs {
+  readonly modelName: string;
+  readonly method: PruneMethod;
+  readonly keep: number | readonly number[];
+  readonly iterations: number;
+  readonly samples: number;
+  readonly seed: number;
+  readonly refit: boolean;
+  readonly backend: string;
+  readonly dense: Mlp;
+  readonly outcome: PruneOutcome;
+  readonly accuracy: PruneReport['accuracy'];
+  readonly timingsMs: Omit<PruneReport['timingsMs'], 'prune' | 'refit'>;
+}
+
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function buildPruneReport(inputs: ReportInputs): PruneReport {
+  const { outcome } = inputs;
+  const sizes = compareSizes(inputs.dense, outcome.model);
+  return {
+    model: inputs.modelName,
+    method: inputs.method,
+    keep: typeof inputs.keep === 'number' ? inputs.keep : [...inputs.keep],
+    iterations: inputs.iterations,
+    samples: inputs.samples,
+    seed: inputs.seed,
+    refit: inputs.refit,
+    backend: inputs.backend,
+    architecture: { dense: layerSizes(inputs.dense), pruned: layerSizes(outcome.model) },
+    layers: outcome.layers.map((layer, l) => ({
+      units: layer.units,
+      keepRatio: layer.keepRatio,
+      keptCount: layer.kept.length,
+      kept: layer.kept,
+      residuals: layer.residuals ?? [layer.relativeResidual],
+      relativeResidual: layer.relativeResidual,
+      ...(outcome.refit && { refit: outcome.refit[l] }),
+    })),
+    accuracy: inputs.accuracy,
+    params: sizes.params,
+    macs: sizes.macs,
+    timingsMs: {
+      load: round(inputs.timingsMs.load),
+      prune: round(outcome.pruneMs),
+      refit: round(outcome.refitMs),
+      evaluate: round(inputs.timingsMs.evaluate),
+      total: round(inputs.timingsMs.total),
+    },
+    createdAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * `npm run prune`: prune a tfjs model on MNIST and report. Runs in-process so tests can call it;
+ * scripts/prune-cli.ts is the thin entry point.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isSpaspError, OptionError } from '../core/errors';
+import { calibrationImages, normalizedImages } from '../core/data/mnist';
+import { accuracy } from '../core/metrics';
+import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
+import { pruneNetwork } from '../core/pruning/prune-network';
+import { resolveKeepRatios, type PruneOptions } from '../core/pruning/prune-options';
+import { warmUpPruning } from '../core/pruning/warm-up';
+import { buildPruneReport, type PruneReport } from '../core/report';
+import { parseIntegerOption, parseKeepOption } from './cli-args';
+import { loadMnist } from './mnist-files';
+import { loadMlpFile, saveMlpFiles } from './model-files';
+import { initNodeBackend, type NodeBackendName } from './tf-node';
+
+export interface CommandIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [--method ${PRUNE_METHODS.join('|')}]
+       [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--report FILE] [--out DIR] [--backend wasm|cpu]
+
+  --model PATH     tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
+  --keep RHO       fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
+  --method NAME    ispasp (default), topk, magnitude, random or gfs
+  --iterations T   i-SpaSP iterations (default 20)
+  --samples N      calibration images: the first N MNIST training images (default 1000)
+  --seed S         seed of the random method (default 0)
+  --refit          least-squares refit of the layer after each pruned one
+  --report FILE    write the JSON run report
+  --out DIR        write the pruned model (model.json + weights) in tfjs format
+  --backend NAME   tfjs backend: wasm (default) or cpu`;
+
+interface PruneCommandOptions extends PruneOptions {
+  readonly modelPath: string;
+  readonly samples: number;
+  readonly reportPath?: string;
+  readonly outDir?: string;
+  readonly backend: NodeBackendName;
+}
+
+export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        keep: { type: 'string' },
+        method: { type: 'string', default: 'ispasp' },
+        iterations: { type: 'string', default: '20' },
+        samples: { type: 'string', default: '1000' },
+        seed: { type: 'string', default: '0' },
+        refit: { type: 'boolean', default: false },
+        report: { type: 'string' },
+        out: { type: 'string' },
+        backend: { type: 'string', default: 'wasm' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new OptionError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const values = parsed.values;
+  if (values.help) return 'help';
+  if (!values.model) throw new OptionError('--model PATH is required (a tfjs model.json)');
+  if (!values.keep) throw new OptionError('--keep RHO is required (fraction of hidden neurons kept, e.g. 0.1)');
+  const method = values.method!;
+  if (!isPruneMethod(method)) throw new OptionError(`--method must be one of ${PRUNE_METHODS.join(', ')}, got '${method}'`);
+  const backend = values.backend!;
+  if (backend !== 'wasm' && backend !== 'cpu') throw new OptionError(`--backend must be wasm or cpu, got '${backend}'`);
+  return {
+    modelPath: values.model,
+    keep: parseKeepOption(values.keep),
+    method: method as PruneMethod,
+    iterations: parseIntegerOption('iterations', values.iterations!, 1, 1000),
+    samples: parseIntegerOption('samples', values.samples!, 1, 60000),
+    seed: parseIntegerOption('seed', values.seed!, 0, Number.MAX_SAFE_INTEGER),
+    refit: values.refit!,
+    reportPath: values.report,
+    outDir: values.out,
+    backend,
+  };
+}
+
+export async function runPruneCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  try {
+    const options = parsePruneArgs(argv);
+    if (options === 'help') {
+      io.stdout(PRUNE_USAGE);
+      return 0;
+    }
+    const report = await prune(options, io);
+    if (options.reportPath) {
+      await mkdir(path.dirname(path.resolve(options.reportPath)), { recursive: true });
+      await writeFile(options.reportPath, JSON.stringify(report, null, 2) + '\n');
+      io.stdout(`report  ${options.reportPath}`);
+    }
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    io.stderr(`error: ${message}`);
+    return isSpaspError(error) ? 2 : 1;
+  }
+}
+
+async function prune(options: PruneCommandOptions, io: CommandIo): Promise<PruneReport> {
+  const started = performance.now();
+  const backend = await initNodeBackend(options.backend);
+  const dense = await loadMlpFile(options.modelPath);
+  resolveKeepRatios(dense, options);
+  const { train, test } = await loadMnist();
+  const calibration = calibrationImages(train, options.samples);
+  const testImages = normalizedImages(test);
+  warmUpPruning();
+  const loadMs = performance.now() - started;
+
+  const outcome = pruneNetwork(dense, calibration, options);
+
+  const evaluateStarted = performance.now();
+  const denseAccuracy = accuracy(dense, testImages, test.labels);
+  const rawAccuracy = accuracy(outcome.selectedModel, testImages, test.labels);
+  const refitAccuracy = options.refit ? accuracy(outcome.model, testImages, test.labels) : undefined;
+  const evaluateMs = performance.now() - evaluateStarted;
+
+  const report = buildPruneReport({
+    modelName: options.modelPath,
+    method: options.method,
+    keep: options.keep,
+    iterations: options.iterations,
+    samples: options.samples,
+    seed: options.seed,
+    refit: options.refit,
+    backend,
+    dense,
+    outcome,
+    accuracy: {
+      dense: denseAccuracy,
+      pruned: refitAccuracy ?? rawAccuracy,
+      raw: rawAccuracy,
+      ...(refitAccuracy !== undefined && { refit: refitAccuracy }),
+    },
+    timingsMs: { load: loadMs, evaluate: evaluateMs, total: performance.now() - started },
+  });
+  if (options.outDir) {
+    const saved = await saveMlpFiles(outcome.model, options.outDir, {
+      name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
+      metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
+    });
+    io.stdout(`model   ${saved.modelJsonPath}`);
+  }
+  printSummary(report, io);
+  return report;
+}
+
+const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
+const count = (value: number) => value.toLocaleString('en-US');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function printSummary(report: PruneReport, io: CommandIo): void {
+  const keep = Array.isArray(report.keep) ? report.keep.join(', ') : String(report.keep);
+  io.stdout(
+    `${METHOD_LABELS[report.method]}: keep ${keep} of hidden neurons, ${report.samples} calibration images` +
+      `${report.method === 'ispasp' ? `, ${report.iterations} iterations` : ''}${report.method === 'random' ? `, seed ${report.seed}` : ''}` +
+      `${report.refit ? ', refit' : ''} (${report.backend} backend)`,
+  );
+  io.stdout(`network ${report.architecture.dense.join('-')} -> ${report.architecture.pruned.join('-')}`);
+  report.layers.forEach((layer, l) => {
+    const trend = layer.residuals.length > 1 ? ` (iteration 1: ${layer.residuals[0].toFixed(4)})` : '';
+    const refit = layer.refit ? `; next layer error ${layer.refit.before.toFixed(4)} -> ${layer.refit.after.toFixed(4)} after refit` : '';
+    io.stdout(`layer ${l + 1} kept ${layer.keptCount} / ${layer.units}, relative residual ${layer.relativeResidual.toFixed(4)}${trend}${refit}`);
+  });
+  const refit = report.accuracy.refit !== undefined ? `, refit ${percent(report.accuracy.refit)}` : '';
+  io.stdout(`test accuracy dense ${percent(report.accuracy.dense)}, pruned ${percent(report.accuracy.raw)}${refit}`);
+  const reduction = (dense: number, pruned: number) => `${count(dense)} -> ${count(pruned)} (-${percent(1 - pruned / dense)})`;
+  io.stdout(`params  ${reduction(report.params.dense, report.params.pruned)}`);
+  io.stdout(`MACs    ${reduction(report.macs.dense, report.macs.pruned)} per image`);
+  const t = report.timingsMs;
+  io.stdout(`time    load ${ms(t.load)}, prune ${ms(t.prune)}${report.refit ? `, refit ${ms(t.refit)}` : ''}, evaluate ${ms(t.evaluate)}, total ${ms(t.total)}`);
+}
