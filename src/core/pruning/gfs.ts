@@ -21,6 +21,8 @@ export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptio
   const { samples, units, outputs, nextKernel: nextKernelValues } = problem;
   const hidden = tf.tensor2d(problem.hidden, [samples, units]);
   const nextKernel = tf.tensor2d(nextKernelValues, [units, outputs]);
+  // H^T once, so each step's H^T R is a plain matmul rather than a transpose plus a matmul.
+  const hiddenTransposed = tf.transpose(hidden) as tf.Tensor2D;
   const hiddenNormSq = readValues(() => tf.sum(tf.square(hidden), 0));
   const nextRowNormSq = new Float64Array(units);
   for (let j = 0; j < units; j++) {
@@ -34,7 +36,7 @@ export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptio
   try {
     for (let step = 0; step < Math.min(keep, units); step++) {
       throwIfCancelled(options.signal);
-      const correlation = readValues(() => tf.matMul(hidden, residual, true, false));
+      const correlation = readValues(() => tf.matMul(hiddenTransposed, residual));
       let best = -1;
       let bestGain = -Infinity;
       for (let j = 0; j < units; j++) {
@@ -59,7 +61,7 @@ export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptio
       options.onAdded?.(kept.length, keep);
     }
   } finally {
-    tf.dispose([residual, hidden, nextKernel]);
+    tf.dispose([residual, hidden, hiddenTransposed, nextKernel]);
   }
   return kept.sort((a, b) => a - b);
 }

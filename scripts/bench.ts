@@ -1,0 +1,191 @@
+/**
+ * `npm run bench`: pruning speed on this machine. Prints tables and writes JSON (default
+ * reports/bench.json).
+ *
+ * For 784-1024-10 and 784-10000-10 (seeded random weights, or --model PATH ...) with n = 1000
+ * calibration images and T = 20: prune time per method, the calibration forward pass in GFLOP/s
+ * next to a plain matmul of the same size on the same backend, and, where python3 with numpy is
+ * installed, the same i-SpaSP work in numpy/OpenBLAS (closed form, and the authors' mini-batch
+ * autograd loop with the gradient written out) as the bar to beat.
+ *
+ * Options: --repeats N (5), --units 1024,10000, --model PATH (repeatable), --keep 0.1,
+ *          --gfs-max-units N (10000; GFS is slow on purpose), --no-numpy, --out FILE.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { calibrationImages } from '../src/core/data/mnist';
+import { layerSizes, type Mlp } from '../src/core/model/mlp';
+import { seededUniform } from '../src/core/pruning/baselines';
+import { buildLayerProblem } from '../src/core/pruning/layer-problem';
+import { PRUNE_METHODS, type PruneMethod } from '../src/core/pruning/methods';
+import { pruneNetwork } from '../src/core/pruning/prune-network';
+import { warmUpPruning } from '../src/core/pruning/warm-up';
+import { loadMnist, mnistDataDir } from '../src/node/mnist-files';
+import { loadMlpFile } from '../src/node/model-files';
+import { initNodeBackend, tf } from '../src/node/tf-node';
+
+const { values } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '5' },
+    units: { type: 'string', default: '1024,10000' },
+    model: { type: 'string', multiple: true, default: [] },
+    keep: { type: 'string', default: '0.1' },
+    'gfs-max-units': { type: 'string', default: '10000' },
+    'no-numpy': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'reports/bench.json' },
+  },
+});
+const repeats = Number(values.repeats);
+const keep = Number(values.keep);
+const samples = 1000;
+const iterations = 20;
+
+function glorotMlp(sizes: number[], seed: number): Mlp {
+  const uniform = seededUniform(seed);
+  return {
+    layers: sizes.slice(1).map((units, l) => {
+      const limit = Math.sqrt(6 / (sizes[l] + units));
+      return {
+        inputSize: sizes[l],
+        units,
+        kernel: Float32Array.from({ length: sizes[l] * units }, () => (2 * uniform() - 1) * limit),
+        bias: new Float32Array(units).fill(0.01),
+        activation: l < sizes.length - 2 ? ('relu' as const) : ('linear' as const),
+      };
+    }),
+  };
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function timeMedian(runs: number, body: () => void): number {
+  body();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    body();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+interface NumpyFigures {
+  units: number;
+  closedFormMs: number;
+  authorsLoopMs: number;
+  matmulMs: number;
+  numpy: string;
+  blas: string;
+}
+
+function numpyFigures(units: number[]): NumpyFigures[] | string {
+  if (values['no-numpy']) return 'skipped (--no-numpy)';
+  try {
+    const output = execFileSync(
+      'python3',
+      ['scripts/reference/ispasp_reference.py', 'bench', mnistDataDir(), '--units', ...units.map(String), '--repeats', String(repeats)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return JSON.parse(output) as NumpyFigures[];
+  } catch (error) {
+    return `unavailable (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+const backend = await initNodeBackend('wasm');
+const { train } = await loadMnist();
+const calibration = calibrationImages(train, samples);
+warmUpPruning();
+
+const models: { name: string; model: Mlp }[] = [
+  ...values.units.split(',').map(Number).map((units) => ({ name: `784-${units}-10 (random)`, model: glorotMlp([784, units, 10], 7) })),
+  ...(await Promise.all(values.model.map(async (file) => ({ name: file, model: await loadMlpFile(file) })))),
+];
+
+const numpy = numpyFigures(models.filter((m) => m.model.layers.length === 2).map((m) => m.model.layers[0].units));
+const rows: Record<string, unknown>[] = [];
+const forwardRows: Record<string, unknown>[] = [];
+
+for (const { name, model } of models) {
+  const units = model.layers[0].units;
+  const methods: Record<string, number> = {};
+  for (const method of PRUNE_METHODS as readonly PruneMethod[]) {
+    if (method === 'gfs' && units > Number(values['gfs-max-units'])) continue;
+    const runs = method === 'gfs' ? 1 : repeats;
+    const run = () => pruneNetwork(model, calibration, { method, keep, iterations, seed: 0, refit: false });
+    methods[method] = method === 'gfs' && units >= 4096 ? run().pruneMs : timeMedian(runs, () => void run());
+    process.stderr.write(`${name} ${method}: ${methods[method].toFixed(1)} ms\n`);
+  }
+  const reference = Array.isArray(numpy) ? numpy.find((f) => f.units === units && model.layers.length === 2) : undefined;
+  rows.push({ model: name, sizes: layerSizes(model), pruneMs: methods, numpy: reference });
+
+  // The calibration pass on its own, against a plain matmul of the same size on the same backend.
+  const first = model.layers[0];
+  const passMs = timeMedian(repeats, () => void buildLayerProblem(calibration, samples, first, model.layers[1]));
+  const x = tf.tensor2d(calibration, [samples, first.inputSize]);
+  const w = tf.tensor2d(first.kernel, [first.inputSize, first.units]);
+  const matmulMs = timeMedian(repeats, () => {
+    const product = tf.matMul(x, w);
+    product.dataSync();
+    product.dispose();
+  });
+  tf.dispose([x, w]);
+  const flop = 2 * samples * first.inputSize * first.units;
+  forwardRows.push({
+    model: name,
+    calibrationPassMs: passMs,
+    calibrationPassGflops: flop / passMs / 1e6,
+    plainMatmulMs: matmulMs,
+    plainMatmulGflops: flop / matmulMs / 1e6,
+    numpyMatmulMs: reference?.matmulMs,
+  });
+}
+
+const fmt = (value: number | undefined, digits = 1) => (value === undefined ? '-' : value.toFixed(digits));
+console.log(`\nPrune time, ms (median of ${repeats}; GFS on wide layers: one run), keep ${keep}, n = ${samples}, T = ${iterations}, tfjs ${backend}`);
+console.log(['model'.padEnd(26), ...PRUNE_METHODS.map((m) => m.padStart(10)), 'numpy closed'.padStart(13), "numpy authors'".padStart(15)].join(' '));
+for (const row of rows) {
+  const ms = row.pruneMs as Record<string, number>;
+  const ref = row.numpy as NumpyFigures | undefined;
+  console.log(
+    [String(row.model).padEnd(26), ...PRUNE_METHODS.map((m) => fmt(ms[m]).padStart(10)), fmt(ref?.closedFormMs).padStart(13), fmt(ref?.authorsLoopMs).padStart(15)].join(' '),
+  );
+}
+console.log('\nCalibration forward pass (relu(X W + b), sums, U = H V) against a plain matmul X W of the same size');
+console.log(['model'.padEnd(26), 'pass ms'.padStart(9), 'GFLOP/s'.padStart(9), 'matmul ms'.padStart(10), 'GFLOP/s'.padStart(9), 'numpy matmul ms'.padStart(16)].join(' '));
+for (const row of forwardRows) {
+  console.log(
+    [
+      String(row.model).padEnd(26),
+      fmt(row.calibrationPassMs as number).padStart(9),
+      fmt(row.calibrationPassGflops as number).padStart(9),
+      fmt(row.plainMatmulMs as number).padStart(10),
+      fmt(row.plainMatmulGflops as number).padStart(9),
+      fmt(row.numpyMatmulMs as number | undefined).padStart(16),
+    ].join(' '),
+  );
+}
+for (const row of rows) {
+  const ms = row.pruneMs as Record<string, number>;
+  const ref = row.numpy as NumpyFigures | undefined;
+  if (!ref) continue;
+  console.log(
+    `${row.model}: i-SpaSP ${fmt(ms.ispasp)} ms = ${fmt(ms.ispasp / ref.closedFormMs, 2)}x numpy closed form, ` +
+      `${fmt(ms.ispasp / ref.authorsLoopMs, 2)}x numpy authors' loop` +
+      (ms.gfs ? `; GFS / i-SpaSP time ratio ${fmt(ms.gfs / ms.ispasp, 0)}` : ''),
+  );
+}
+if (!Array.isArray(numpy)) console.log(`numpy baseline: ${numpy}`);
+
+const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+const result = { createdAt: new Date().toISOString(), machine, backend, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy };
+await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
+await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
+console.log(`\nwrote ${values.out} (${machine.cpu}, ${machine.cores} cores, node ${machine.node})`);
