@@ -78,7 +78,7 @@ describe('prune CLI', () => {
     expect(model.layers.map((layer) => (layer.getConfig() as { units?: number }).units)).toEqual([6, 10]);
     const test = await loadMnistSplit('test');
     const predicted = tf.tidy(() => (model.predict(tf.tensor2d(normalizedImages(test), [test.count, 784])) as tf.Tensor).argMax(1).dataSync());
-    const correct = predicted.reduce((sum, p, i) => sum + (p === test.labels[i] ? 1 : 0), 0);
+    const correct = Array.from(predicted).reduce((sum: number, p, i) => sum + (p === test.labels[i] ? 1 : 0), 0);
     expect(correct / test.count).toBeCloseTo(report.accuracy.pruned, 10);
     model.dispose();
   });
