@@ -18,6 +18,14 @@ export interface GfsOptions {
 }
 
 export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptions = {}): number[] {
+  return gfsOrder(problem, keep, options).sort((a, b) => a - b);
+}
+
+/**
+ * The first `keep` neurons greedy selection adds, in the order it adds them. Greedy selections
+ * are nested: the kept set for a smaller `keep` is a prefix of this order.
+ */
+export function gfsOrder(problem: LayerProblem, keep: number, options: GfsOptions = {}): number[] {
   const { samples, units, outputs, nextKernel: nextKernelValues } = problem;
   const hidden = tf.tensor2d(problem.hidden, [samples, units]);
   const nextKernel = tf.tensor2d(nextKernelValues, [units, outputs]);
@@ -63,5 +71,5 @@ export function gfsSelect(problem: LayerProblem, keep: number, options: GfsOptio
   } finally {
     tf.dispose([residual, hidden, hiddenTransposed, nextKernel]);
   }
-  return kept.sort((a, b) => a - b);
+  return kept;
 }

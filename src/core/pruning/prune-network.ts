@@ -39,6 +39,11 @@ export interface PruneProgress {
 export interface PruneRunOptions extends PruneOptions {
   readonly signal?: CancelToken;
   readonly onProgress?: (progress: PruneProgress) => void;
+  /**
+   * The first hidden layer's problem for this model and calibration set, when the caller keeps
+   * one: it does not depend on the keep ratio or method, so a slider move need not rebuild it.
+   */
+  readonly firstLayerProblem?: LayerProblem;
 }
 
 export interface PruneOutcome {
@@ -63,6 +68,10 @@ export function pruneNetwork(model: Mlp, calibration: Float32Array, options: Pru
   const samples = calibration.length / inputSize;
   const started = performance.now();
   const uniform = seededUniform(options.seed);
+  const cached = options.firstLayerProblem;
+  if (cached && (cached.samples !== samples || cached.units !== model.layers[0].units)) {
+    throw new Error('pruneNetwork: the cached first-layer problem belongs to another model or calibration set');
+  }
   const hiddenLayers = model.layers.length - 1;
   const layers: DenseLayer[] = [...model.layers];
   const reports: PrunedLayerReport[] = [];
@@ -71,7 +80,10 @@ export function pruneNetwork(model: Mlp, calibration: Float32Array, options: Pru
   for (let l = 0; l < hiddenLayers; l++) {
     throwIfCancelled(options.signal);
     const layerStarted = performance.now();
-    const problem = buildLayerProblem(inputs, samples, layers[l], layers[l + 1]);
+    const problem =
+      l === 0 && options.firstLayerProblem
+        ? options.firstLayerProblem
+        : buildLayerProblem(inputs, samples, layers[l], layers[l + 1]);
     const keep = keptCount(keepRatios[l], problem.units);
     const selection = selectNeurons(problem, layers[l], keep, options, uniform, l, hiddenLayers);
     reports.push({

@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomMlp } from '../../test/helpers/random-mlp';
+import { normalizedImages } from '../core/data/mnist';
+import { accuracy } from '../core/metrics';
+import { pruneNetwork } from '../core/pruning/prune-network';
+import { loadMnist } from '../node/mnist-files';
+import { saveMlpFiles } from '../node/model-files';
+import { initNodeBackend } from '../node/tf-node';
+import { createPlaygroundApi, type PlaygroundApi } from './api';
+import { memoryPersistence } from './persistence';
+
+let site: string;
+let api: PlaygroundApi;
+const oneHidden = randomMlp([784, 48, 10], 21);
+const twoHidden = randomMlp([784, 32, 16, 10], 22);
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+  site = await mkdtemp(path.join(tmpdir(), 'spasp-site-'));
+  await mkdir(path.join(site, 'models'), { recursive: true });
+  await symlink(path.resolve('public/data'), path.join(site, 'data'));
+  await saveMlpFiles(oneHidden, path.join(site, 'models', 'one'));
+  await saveMlpFiles(twoHidden, path.join(site, 'models', 'two'));
+  const manifest = {
+    models: [
+      { id: 'one', title: 'One hidden layer', description: 'random', sizes: [784, 48, 10], path: 'one/model.json' },
+      { id: 'two', title: 'Two hidden layers', description: 'random', sizes: [784, 32, 16, 10], path: 'two/model.json' },
+    ],
+  };
+  await (await import('node:fs/promises')).writeFile(path.join(site, 'models', 'index.json'), JSON.stringify(manifest));
+  api = createPlaygroundApi({
+    fetchBytes: async (file) => new Uint8Array(await readFile(path.join(site, file))),
+    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false }),
+    persistence: memoryPersistence(),
+  });
+});
+
+afterAll(async () => {
+  await rm(site, { recursive: true, force: true });
+});
+
+const request = { method: 'ispasp' as const, keep: 0.25, iterations: 20, samples: 500, seed: 0, refit: false, finetuneEpochs: 0 };
+
+describe('playground worker api', () => {
+  it('starts, lists the shipped models and loads one with its dense accuracy', async () => {
+    const { backend, models } = await api.init(null);
+    expect(backend.name).toBe('wasm');
+    expect(models.map((m) => m.id)).toEqual(['one', 'two']);
+    const summary = await api.loadModel('one');
+    const { test } = await loadMnist();
+    expect(summary.denseAccuracy).toBe(accuracy(oneHidden, normalizedImages(test), test.labels));
+    expect(summary.params).toBe(784 * 48 + 48 + 48 * 10 + 10);
+  });
+
+  it('prunes with cached activations and reports the same accuracy as a full forward pass', async () => {
+    await api.loadModel('two');
+    const view = await api.prune({ ...request, refit: true });
+    const { train, test } = await loadMnist();
+    const outcome = pruneNetwork(twoHidden, normalizedImages(train, 500), { ...request, refit: true });
+    expect(view.layers.map((l) => l.kept)).toEqual(outcome.layers.map((l) => l.kept));
+    const images = normalizedImages(test);
+    expect(view.accuracy.raw).toBe(accuracy(outcome.selectedModel, images, test.labels));
+    expect(view.accuracy.refit).toBe(accuracy(outcome.model, images, test.labels));
+    expect(view.report.accuracy.pruned).toBe(view.accuracy.refit);
+    expect(view.layers[0].iterations).toHaveLength(20);
+  });
+
+  it('lets the latest prune win: queued older requests are superseded', async () => {
+    await api.loadModel('one');
+    const settled = await Promise.allSettled([0.1, 0.2, 0.3].map((keep) => api.prune({ ...request, keep })));
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect((settled[0] as PromiseRejectedResult).reason.name).toBe('CancelledError');
+    expect((settled[2] as PromiseFulfilledResult<{ layers: { keptCount: number }[] }>).value.layers[0].keptCount).toBe(14);
+  });
+
+  it('leaves the tensor count unchanged over 50 prunes', async () => {
+    await api.loadModel('one');
+    await api.prune(request);
+    const before = (await api.memory()).numTensors;
+    for (let step = 1; step <= 50; step++) await api.prune({ ...request, keep: step / 50, method: step % 2 ? 'ispasp' : 'topk' });
+    expect((await api.memory()).numTensors).toBe(before);
+  });
+
+  it('sweeps every method and ratio; GFS prefixes equal a direct GFS prune', async () => {
+    await api.loadModel('one');
+    const seen: string[] = [];
+    const points = await api.sweep(
+      { methods: ['ispasp', 'topk', 'gfs'], keeps: [0.5, 0.1], iterations: 20, samples: 500, seed: 0, refit: false },
+      (point) => seen.push(`${point.method}@${point.keep}`),
+    );
+    expect(seen).toEqual(['ispasp@0.5', 'topk@0.5', 'gfs@0.5', 'ispasp@0.1', 'topk@0.1', 'gfs@0.1']);
+    const gfs = await api.prune({ ...request, method: 'gfs', keep: 0.1 });
+    expect(points.find((p) => p.method === 'gfs' && p.keep === 0.1)!.raw).toBe(gfs.accuracy.raw);
+  });
+
+  it('cancels a sweep', async () => {
+    await api.loadModel('one');
+    const running = api.sweep({ methods: ['ispasp', 'topk'], keeps: [0.9, 0.8, 0.7, 0.6, 0.5], iterations: 20, samples: 500, seed: 0, refit: false }, () => api.cancel());
+    await expect(running).rejects.toMatchObject({ name: 'CancelledError' });
+  });
+
+  it('exports a pruned model that tfjs loads and that scores the shown accuracy', async () => {
+    await api.loadModel('one');
+    const view = await api.prune({ ...request, keep: 0.5 });
+    const files = await api.exportPruned();
+    expect(files.baseName).toBe('one-ispasp-keep50');
+    const modelJson = JSON.parse(files.modelJson);
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: files.weights }));
+    const { test } = await loadMnist();
+    const predicted = tf.tidy(() => (model.predict(tf.tensor2d(normalizedImages(test), [test.count, 784])) as tf.Tensor).argMax(1).dataSync());
+    let correct = 0;
+    predicted.forEach((p, i) => (correct += p === test.labels[i] ? 1 : 0));
+    expect(correct / test.count).toBe(view.accuracy.raw);
+    expect(JSON.parse(files.reportJson).layers[0].kept).toEqual(view.layers[0].kept);
+    model.dispose();
+  });
+
+  it('rejects a bad import with a clear error and keeps the current model working', async () => {
+    await api.loadModel('one');
+    const bad = [{ name: 'model.json', bytes: new TextEncoder().encode('{"modelTopology": {}, "weightsManifest": []').buffer as ArrayBuffer }];
+    await expect(api.importModel(bad)).rejects.toMatchObject({ name: 'ModelFormatError' });
+    const view = await api.prune(request);
+    expect(view.layers[0].keptCount).toBe(12);
+  });
+
+  it('predicts probabilities from the dense and the pruned network', async () => {
+    await api.loadModel('one');
+    await api.prune(request);
+    const { test } = await loadMnist();
+    const prediction = await api.predict(normalizedImages(test, 1));
+    for (const probabilities of [prediction.dense, prediction.pruned]) {
+      expect(probabilities).toHaveLength(10);
+      expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('reports neurons and sparsity for the grid and the chart', async () => {
+    await api.loadModel('one');
+    const atlas = await api.neurons();
+    expect(atlas.units).toBe(48);
+    expect(atlas.weights).toHaveLength(48 * 784);
+    expect(Math.max(...atlas.weights.map(Math.abs))).toBeCloseTo(1, 6);
+    const profile = await api.sparsity();
+    expect(profile.zeroFraction).toBeGreaterThan(0);
+    expect(profile.zeroFraction).toBeLessThan(1);
+    for (let k = 1; k < profile.magnitude.length; k++) expect(profile.magnitude[k]).toBeLessThanOrEqual(profile.magnitude[k - 1]);
+  });
+});

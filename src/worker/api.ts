@@ -1,0 +1,308 @@
+/**
+ * The worker's API: one object of async functions over the core, exposed with Comlink by
+ * playground.worker.ts and testable in Node without a Worker. Arguments and results are plain
+ * data (types.ts); progress arrives through callbacks the client passes (Comlink proxies them).
+ *
+ * Jobs: `prune` is latest-wins (a newer call supersedes queued older ones, which reject with a
+ * CancelledError); `sweep`, `train` and fine-tuning run until done or `cancel()`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { MnistSplit } from '../core/data/mnist';
+import { normalizedImages } from '../core/data/mnist';
+import { CancelledError, ModelFormatError, OptionError } from '../core/errors';
+import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
+import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
+import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
+import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
+import { resolveKeepRatios } from '../core/pruning/prune-options';
+import { buildPruneReport, type PruneReport } from '../core/report';
+import { trainMlp } from '../core/train/train';
+import { trainOptionsWithDefaults, validateTrainOptions } from '../core/train/train-options';
+import { hiddenZeroFraction } from '../core/train/hidden-sparsity';
+import { loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes, type ShippedModelEntry } from './assets';
+import { createModelSession, type ModelSession } from './model-session';
+import type { ModelPersistence } from './persistence';
+import { neuronAtlas, predictBoth, sparsityProfile } from './views';
+import { runSweep } from './sweep';
+import type {
+  BackendName,
+  BackendReport,
+  ExportedFiles,
+  ModelEntry,
+  ModelSummary,
+  NeuronAtlas,
+  Prediction,
+  PruneRequest,
+  PruneView,
+  SparsityProfile,
+  SweepPoint,
+  SweepRequest,
+  TrainProgressView,
+  TrainRequest,
+  WorkerMemory,
+} from './types';
+
+export interface ApiDependencies {
+  readonly fetchBytes: FetchBytes;
+  readonly activateBackend: (forced: BackendName | null) => Promise<BackendReport>;
+  readonly persistence: ModelPersistence;
+}
+
+/** Lets queued messages (a newer slider value, a cancel) arrive before long work starts. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function createPlaygroundApi(deps: ApiDependencies) {
+  let backend: BackendReport | null = null;
+  let data: { train: MnistSplit; test: MnistSplit; testImages: Float32Array } | null = null;
+  let shipped: ShippedModelEntry[] = [];
+  const entries = new Map<string, ModelEntry>();
+  let session: ModelSession | null = null;
+  let sessionEntry: ModelEntry | null = null;
+  let lastPruned: { view: PruneView; model: Mlp } | null = null;
+  let pruneGeneration = 0;
+  let job: AbortController | null = null;
+
+  async function ensureData() {
+    if (!data) {
+      const { train, test } = await loadMnistAssets(deps.fetchBytes);
+      data = { train, test, testImages: normalizedImages(test) };
+    }
+    return data;
+  }
+
+  function requireSession(): ModelSession {
+    if (!session) throw new OptionError('no model is loaded yet');
+    return session;
+  }
+
+  async function openSession(entry: ModelEntry, dense: Mlp): Promise<ModelSummary> {
+    const { train, test, testImages } = await ensureData();
+    const next = createModelSession(entry.id, dense, train, test, testImages);
+    session = next;
+    sessionEntry = entry;
+    lastPruned = null;
+    return summarize(entry, next);
+  }
+
+  function summarize(entry: ModelEntry, current: ModelSession): ModelSummary {
+    return {
+      ...entry,
+      sizes: layerSizes(current.dense),
+      params: parameterCount(current.dense),
+      macs: macsPerExample(current.dense),
+      denseAccuracy: current.denseAccuracy,
+    };
+  }
+
+  function startJob(): AbortController {
+    job?.abort();
+    job = new AbortController();
+    return job;
+  }
+
+  return {
+    /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
+    async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
+      backend = await deps.activateBackend(forced);
+      shipped = await loadShippedManifest(deps.fetchBytes);
+      const saved = await deps.persistence.list().catch(() => []);
+      for (const entry of [...shipped, ...saved]) entries.set(entry.id, entry);
+      return { backend, models: [...entries.values()] };
+    },
+
+    async listModels(): Promise<ModelEntry[]> {
+      return [...entries.values()];
+    },
+
+    async loadModel(id: string): Promise<ModelSummary> {
+      const entry = entries.get(id);
+      if (!entry) throw new OptionError(`unknown model '${id}'`);
+      const shippedEntry = shipped.find((candidate) => candidate.id === id);
+      const dense = shippedEntry
+        ? await loadMlpFromSite(deps.fetchBytes, `models/${shippedEntry.path}`)
+        : await deps.persistence.load(id);
+      return openSession(entry, dense);
+    },
+
+    /** A tfjs model chosen by the user: model.json plus its weight files, by name. */
+    async importModel(files: { name: string; bytes: ArrayBuffer }[]): Promise<ModelSummary> {
+      const jsonFile = files.find((file) => file.name.endsWith('.json'));
+      if (!jsonFile) throw new ModelFormatError('no model.json among the chosen files: pick the .json file and its .bin weight files together');
+      const modelJson = parseModelJson(new TextDecoder().decode(jsonFile.bytes), jsonFile.name);
+      const shards = new Map(files.filter((file) => file !== jsonFile).map((file) => [file.name, file.bytes] as const));
+      const dense = await loadMlpFromFiles(modelJson, shards);
+      const { testImages } = await ensureData();
+      const baseName = jsonFile.name.replace(/\.json$/, '');
+      const entry: ModelEntry = {
+        id: `imported-${Date.now().toString(36)}`,
+        title: `Imported: ${baseName}`,
+        description: `Imported from ${jsonFile.name}`,
+        sizes: layerSizes(dense),
+        source: 'imported',
+        hiddenZeroFraction: hiddenZeroFraction(dense, testImages, 1000),
+      };
+      entries.set(entry.id, entry);
+      await deps.persistence.save(entry, dense).catch(() => undefined);
+      return openSession(entry, dense);
+    },
+
+    async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void): Promise<PruneView> {
+      const generation = ++pruneGeneration;
+      await yieldToEvents();
+      if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
+      const current = requireSession();
+      const { train, test, testImages } = await ensureData();
+      resolveKeepRatios(current.dense, request);
+      const calibration = current.calibration(request.samples);
+      const controller = request.finetuneEpochs > 0 ? startJob() : null;
+      const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
+        ...request,
+        firstLayerProblem: current.firstLayerProblem(request.samples),
+        onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
+      });
+      const evaluateStarted = performance.now();
+      const firstKept = outcome.layers[0].kept;
+      const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
+      const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
+      const evaluateMs = performance.now() - evaluateStarted;
+      let delivered = outcome.model;
+      let finetuned: number | undefined;
+      let finetuneMs: number | undefined;
+      if (controller) {
+        const started = performance.now();
+        const result = await trainMlp(outcome.model, { train, test }, trainOptionsWithDefaults({ epochs: request.finetuneEpochs, hiddenWidths: outcome.model.layers.slice(0, -1).map((l) => l.units), seed: request.seed }), {
+          signal: controller.signal,
+        });
+        if (result.cancelled) throw new CancelledError('fine-tuning cancelled');
+        delivered = result.model;
+        finetuned = testAccuracy(delivered, testImages, test.labels);
+        finetuneMs = performance.now() - started;
+      }
+      const accuracy = { dense: current.denseAccuracy, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) };
+      const report: PruneReport = buildPruneReport({
+        modelName: sessionEntry?.id ?? current.id,
+        method: request.method,
+        keep: request.keep,
+        iterations: request.iterations,
+        samples: request.samples,
+        seed: request.seed,
+        refit: request.refit,
+        backend: backend?.name ?? tf.getBackend(),
+        dense: current.dense,
+        outcome: { ...outcome, model: delivered },
+        accuracy: { dense: accuracy.dense, pruned: finetuned ?? refit ?? raw, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) },
+        timingsMs: { load: 0, evaluate: evaluateMs, total: outcome.pruneMs + outcome.refitMs + evaluateMs + (finetuneMs ?? 0) },
+      });
+      const view: PruneView = {
+        request,
+        layers: outcome.layers.map((layer) => ({
+          units: layer.units,
+          keptCount: layer.kept.length,
+          kept: layer.kept,
+          relativeResidual: layer.relativeResidual,
+          residuals: layer.residuals ?? [layer.relativeResidual],
+          ...(layer.steps && {
+            iterations: layer.steps.map((step, index) => {
+              const before = new Set(index === 0 ? [] : layer.steps![index - 1].kept);
+              const entered = step.kept.filter((j) => !before.has(j)).length;
+              return { ...step, entered, left: before.size - (step.kept.length - entered) };
+            }),
+          }),
+        })),
+        accuracy,
+        ...compareSizes(current.dense, delivered),
+        timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }) },
+        report,
+      };
+      lastPruned = { view, model: delivered };
+      return view;
+    },
+
+    /** Accuracy against the keep ratio for several methods, point by point (cancellable). */
+    async sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void): Promise<SweepPoint[]> {
+      const controller = startJob();
+      const current = requireSession();
+      return runSweep(current, request, onPoint, controller.signal, yieldToEvents);
+    },
+
+    async train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void): Promise<ModelSummary> {
+      const options = trainOptionsWithDefaults({
+        hiddenWidths: request.hiddenWidths,
+        epochs: request.epochs,
+        batchSize: request.batchSize,
+        learningRate: request.learningRate,
+        activationL1: request.activationL1,
+        seed: request.seed,
+        optimizer: request.optimizer,
+      });
+      validateTrainOptions(options);
+      const controller = startJob();
+      const { train, test, testImages } = await ensureData();
+      let lastTest: number | undefined;
+      const result = await trainMlp(null, { train, test }, { ...options }, {
+        signal: controller.signal,
+        onBatch: (p) => onProgress({ fraction: p.fraction, epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, examplesPerSecond: p.examplesPerSecond, etaSeconds: p.etaSeconds, testAccuracy: lastTest }),
+        onEpoch: (p) => {
+          lastTest = p.testAccuracy;
+        },
+      });
+      if (result.epochsCompleted === 0) throw new CancelledError('training stopped before the first epoch finished; nothing was kept');
+      const sizes = layerSizes(result.model);
+      const entry: ModelEntry = {
+        id: `trained-${Date.now().toString(36)}`,
+        title: request.title ?? `Trained ${sizes.join('-')}${request.activationL1 > 0 ? ' (sparse)' : ''}`,
+        description: `Trained here: ${result.epochsCompleted} epoch(s), ${request.optimizer}, rate ${request.learningRate}, L1 ${request.activationL1}, seed ${request.seed}${result.cancelled ? ' (stopped early)' : ''}`,
+        sizes,
+        source: 'trained',
+        testAccuracy: result.final?.testAccuracy,
+        hiddenZeroFraction: hiddenZeroFraction(result.model, testImages, 1000),
+        training: { ...request, epochsCompleted: result.epochsCompleted },
+      };
+      entries.set(entry.id, entry);
+      await deps.persistence.save(entry, result.model).catch(() => undefined);
+      return openSession(entry, result.model);
+    },
+
+    /** Stops the running sweep, training or fine-tuning; queued prunes are superseded. */
+    cancel(): void {
+      job?.abort();
+      pruneGeneration++;
+    },
+
+    async neurons(samples = 1000): Promise<NeuronAtlas> {
+      const current = requireSession();
+      return neuronAtlas(current.dense, current.firstLayerProblem(samples).hiddenSums);
+    },
+
+    async sparsity(samples = 1000): Promise<SparsityProfile> {
+      return sparsityProfile(requireSession().firstLayerProblem(samples));
+    },
+
+    async predict(pixels: Float32Array): Promise<Prediction> {
+      const current = requireSession();
+      return predictBoth(current.dense, lastPruned?.model ?? current.dense, pixels);
+    },
+
+    async exportPruned(): Promise<ExportedFiles> {
+      if (!lastPruned) throw new OptionError('prune the model first, then export');
+      const { view, model } = lastPruned;
+      const keep = typeof view.request.keep === 'number' ? `${Math.round(view.request.keep * 100)}` : view.request.keep.map((k) => Math.round(k * 100)).join('-');
+      const baseName = `${sessionEntry?.id ?? 'model'}-${view.request.method}-keep${keep}`;
+      const { modelJson, weightData, weightsFileName } = await saveMlpToArtifacts(model, { name: baseName, metadata: { pruning: { ...view.report } } });
+      return {
+        baseName,
+        modelJson: JSON.stringify(modelJson),
+        weightsFileName,
+        weights: weightData,
+        reportJson: JSON.stringify(view.report, null, 2),
+      };
+    },
+
+    async memory(): Promise<WorkerMemory> {
+      const { numTensors, numBytes } = tf.memory();
+      return { numTensors, numBytes };
+    },
+  };
+}
+
+export type PlaygroundApi = ReturnType<typeof createPlaygroundApi>;

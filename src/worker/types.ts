@@ -1,0 +1,158 @@
+/**
+ * Plain data that crosses the worker boundary: numbers, strings, arrays and typed arrays only,
+ * never a tensor. The client's view of the worker is `typeof api` (see api.ts); these are the
+ * shapes of its arguments and results.
+ */
+import type { PruneMethod } from '../core/pruning/methods';
+import type { PruneReport } from '../core/report';
+
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+
+export interface BackendReport {
+  readonly name: BackendName;
+  /** The GPU adapter (vendor, architecture) when WebGPU was probed; null otherwise. */
+  readonly adapter: string | null;
+  /** Why this backend: forced by the URL, real GPU found, software adapter refused, ... */
+  readonly reason: string;
+  readonly forced: boolean;
+  /** WASM only: threads in use and SIMD support. */
+  readonly threads?: number;
+  readonly simd?: boolean;
+}
+
+export type ModelSource = 'shipped' | 'trained' | 'imported';
+
+export interface ModelEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** Layer sizes, input first: [784, 1024, 10]. */
+  readonly sizes: number[];
+  readonly source: ModelSource;
+  readonly testAccuracy?: number;
+  readonly hiddenZeroFraction?: number;
+  readonly training?: Record<string, unknown>;
+}
+
+export interface ModelSummary extends ModelEntry {
+  readonly params: number;
+  readonly macs: number;
+  readonly denseAccuracy: number;
+}
+
+export interface PruneRequest {
+  readonly method: PruneMethod;
+  /** Fraction of hidden neurons kept: one for every hidden layer, or one per hidden layer. */
+  readonly keep: number | readonly number[];
+  readonly iterations: number;
+  readonly samples: number;
+  readonly seed: number;
+  readonly refit: boolean;
+  /** Fine-tune the pruned network for this many epochs (fractions allowed); 0 = off. */
+  readonly finetuneEpochs: number;
+}
+
+export interface IterationView {
+  readonly iteration: number;
+  readonly candidates: number[];
+  readonly merged: number[];
+  readonly kept: number[];
+  readonly relativeResidual: number;
+  /** Neurons that joined / left the kept set in this iteration. */
+  readonly entered: number;
+  readonly left: number;
+}
+
+export interface PrunedLayerView {
+  readonly units: number;
+  readonly keptCount: number;
+  readonly kept: number[];
+  readonly relativeResidual: number;
+  /** One per i-SpaSP iteration; one entry for other methods. */
+  readonly residuals: number[];
+  /** i-SpaSP only. */
+  readonly iterations?: IterationView[];
+}
+
+export interface PruneView {
+  readonly request: PruneRequest;
+  readonly layers: PrunedLayerView[];
+  readonly accuracy: { readonly dense: number; readonly raw: number; readonly refit?: number; readonly finetuned?: number };
+  readonly params: { readonly dense: number; readonly pruned: number };
+  readonly macs: { readonly dense: number; readonly pruned: number };
+  readonly timingsMs: { readonly prune: number; readonly refit: number; readonly evaluate: number; readonly finetune?: number };
+  /** The CLI's report schema, for export. */
+  readonly report: PruneReport;
+}
+
+export interface SweepPoint {
+  readonly method: PruneMethod;
+  readonly keep: number;
+  readonly raw: number;
+  readonly refit?: number;
+  readonly pruneMs: number;
+}
+
+export interface SweepRequest {
+  readonly methods: readonly PruneMethod[];
+  readonly keeps: readonly number[];
+  readonly iterations: number;
+  readonly samples: number;
+  readonly seed: number;
+  readonly refit: boolean;
+}
+
+/** What the neuron grid draws: each first-layer neuron's incoming weights and statistics. */
+export interface NeuronAtlas {
+  readonly units: number;
+  /** Row-major [units, 784], each row scaled to [-1, 1] by its own max |w|. */
+  readonly weights: Float32Array;
+  /** Activation sum over the calibration images, per neuron. */
+  readonly activationSums: Float64Array;
+}
+
+export interface SparsityProfile {
+  /** Hidden activation magnitudes of the first hidden layer on calibration images, sorted descending, sampled log-spaced. */
+  readonly rank: number[];
+  readonly magnitude: number[];
+  readonly zeroFraction: number;
+}
+
+export interface Prediction {
+  readonly dense: number[];
+  readonly pruned: number[];
+}
+
+export interface TrainRequest {
+  readonly hiddenWidths: number[];
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly activationL1: number;
+  readonly seed: number;
+  readonly optimizer: 'adam' | 'sgd';
+  readonly title?: string;
+}
+
+export interface TrainProgressView {
+  readonly fraction: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly examplesPerSecond: number;
+  readonly etaSeconds: number;
+  readonly testAccuracy?: number;
+}
+
+export interface ExportedFiles {
+  readonly baseName: string;
+  readonly modelJson: string;
+  readonly weightsFileName: string;
+  readonly weights: ArrayBuffer;
+  readonly reportJson: string;
+}
+
+export interface WorkerMemory {
+  readonly numTensors: number;
+  readonly numBytes: number;
+}

@@ -1,0 +1,52 @@
+/** Derived views the UI draws: the neuron atlas, the sparsity profile, predictions. */
+import * as tf from '@tensorflow/tfjs';
+import { mlpLogits } from '../core/model/forward';
+import type { Mlp } from '../core/model/mlp';
+import type { LayerProblem } from '../core/pruning/layer-problem';
+import type { NeuronAtlas, Prediction, SparsityProfile } from './types';
+
+/** Each first-layer neuron's incoming weights as a row, scaled by its own largest |weight|. */
+export function neuronAtlas(dense: Mlp, activationSums: Float64Array): NeuronAtlas {
+  const { inputSize, units, kernel } = dense.layers[0];
+  const weights = new Float32Array(units * inputSize);
+  for (let j = 0; j < units; j++) {
+    let largest = 0;
+    for (let i = 0; i < inputSize; i++) largest = Math.max(largest, Math.abs(kernel[i * units + j]));
+    const scale = largest > 0 ? 1 / largest : 0;
+    for (let i = 0; i < inputSize; i++) weights[j * inputSize + i] = kernel[i * units + j] * scale;
+  }
+  return { units, weights, activationSums: Float64Array.from(activationSums) };
+}
+
+/**
+ * Hidden activations of the first layer sorted by magnitude, sampled at about 200 log-spaced
+ * ranks (what a log-log plot needs), and the fraction that are exactly zero.
+ */
+export function sparsityProfile(problem: LayerProblem): SparsityProfile {
+  const values = Float32Array.from(problem.hidden).sort().reverse();
+  let zeros = 0;
+  for (let k = values.length - 1; k >= 0 && values[k] === 0; k--) zeros++;
+  const nonZero = values.length - zeros;
+  const rank: number[] = [];
+  const magnitude: number[] = [];
+  let previous = -1;
+  for (let step = 0; step <= 200 && nonZero > 0; step++) {
+    const index = Math.min(nonZero - 1, Math.round(Math.exp((Math.log(nonZero) * step) / 200)) - 1);
+    if (index <= previous) continue;
+    previous = index;
+    rank.push(index + 1);
+    magnitude.push(values[index]);
+  }
+  return { rank, magnitude, zeroFraction: values.length === 0 ? 0 : zeros / values.length };
+}
+
+/** Class probabilities of the dense and the pruned network for one 28x28 image (values in [0, 1]). */
+export function predictBoth(dense: Mlp, pruned: Mlp, pixels: Float32Array): Prediction {
+  const [denseProbabilities, prunedProbabilities] = [dense, pruned].map((model) => {
+    const probabilities = tf.tidy(() => tf.softmax(mlpLogits(model, tf.tensor2d(pixels, [1, pixels.length]))));
+    const values = Array.from(probabilities.dataSync());
+    probabilities.dispose();
+    return values;
+  });
+  return { dense: denseProbabilities, pruned: prunedProbabilities };
+}
