@@ -278,6 +278,13 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       return sparsityProfile(requireSession().firstLayerProblem(samples));
     },
 
+    /** A test image (pixels in [0, 1]) and its label, for the digit pad. */
+    async testImage(index: number): Promise<{ pixels: Float32Array; label: number; index: number }> {
+      const { test, testImages } = await ensureData();
+      const wrapped = ((Math.floor(index) % test.count) + test.count) % test.count;
+      return { pixels: testImages.slice(wrapped * 784, (wrapped + 1) * 784), label: test.labels[wrapped], index: wrapped };
+    },
+
     async predict(pixels: Float32Array): Promise<Prediction> {
       const current = requireSession();
       return predictBoth(current.dense, lastPruned?.model ?? current.dense, pixels);

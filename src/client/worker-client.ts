@@ -1,0 +1,118 @@
+/**
+ * The UI's handle on the worker. Types come from the worker's own API (`typeof api`), wrapped by
+ * Comlink. Adds what the UI needs on top: callbacks proxied across the boundary, a request
+ * counter so only the latest prune is rendered, and a hard stop that terminates a runaway worker
+ * and starts a fresh one (its caches are rebuilt lazily).
+ */
+import * as Comlink from 'comlink';
+import type { PlaygroundApi } from '../worker/api';
+import type {
+  BackendName,
+  PruneRequest,
+  PruneView,
+  SweepPoint,
+  SweepRequest,
+  TrainProgressView,
+  TrainRequest,
+} from '../worker/types';
+
+export type * from '../worker/types';
+export type { PruneMethod } from '../core/pruning/methods';
+export { METHOD_LABELS, PRUNE_METHODS } from '../core/pruning/methods';
+
+type Remote = Comlink.Remote<PlaygroundApi>;
+
+/** Errors keep their `name` across the boundary; branch on it, never on instanceof. */
+export function errorName(error: unknown): string {
+  return (error as { name?: string } | null)?.name ?? 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  const message = (error as { message?: string } | null)?.message ?? String(error);
+  return message.split('\n')[0];
+}
+
+export function isCancelled(error: unknown): boolean {
+  return errorName(error) === 'CancelledError';
+}
+
+export class PlaygroundClient {
+  private worker: Worker | null = null;
+  private remote: Remote | null = null;
+  private pruneCounter = 0;
+
+  private api(): Remote {
+    if (!this.remote) {
+      this.worker = new Worker(new URL('../worker/playground.worker.ts', import.meta.url), { type: 'module' });
+      this.remote = Comlink.wrap<PlaygroundApi>(this.worker);
+    }
+    return this.remote;
+  }
+
+  init(forced: BackendName | null) {
+    return this.api().init(forced);
+  }
+
+  loadModel(id: string) {
+    return this.api().loadModel(id);
+  }
+
+  importModel(files: { name: string; bytes: ArrayBuffer }[]) {
+    return this.api().importModel(Comlink.transfer(files, files.map((file) => file.bytes)));
+  }
+
+  /** Resolves with the view, or null when a newer prune was requested meanwhile. */
+  async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void): Promise<PruneView | null> {
+    const ticket = ++this.pruneCounter;
+    try {
+      const view = await this.api().prune(request, onIteration ? Comlink.proxy(onIteration) : undefined);
+      return ticket === this.pruneCounter ? view : null;
+    } catch (error) {
+      if (isCancelled(error) || ticket !== this.pruneCounter) return null;
+      throw error;
+    }
+  }
+
+  sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void) {
+    return this.api().sweep(request, Comlink.proxy(onPoint));
+  }
+
+  train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void) {
+    return this.api().train(request, Comlink.proxy(onProgress));
+  }
+
+  cancel() {
+    return this.api().cancel();
+  }
+
+  /** Ends whatever the worker is doing, even a job that never checks for cancellation. */
+  restart() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+
+  neurons() {
+    return this.api().neurons();
+  }
+
+  sparsity() {
+    return this.api().sparsity();
+  }
+
+  testImage(index: number) {
+    return this.api().testImage(index);
+  }
+
+  predict(pixels: Float32Array) {
+    return this.api().predict(pixels);
+  }
+
+  exportPruned() {
+    return this.api().exportPruned();
+  }
+
+  memory() {
+    return this.api().memory();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Starts a tfjs backend inside the worker: probes the WebGPU adapter, applies the policy in
+ * backend-policy.ts (or the ?backend= override) and tries each backend in order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { describeAdapter, planBackend, type BackendProbe, type GpuAdapterProbe } from '../backend/backend-policy';
+import { BackendUnavailableError } from '../core/errors';
+import type { BackendName, BackendReport } from './types';
+
+interface GpuAdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+  readonly isFallbackAdapter?: boolean;
+}
+
+async function probeGpu(): Promise<GpuAdapterProbe | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return null;
+  try {
+    const adapter = (await gpu.requestAdapter()) as GpuAdapterLike | null;
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    return {
+      vendor: info.vendor ?? '',
+      architecture: info.architecture ?? '',
+      description: info.description || info.device || '',
+      isFallbackAdapter: Boolean(adapter.isFallbackAdapter ?? (info as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    };
+  } catch {
+    return null;
+  }
+}
+
+export async function probeBackends(): Promise<BackendProbe> {
+  return { gpu: await probeGpu(), crossOriginIsolated: Boolean(globalThis.crossOriginIsolated) };
+}
+
+export async function activateBackend(forced: BackendName | null): Promise<BackendReport> {
+  const probe = await probeBackends();
+  const plan = planBackend(probe, forced);
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlainUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+  });
+  if (probe.crossOriginIsolated) setThreadsCount(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
+  const failures: string[] = [];
+  for (const name of plan.order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        const fellBack = name !== plan.order[0];
+        const report: BackendReport = {
+          name,
+          adapter: describeAdapter(probe.gpu),
+          reason: fellBack ? `${plan.reason}; ${plan.order[0]} failed (${failures.join('; ')}), so ${name}` : plan.reason,
+          forced: plan.forced,
+        };
+        if (name === 'wasm') {
+          return { ...report, threads: getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
+        }
+        return report;
+      }
+      failures.push(`${name} did not start`);
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new BackendUnavailableError(`no tfjs backend could start: ${failures.join('; ')}`);
+}
