@@ -3,12 +3,13 @@
  * the dense hidden representation H = relu(A W + b), its per-neuron sums over the calibration
  * samples, and the next layer's dense output U = H V (without bias, which cancels in residuals).
  *
- * The one expensive step, A W, runs as a single fused tfjs matmul (+ bias + ReLU) over the input
- * columns that are not identically zero (MNIST's border pixels, dead neurons of a pruned prefix);
- * the rest is small vector algebra on the downloaded arrays, so no tensor outlives the build.
+ * The one expensive step, relu(A W + b), exploits the sparsity of its input (see
+ * hiddenRepresentation); the rest is small vector algebra on plain arrays plus one small tfjs
+ * matmul for U, so no tensor outlives the build.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseLayer } from '../model/mlp';
+import { reluAffineSparse, sparseKernelAvailable, sparseRowsOf } from '../kernels/sparse-relu-affine';
 import { readValues } from '../tensor-read';
 
 export interface LayerProblem {
@@ -27,8 +28,6 @@ export interface LayerProblem {
   readonly hiddenSums: Float64Array;
   /** `||U||_F`. */
   readonly denseOutputNorm: number;
-  /** How many input columns took part in `A W` (the rest were zero for every sample). */
-  readonly liveInputs: number;
   /** `||U - H[:, S] V[S, :]||_F / ||U||_F`; 0 when U is 0 and S is everything. */
   relativeResidual(kept: readonly number[]): number;
   /**
@@ -52,43 +51,12 @@ export function buildLayerProblem(
 ): LayerProblem {
   const { units } = layer;
   const outputs = nextLayer.units;
-  const live = nonZeroColumns(inputs, samples, layer.inputSize);
-  const liveInputs = live.length === layer.inputSize ? inputs : gatherColumns(inputs, samples, layer.inputSize, live);
-  const liveKernel = live.length === layer.inputSize ? layer.kernel : gatherRows(layer.kernel, units, live);
-
-  let hidden: Float32Array;
-  let denseOutput: Float32Array;
-  if (live.length === 0) {
-    hidden = new Float32Array(samples * units);
-    for (let i = 0; i < samples; i++) for (let j = 0; j < units; j++) hidden[i * units + j] = Math.max(0, layer.bias[j]);
-    denseOutput = readValues(() => tf.matMul(tf.tensor2d(hidden, [samples, units]), tf.tensor2d(nextLayer.kernel, [units, outputs])));
-  } else {
-    const hiddenT = tf.tidy(() =>
-      tf.fused.matMul({
-        a: tf.tensor2d(liveInputs, [samples, live.length]),
-        b: tf.tensor2d(liveKernel, [live.length, units]),
-        bias: tf.tensor1d(layer.bias),
-        activation: 'relu',
-      }),
-    );
-    try {
-      hidden = hiddenT.dataSync() as Float32Array;
-      denseOutput = readValues(() => tf.matMul(hiddenT, tf.tensor2d(nextLayer.kernel, [units, outputs])));
-    } finally {
-      hiddenT.dispose();
-    }
-  }
-
-  const hiddenSums = new Float64Array(units);
-  for (let i = 0; i < samples; i++) {
-    const row = i * units;
-    for (let j = 0; j < units; j++) hiddenSums[j] += hidden[row + j];
-  }
+  const { hidden, hiddenSums } = hiddenRepresentation(inputs, samples, layer);
+  const denseOutput = readValues(() => tf.matMul(tf.tensor2d(hidden, [samples, units]), tf.tensor2d(nextLayer.kernel, [units, outputs])));
   let normSq = 0;
   for (let k = 0; k < denseOutput.length; k++) normSq += denseOutput[k] * denseOutput[k];
   const denseOutputNorm = Math.sqrt(normSq);
   const nextKernel = nextLayer.kernel;
-
   return {
     samples,
     units,
@@ -98,12 +66,12 @@ export function buildLayerProblem(
     denseOutput,
     hiddenSums,
     denseOutputNorm,
-    liveInputs: live.length,
     relativeResidual(kept) {
       return this.residualTracker()(kept);
     },
     residualTracker() {
-      // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S.
+      // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S: each change
+      // of support adds H[:, C] (±V[C, :]) for the changed neurons C, one small matmul.
       const prunedOutput = new Float64Array(samples * outputs);
       const inSupport = new Uint8Array(units);
       return (kept) => {
@@ -111,19 +79,21 @@ export function buildLayerProblem(
         for (const j of kept) next[j] = 1;
         const changed: number[] = [];
         for (let j = 0; j < units; j++) if (next[j] !== inSupport[j]) changed.push(j);
-        inSupport.set(next);
-        // Row by row, so H is read in memory order.
-        for (let i = 0; i < samples; i++) {
-          const row = i * units;
-          const out = i * outputs;
-          for (const j of changed) {
-            const h = hidden[row + j];
-            if (h === 0) continue;
-            const scaled = next[j] ? h : -h;
-            const vRow = j * outputs;
-            for (let k = 0; k < outputs; k++) prunedOutput[out + k] += scaled * nextKernel[vRow + k];
-          }
+        if (changed.length > 0) {
+          const signedRows = new Float32Array(changed.length * outputs);
+          changed.forEach((j, c) => {
+            const sign = next[j] ? 1 : -1;
+            for (let k = 0; k < outputs; k++) signedRows[c * outputs + k] = sign * nextKernel[j * outputs + k];
+          });
+          const delta = readValues(() =>
+            tf.matMul(
+              tf.tensor2d(gatherColumns(hidden, samples, units, changed), [samples, changed.length]),
+              tf.tensor2d(signedRows, [changed.length, outputs]),
+            ),
+          );
+          for (let m = 0; m < delta.length; m++) prunedOutput[m] += delta[m];
         }
+        inSupport.set(next);
         let residualSq = 0;
         for (let m = 0; m < prunedOutput.length; m++) residualSq += (denseOutput[m] - prunedOutput[m]) ** 2;
         // Below float32 round-off of U the residual is zero, so keeping everything reports exactly 0.
@@ -136,6 +106,37 @@ export function buildLayerProblem(
       return gatherColumns(hidden, samples, units, kept);
     },
   };
+}
+
+/**
+ * H = relu(A W + b) and its column sums. MNIST pixels and ReLU outputs are mostly zero, so the
+ * sparse WASM SIMD kernel (kernels/sparse-relu-affine) does the work where WebAssembly SIMD
+ * exists; elsewhere one fused tfjs matmul runs over the input columns that are not all zero.
+ */
+function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer): { hidden: Float32Array; hiddenSums: Float64Array } {
+  const { inputSize, units } = layer;
+  if (sparseKernelAvailable()) {
+    const { hidden, columnSums } = reluAffineSparse(sparseRowsOf(inputs, samples, inputSize), layer.kernel, layer.bias, units);
+    return { hidden, hiddenSums: columnSums };
+  }
+  const live = nonZeroColumns(inputs, samples, inputSize);
+  const hidden =
+    live.length === 0
+      ? Float32Array.from({ length: samples * units }, (_, m) => Math.max(0, layer.bias[m % units]))
+      : readValues(() =>
+          tf.fused.matMul({
+            a: tf.tensor2d(live.length === inputSize ? inputs : gatherColumns(inputs, samples, inputSize, live), [samples, live.length]),
+            b: tf.tensor2d(live.length === inputSize ? layer.kernel : gatherRows(layer.kernel, units, live), [live.length, units]),
+            bias: tf.tensor1d(layer.bias),
+            activation: 'relu',
+          }),
+        );
+  const hiddenSums = new Float64Array(units);
+  for (let i = 0; i < samples; i++) {
+    const row = i * units;
+    for (let j = 0; j < units; j++) hiddenSums[j] += hidden[row + j];
+  }
+  return { hidden, hiddenSums };
 }
 
 /** Column indices of a row-major `rows x cols` matrix that hold a non-zero anywhere. */

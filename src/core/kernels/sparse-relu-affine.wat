@@ -1,0 +1,181 @@
+;; H = relu(X W + b) for a sparse X, with per-column sums of H in float64.
+;;
+;; Compiled by scripts/build-kernels.ts (wabt, SIMD enabled) into a base64 constant that
+;; sparse-relu-affine.ts instantiates; that file owns the memory layout. Addresses are byte
+;; offsets into the one exported memory.
+;;
+;; Layout the kernel expects:
+;;   W is packed strip-major: strip s holds columns [24 s, 24 s + 24) of every input row k as
+;;   `inputs` runs of 24 floats (96 bytes), so one strip is a contiguous `inputs * 96` byte block
+;;   that stays in cache while every row of X streams past it.
+;;   X is CSR, split into panels of input rows (k in [p P, p P + P)), each panel with its own row
+;;   pointers; entries are interleaved (i32 k * 96, f32 x): k pre-scaled to its byte offset in a
+;;   strip. A panel's slice of a strip (P * 96 bytes, ~19 KiB) fits L1; a whole strip (75 KiB
+;;   for MNIST) does not, and streaming it from L2 cost ~10% (Zen 4).
+;;
+;; Why 24 columns: the inner loop keeps six f32x4 accumulators, six W vectors and the splat in
+;; registers (13 of the 15 xmm V8 allocates on x64); six independent add chains cover the add
+;; latency. 32 columns (8 accumulators) spills in V8 and runs ~60% slower; 16 columns (4
+;; chains) is latency bound. See scripts/bench-kernel.ts for the numbers.
+(module
+  (memory (export "memory") 1)
+
+  ;; Copies `strips` strips of 24 floats from row-major `src` (row stride `ld` bytes, `rows`
+  ;; rows, at least `strips * 96` bytes per row) to strip-major `dst`.
+  (func (export "pack")
+    (param $src i32) (param $ld i32) (param $rows i32) (param $strips i32) (param $dst i32)
+    (local $k i32) (local $s i32) (local $from i32) (local $to i32) (local $stripBytes i32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $strips))) (then (return)))
+    (local.set $stripBytes (i32.mul (local.get $rows) (i32.const 96)))
+    ;; Row by row, so the source is read in memory order.
+    (loop $row
+      (local.set $from (local.get $src))
+      (local.set $to (local.get $dst))
+      (local.set $s (i32.const 0))
+      (loop $strip
+        (v128.store offset=0 (local.get $to) (v128.load offset=0 (local.get $from)))
+        (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $from)))
+        (v128.store offset=32 (local.get $to) (v128.load offset=32 (local.get $from)))
+        (v128.store offset=48 (local.get $to) (v128.load offset=48 (local.get $from)))
+        (v128.store offset=64 (local.get $to) (v128.load offset=64 (local.get $from)))
+        (v128.store offset=80 (local.get $to) (v128.load offset=80 (local.get $from)))
+        (local.set $from (i32.add (local.get $from) (i32.const 96)))
+        (local.set $to (i32.add (local.get $to) (local.get $stripBytes)))
+        (br_if $strip (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $strips))))
+      (local.set $src (i32.add (local.get $src) (local.get $ld)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 96)))
+      (br_if $row (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $rows)))))
+
+  ;; Builds the panelled, interleaved CSR that `strip` reads from plain CSR arrays:
+  ;;   $starts  rows + 1 i32 entry indices (the block's rowStart, rebased to 0)
+  ;;   $cols    i32 column indices, $vals f32 values, indexed by entry
+  ;;   $dst     receives the entries, panel after panel, rows in order within a panel
+  ;;   $rowptr  receives panels * (rows + 1) i32 addresses: panel p's row i is
+  ;;            [rowptr[p (rows + 1) + i], rowptr[p (rows + 1) + i + 1])
+  ;; Returns the index of the first entry whose column is outside 0..$inputs-1 (then nothing
+  ;; else is guaranteed), or -1.
+  (func (export "entries")
+    (param $starts i32) (param $cols i32) (param $vals i32) (param $rows i32) (param $inputs i32)
+    (param $panelRows i32) (param $panels i32) (param $dst i32) (param $rowptr i32)
+    (result i32)
+    (local $count i32) (local $e i32) (local $k i32) (local $p i32) (local $lo i32) (local $i i32)
+    (local $end i32)
+    ;; Check every column once, up front.
+    (local.set $count (i32.load (i32.add (local.get $starts) (i32.shl (local.get $rows) (i32.const 2)))))
+    (block $checked
+      (br_if $checked (i32.eqz (local.get $count)))
+      (loop $check
+        (if (i32.ge_u (i32.load (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2)))) (local.get $inputs))
+          (then (return (local.get $e))))
+        (br_if $check (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $count)))))
+    (loop $panel
+      (local.set $lo (i32.mul (local.get $p) (local.get $panelRows)))
+      (local.set $i (i32.const 0))
+      (loop $row
+        (i32.store (local.get $rowptr) (local.get $dst))
+        (local.set $rowptr (i32.add (local.get $rowptr) (i32.const 4)))
+        (block $row_done
+          (local.set $e (i32.load (local.get $starts)))
+          (local.set $end (i32.load offset=4 (local.get $starts)))
+          (br_if $row_done (i32.ge_u (local.get $e) (local.get $end)))
+          (loop $entry
+            ;; k - lo <u panelRows: k in this panel.
+            (local.set $k (i32.load (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2)))))
+            (if (i32.lt_u (i32.sub (local.get $k) (local.get $lo)) (local.get $panelRows))
+              (then
+                (i32.store offset=0 (local.get $dst) (i32.mul (local.get $k) (i32.const 96)))
+                (i32.store offset=4 (local.get $dst) (i32.load (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 2)))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 8)))))
+            (br_if $entry (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $end)))))
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
+        (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows))))
+      ;; The panel's end pointer, then back to the first row for the next panel.
+      (i32.store (local.get $rowptr) (local.get $dst))
+      (local.set $rowptr (i32.add (local.get $rowptr) (i32.const 4)))
+      (local.set $starts (i32.sub (local.get $starts) (i32.shl (local.get $rows) (i32.const 2))))
+      (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels))))
+    (i32.const -1))
+
+  ;; One strip of 24 columns, one panel, for `rows` rows of X:
+  ;;   $rowptr  the panel's rows + 1 entry addresses
+  ;;   $w       the strip's packed W block (all input rows: entries carry absolute offsets)
+  ;;   $init    the 24 starting sums of row 0: the strip's biases (first panel, $initStride 0)
+  ;;            or the partial sums the previous panel left in H ($initStride = $ldh)
+  ;;   $h       row 0 of the strip in H; rows $ldh bytes apart
+  ;;   $sums    the strip's 24 f64 column sums, added to (last panel only)
+  ;;   $last    non-zero for the last panel: apply ReLU and add to $sums; else store raw sums
+  ;; Called once per strip and panel, which also lets V8's tier-up (Liftoff -> TurboFan, which
+  ;; takes effect between calls) speed up a long first run early.
+  (func (export "strip")
+    (param $rowptr i32) (param $rows i32) (param $w i32) (param $init i32) (param $initStride i32)
+    (param $h i32) (param $ldh i32) (param $sums i32) (param $last i32)
+    (local $end i32) (local $p i32) (local $pend i32) (local $wk i32) (local $x v128) (local $t v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (if (i32.eqz (local.get $rows)) (then (return)))
+    (local.set $end (i32.add (local.get $rowptr) (i32.shl (local.get $rows) (i32.const 2))))
+    (loop $row
+      ;; Loaded per row (from L1), not kept in registers: six more live vectors would spill.
+      (local.set $a0 (v128.load offset=0 (local.get $init)))
+      (local.set $a1 (v128.load offset=16 (local.get $init)))
+      (local.set $a2 (v128.load offset=32 (local.get $init)))
+      (local.set $a3 (v128.load offset=48 (local.get $init)))
+      (local.set $a4 (v128.load offset=64 (local.get $init)))
+      (local.set $a5 (v128.load offset=80 (local.get $init)))
+      (local.set $p (i32.load offset=0 (local.get $rowptr)))
+      (local.set $pend (i32.load offset=4 (local.get $rowptr)))
+      (if (i32.lt_u (local.get $p) (local.get $pend))
+        (then
+          (loop $entry
+            (local.set $x (v128.load32_splat offset=4 (local.get $p)))
+            (local.set $wk (i32.add (local.get $w) (i32.load offset=0 (local.get $p))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $wk)) (local.get $x))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $wk)) (local.get $x))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $wk)) (local.get $x))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $wk)) (local.get $x))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $wk)) (local.get $x))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $wk)) (local.get $x))))
+            (br_if $entry (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 8))) (local.get $pend))))))
+      (if (local.get $last)
+        (then
+          ;; ReLU (pmax is one maxps; a NaN sum stays NaN), store, add to the f64 sums.
+          (local.set $t (f32x4.pmax (local.get $a0) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=0 (local.get $h) (local.get $t))
+          (v128.store offset=0 (local.get $sums) (f64x2.add (v128.load offset=0 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=16 (local.get $sums) (f64x2.add (v128.load offset=16 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a1) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=16 (local.get $h) (local.get $t))
+          (v128.store offset=32 (local.get $sums) (f64x2.add (v128.load offset=32 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=48 (local.get $sums) (f64x2.add (v128.load offset=48 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a2) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=32 (local.get $h) (local.get $t))
+          (v128.store offset=64 (local.get $sums) (f64x2.add (v128.load offset=64 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=80 (local.get $sums) (f64x2.add (v128.load offset=80 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a3) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=48 (local.get $h) (local.get $t))
+          (v128.store offset=96 (local.get $sums) (f64x2.add (v128.load offset=96 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=112 (local.get $sums) (f64x2.add (v128.load offset=112 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a4) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=64 (local.get $h) (local.get $t))
+          (v128.store offset=128 (local.get $sums) (f64x2.add (v128.load offset=128 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=144 (local.get $sums) (f64x2.add (v128.load offset=144 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a5) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=80 (local.get $h) (local.get $t))
+          (v128.store offset=160 (local.get $sums) (f64x2.add (v128.load offset=160 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=176 (local.get $sums) (f64x2.add (v128.load offset=176 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))))))
+        (else
+          (v128.store offset=0 (local.get $h) (local.get $a0))
+          (v128.store offset=16 (local.get $h) (local.get $a1))
+          (v128.store offset=32 (local.get $h) (local.get $a2))
+          (v128.store offset=48 (local.get $h) (local.get $a3))
+          (v128.store offset=64 (local.get $h) (local.get $a4))
+          (v128.store offset=80 (local.get $h) (local.get $a5))))
+      (local.set $h (i32.add (local.get $h) (local.get $ldh)))
+      (local.set $init (i32.add (local.get $init) (local.get $initStride)))
+      (br_if $row (i32.lt_u (local.tee $rowptr (i32.add (local.get $rowptr) (i32.const 4))) (local.get $end)))))
+)
