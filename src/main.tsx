@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
+import './ui/theme.css';
+import './ui/app.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

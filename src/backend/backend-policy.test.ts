@@ -18,10 +18,10 @@ describe('planBackend', () => {
     expect(plan.reason).toMatch(/software.*swiftshader/);
   });
 
-  it('falls back to WASM without an adapter and notes missing isolation', () => {
+  it('falls back to WASM without an adapter', () => {
     const plan = planBackend({ gpu: null, crossOriginIsolated: false }, null);
     expect(plan.order).toEqual(['wasm', 'webgl', 'cpu']);
-    expect(plan.reason).toMatch(/no threads/);
+    expect(plan.reason).toMatch(/no WebGPU adapter, so WASM/);
   });
 
   it('obeys a forced backend even on a software adapter', () => {

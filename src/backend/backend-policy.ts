@@ -54,7 +54,7 @@ export function planBackend(probe: BackendProbe, forced: BackendName | null): Ba
       forced: true,
     };
   }
-  const wasmNote = probe.crossOriginIsolated ? 'WASM with threads' : 'WASM (no threads: page not cross-origin isolated)';
+  const wasmNote = 'WASM with SIMD';
   if (!probe.gpu) return { order: fallbacks, reason: `no WebGPU adapter, so ${wasmNote}`, forced: false };
   if (isSoftwareAdapter(probe.gpu)) {
     return { order: fallbacks, reason: `WebGPU adapter is software (${describeAdapter(probe.gpu)}), so ${wasmNote}`, forced: false };

@@ -13,6 +13,7 @@ import { CancelledError, ModelFormatError, OptionError } from '../core/errors';
 import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
+import { ispaspImportance } from '../core/pruning/ispasp';
 import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
 import { resolveKeepRatios } from '../core/pruning/prune-options';
 import { buildPruneReport, type PruneReport } from '../core/report';
@@ -162,6 +163,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       });
       const evaluateStarted = performance.now();
       const firstKept = outcome.layers[0].kept;
+      const firstProblem = current.firstLayerProblem(request.samples);
+      const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
       const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
       const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
       const evaluateMs = performance.now() - evaluateStarted;
@@ -195,7 +198,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       });
       const view: PruneView = {
         request,
-        layers: outcome.layers.map((layer) => ({
+        layers: outcome.layers.map((layer, index) => ({
+          ...(index === 0 && { importance }),
           units: layer.units,
           keptCount: layer.kept.length,
           kept: layer.kept,

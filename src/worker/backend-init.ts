@@ -47,7 +47,11 @@ export async function activateBackend(forced: BackendName | null): Promise<Backe
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
-  if (probe.crossOriginIsolated) setThreadsCount(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
+  // tfjs-backend-wasm's threaded build starts pthread workers that importScripts() its
+  // Emscripten glue, which a bundled module worker cannot provide ("e is not defined"), so the
+  // single-threaded SIMD build is used. Our sparse kernel does the heavy first-layer work anyway.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setThreadsCount(1);
   const failures: string[] = [];
   for (const name of plan.order) {
     try {

@@ -29,6 +29,7 @@ export async function runSweep(
 
   for (const keep of request.keeps) {
     for (const method of request.methods) {
+      if (keep > (request.maxKeep?.[method] ?? 1)) continue;
       await yieldToEvents();
       throwIfCancelled(signal);
       const started = performance.now();
@@ -36,7 +37,7 @@ export async function runSweep(
       let kept: number[][];
       if (method === 'gfs' && oneHidden) {
         if (!greedyOrder) {
-          const largest = Math.max(...request.keeps);
+          const largest = Math.min(Math.max(...request.keeps), request.maxKeep?.gfs ?? 1);
           greedyOrder = gfsOrder(firstLayerProblem, keptCount(largest, dense.layers[0].units), { signal });
           greedyMs = performance.now() - started;
         }

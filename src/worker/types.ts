@@ -72,6 +72,8 @@ export interface PrunedLayerView {
   readonly residuals: number[];
   /** i-SpaSP only. */
   readonly iterations?: IterationView[];
+  /** First hidden layer only: each neuron's importance z (gradient of the residual) at the kept set. */
+  readonly importance?: number[];
 }
 
 export interface PruneView {
@@ -95,6 +97,8 @@ export interface SweepPoint {
 
 export interface SweepRequest {
   readonly methods: readonly PruneMethod[];
+  /** Skip a method above this keep ratio (GFS gets slow as the kept set grows). */
+  readonly maxKeep?: Partial<Record<PruneMethod, number>>;
   readonly keeps: readonly number[];
   readonly iterations: number;
   readonly samples: number;

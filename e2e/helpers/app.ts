@@ -1,0 +1,37 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Console errors and uncaught page errors seen while a test ran. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Opens the app and waits until the default model is loaded and its first prune is shown. */
+export async function openApp(page: Page, query = ''): Promise<void> {
+  await page.goto(`/${query}`);
+  await expect(page.getByTestId('dense-accuracy')).toHaveText(/^\d+\.\d%$/, { timeout: 90_000 });
+  await expect(page.getByTestId('kept-count')).toHaveText(/\d+ \/ \d+/, { timeout: 60_000 });
+}
+
+/** Sets the keep slider the way a user's drag ends: value plus an input event. */
+export async function setKeep(page: Page, percent: number): Promise<void> {
+  await page.getByTestId('keep-slider').fill(String(percent));
+}
+
+export async function workerTensorCount(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const probe = (window as unknown as { __spasp?: { memory(): Promise<{ numTensors: number }> } }).__spasp;
+    if (!probe) throw new Error('the app exposes no __spasp probe');
+    return (await probe.memory()).numTensors;
+  });
+}
+
+export function percentOf(text: string | null): number {
+  const match = /([\d.]+)%/.exec(text ?? '');
+  if (!match) throw new Error(`no percentage in ${text}`);
+  return Number(match[1]);
+}

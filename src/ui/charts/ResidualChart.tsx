@@ -1,0 +1,85 @@
+/**
+ * Relative residual ||U - H[:,S] V[S,:]||_F / ||U||_F after each i-SpaSP iteration, one line per
+ * hidden layer. The residual need not fall monotonically; it is plotted as it is. Non-iterative
+ * methods give one value per layer: shown as dots with a note.
+ */
+import { memo, useMemo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from './ChartFrame';
+import { linearTicks, trimNumber } from './format';
+import { LAYER_COLOR, layerDash } from './palette';
+import { isSinglePoint, layerKey, residualMax, residualRows, residualSummary } from './residual-series';
+import { propsEqual } from './props-equal';
+
+export interface ResidualChartProps {
+  readonly layers: readonly { readonly residuals: readonly number[] }[];
+}
+
+function ResidualChartView({ layers }: ResidualChartProps) {
+  const rows = useMemo(() => residualRows(layers), [layers]);
+  const single = isSinglePoint(layers);
+  const iterations = rows.length;
+  const yMax = residualMax(layers);
+  const showDots = iterations <= 25;
+  const multiLayer = layers.length > 1;
+
+  const table = {
+    caption: 'Relative residual per iteration',
+    columns: ['iteration', ...layers.map((_, l) => `layer ${l + 1}`)],
+    rows: rows.map((row) => [row.iteration, ...layers.map((_, l) => (row[layerKey(l)] === undefined ? '–' : trimNumber(row[layerKey(l)]!, 4)))]),
+  };
+
+  return (
+    <ChartFrame
+      testId="residual-chart"
+      title="Residual per i-SpaSP iteration"
+      summary={residualSummary(layers)}
+      empty={iterations === 0 ? 'Prune a network to see the residual.' : null}
+      table={table}
+      caption={single && iterations > 0 ? 'This method is not iterative: one residual per layer, for the final kept set.' : null}
+      small
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 22, left: 4 }} accessibilityLayer={false}>
+          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="iteration"
+            type="number"
+            domain={single ? [0.5, 1.5] : [1, Math.max(2, iterations)]}
+            ticks={single ? [1] : undefined}
+            allowDecimals={false}
+            label={{ value: 'iteration', position: 'insideBottom', offset: -14 }}
+          />
+          <YAxis
+            type="number"
+            domain={[0, yMax]}
+            ticks={linearTicks(yMax)}
+            width="auto"
+            tickFormatter={(value: number) => trimNumber(value, 2)}
+            label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip formatter={(value, name) => [trimNumber(Number(value), 4), name]} labelFormatter={(label) => `iteration ${label}`} />
+          {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
+          {layers.map((_, l) => (
+            <Line
+              key={l}
+              className={l === 0 ? 'series-line series-line--primary' : 'series-line'}
+              dataKey={layerKey(l)}
+              name={`layer ${l + 1}`}
+              type="linear"
+              stroke={LAYER_COLOR}
+              strokeWidth={l === 0 ? 3 : 2}
+              strokeDasharray={layerDash(l)}
+              dot={showDots || single ? { r: single ? 6 : 3, fill: LAYER_COLOR, strokeWidth: 0 } : false}
+              activeDot={{ r: 5 }}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </ChartFrame>
+  );
+}
+
+export const ResidualChart = memo(ResidualChartView, propsEqual);

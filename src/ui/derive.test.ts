@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { enteredAt, timingsNear } from './derive';
+
+const step = (iteration: number, kept: number[]) => ({ iteration, kept, candidates: [], merged: [], relativeResidual: 0, entered: 0, left: 0 });
+
+describe('enteredAt', () => {
+  it('records the last iteration each kept neuron joined, and forgets neurons that left', () => {
+    expect(enteredAt(5, [step(1, [0, 1]), step(2, [1, 2]), step(3, [1, 2]), step(4, [0, 2])])).toEqual([4, null, 2, null, null]);
+  });
+
+  it('is all null without iterations', () => {
+    expect(enteredAt(3, undefined)).toEqual([null, null, null]);
+  });
+});
+
+describe('timingsNear', () => {
+  it('takes each method\'s point closest to the ratio', () => {
+    const points = [
+      { method: 'ispasp' as const, keep: 0.1, raw: 0.9, pruneMs: 5 },
+      { method: 'ispasp' as const, keep: 0.5, raw: 0.9, pruneMs: 7 },
+      { method: 'gfs' as const, keep: 0.4, raw: 0.9, pruneMs: 900 },
+    ];
+    expect(timingsNear(points, 0.45)).toEqual([
+      { method: 'ispasp', ms: 7, keep: 0.5 },
+      { method: 'gfs', ms: 900, keep: 0.4 },
+    ]);
+  });
+});

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+
+interface Props {
+  canExport: boolean;
+  canExportSweep: boolean;
+  onExportModel(): void;
+  onExportReport(): void;
+  onExportSweep(): void;
+}
+
+export function ExportPanel({ canExport, canExportSweep, onExportModel, onExportReport, onExportSweep }: Props) {
+  const [copied, setCopied] = useState(false);
+  const copyLink = async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      window.prompt('Copy this link', window.location.href);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="export-heading">
+      <h2 id="export-heading">Export and share</h2>
+      <div className="actions wrap">
+        <button data-testid="export-button" onClick={onExportModel} disabled={!canExport}>
+          Download pruned model
+        </button>
+        <button data-testid="export-report" onClick={onExportReport} disabled={!canExport}>
+          Run report (JSON)
+        </button>
+        <button data-testid="export-sweep" onClick={onExportSweep} disabled={!canExportSweep}>
+          Accuracy sweep (CSV)
+        </button>
+        <button data-testid="copy-link" onClick={copyLink}>
+          {copied ? 'Link copied' : 'Copy link'}
+        </button>
+      </div>
+      <p className="hint">The model is a standard TensorFlow.js LayersModel: load it with tf.loadLayersModel.</p>
+    </section>
+  );
+}

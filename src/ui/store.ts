@@ -1,0 +1,176 @@
+/**
+ * The app's one state object and its reducer. Components receive slices of it as props and send
+ * intents; derived values (kept counts, reductions, labels) are computed where shown, not stored.
+ */
+import type {
+  BackendReport,
+  ModelEntry,
+  ModelSummary,
+  NeuronAtlas,
+  Prediction,
+  PruneView,
+  SparsityProfile,
+  SweepPoint,
+  TrainProgressView,
+} from '../client/worker-client';
+import { DEFAULT_URL_STATE, type UrlState } from '../client/url-state';
+
+export interface Settings extends UrlState {
+  /** Per-hidden-layer keep percents (1..100); null = one ratio (`keep`) for every hidden layer. */
+  perLayer: number[] | null;
+}
+
+export interface TrainState {
+  busy: boolean;
+  progress: TrainProgressView | null;
+  /** Loss and batch accuracy as they arrive, for the live curves. */
+  curve: { step: number; loss: number; accuracy: number }[];
+}
+
+export interface AppState {
+  phase: 'starting' | 'ready' | 'failed';
+  backend: BackendReport | null;
+  models: ModelEntry[];
+  model: ModelSummary | null;
+  modelLoading: boolean;
+  settings: Settings;
+  prune: { view: PruneView | null; busy: boolean; liveResiduals: number[][] };
+  sweep: { points: SweepPoint[]; busy: boolean; mode: 'raw' | 'refit' };
+  train: TrainState;
+  atlas: NeuronAtlas | null;
+  sparsity: SparsityProfile | null;
+  /** Step mode: index into the first layer's iterations, or null for the final result. */
+  step: number | null;
+  pad: { prediction: Prediction | null; image: Float32Array | null; label: number | null; pixels: Float32Array | null };
+  error: string | null;
+  announcement: string;
+  presentation: boolean;
+}
+
+export type Action =
+  | { type: 'started'; backend: BackendReport; models: ModelEntry[] }
+  | { type: 'failed'; error: string }
+  | { type: 'model-loading' }
+  | { type: 'model-failed' }
+  | { type: 'model-loaded'; model: ModelSummary; atlas: NeuronAtlas; sparsity: SparsityProfile }
+  | { type: 'model-added'; entry: ModelEntry }
+  | { type: 'settings'; patch: Partial<Settings> }
+  | { type: 'prune-started' }
+  | { type: 'prune-iteration'; layer: number; residual: number }
+  | { type: 'pruned'; view: PruneView }
+  | { type: 'prune-settled' }
+  | { type: 'sweep-started' }
+  | { type: 'sweep-point'; point: SweepPoint }
+  | { type: 'sweep-finished' }
+  | { type: 'sweep-mode'; mode: 'raw' | 'refit' }
+  | { type: 'train-started' }
+  | { type: 'train-progress'; progress: TrainProgressView }
+  | { type: 'train-finished' }
+  | { type: 'step'; index: number | null }
+  | { type: 'pad-image'; image: Float32Array | null; label: number | null }
+  | { type: 'pad-input'; pixels: Float32Array }
+  | { type: 'prediction'; prediction: Prediction }
+  | { type: 'error'; error: string | null }
+  | { type: 'announce'; text: string }
+  | { type: 'presentation'; on: boolean };
+
+export function initialState(url: UrlState): AppState {
+  return {
+    phase: 'starting',
+    backend: null,
+    models: [],
+    model: null,
+    modelLoading: false,
+    settings: { ...DEFAULT_URL_STATE, ...url, perLayer: null },
+    prune: { view: null, busy: false, liveResiduals: [] },
+    sweep: { points: [], busy: false, mode: 'raw' },
+    train: { busy: false, progress: null, curve: [] },
+    atlas: null,
+    sparsity: null,
+    step: null,
+    pad: { prediction: null, image: null, label: null, pixels: null },
+    error: null,
+    announcement: '',
+    presentation: false,
+  };
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'started':
+      return { ...state, phase: 'ready', backend: action.backend, models: action.models };
+    case 'failed':
+      return { ...state, phase: 'failed', error: action.error };
+    case 'model-loading':
+      return { ...state, modelLoading: true };
+    case 'model-failed':
+      return { ...state, modelLoading: false };
+    case 'model-loaded': {
+      const hidden = action.model.sizes.length - 2;
+      const perLayer = state.settings.perLayer && state.settings.perLayer.length === hidden ? state.settings.perLayer : null;
+      return {
+        ...state,
+        model: action.model,
+        modelLoading: false,
+        atlas: action.atlas,
+        sparsity: action.sparsity,
+        settings: { ...state.settings, model: action.model.id, perLayer },
+        prune: { view: null, busy: false, liveResiduals: [] },
+        sweep: { ...state.sweep, points: [] },
+        step: null,
+      };
+    }
+    case 'model-added':
+      return { ...state, models: [...state.models.filter((m) => m.id !== action.entry.id), action.entry] };
+    case 'settings':
+      return { ...state, settings: { ...state.settings, ...action.patch }, step: null };
+    case 'prune-started':
+      return { ...state, prune: { ...state.prune, busy: true, liveResiduals: [] } };
+    case 'prune-iteration': {
+      const live = state.prune.liveResiduals.map((layer) => layer.slice());
+      while (live.length <= action.layer) live.push([]);
+      live[action.layer].push(action.residual);
+      return { ...state, prune: { ...state.prune, liveResiduals: live } };
+    }
+    case 'pruned':
+      return { ...state, prune: { view: action.view, busy: false, liveResiduals: [] }, error: null };
+    case 'prune-settled':
+      return { ...state, prune: { ...state.prune, busy: false } };
+    case 'sweep-started':
+      return { ...state, sweep: { ...state.sweep, points: [], busy: true } };
+    case 'sweep-point':
+      return { ...state, sweep: { ...state.sweep, points: [...state.sweep.points, action.point] } };
+    case 'sweep-finished':
+      return { ...state, sweep: { ...state.sweep, busy: false } };
+    case 'sweep-mode':
+      return { ...state, sweep: { ...state.sweep, mode: action.mode } };
+    case 'train-started':
+      return { ...state, train: { busy: true, progress: null, curve: [] } };
+    case 'train-progress': {
+      const { progress } = action;
+      const curve = [...state.train.curve, { step: progress.fraction, loss: progress.loss, accuracy: progress.accuracy }];
+      return { ...state, train: { ...state.train, progress, curve: curve.length > 400 ? curve.filter((_, k) => k % 2 === 0) : curve } };
+    }
+    case 'train-finished':
+      return { ...state, train: { ...state.train, busy: false } };
+    case 'step':
+      return { ...state, step: action.index };
+    case 'pad-image':
+      return { ...state, pad: { ...state.pad, image: action.image, label: action.label } };
+    case 'pad-input':
+      return { ...state, pad: { ...state.pad, pixels: action.pixels } };
+    case 'prediction':
+      return { ...state, pad: { ...state.pad, prediction: action.prediction } };
+    case 'error':
+      return { ...state, error: action.error };
+    case 'announce':
+      return { ...state, announcement: action.text };
+    case 'presentation':
+      return { ...state, presentation: action.on };
+  }
+}
+
+/** The keep ratios (fractions) per hidden layer the current settings ask for. */
+export function keepRatios(settings: Settings, hiddenLayers: number): number[] {
+  return (settings.perLayer ?? Array.from({ length: hiddenLayers }, () => settings.keep)).map((percent) => percent / 100);
+}

@@ -1,0 +1,230 @@
+/**
+ * Connects the store to the worker: starts the backend, loads models, re-prunes whenever the
+ * settings change (latest request wins), re-sweeps when what the sweep depends on changes, keeps
+ * the URL in step, and turns user intents into worker calls. Progress events are batched to at
+ * most one render per animation frame.
+ */
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { errorMessage, isCancelled, PlaygroundClient, PRUNE_METHODS, type TrainRequest } from '../client/worker-client';
+import { readUrlState, writeUrlState } from '../client/url-state';
+import { download, sweepCsv } from './downloads';
+import { initialState, keepRatios, reducer, type Action, type Settings } from './store';
+import { coarseFirst, SWEEP_PERCENTS } from './sweep-plan';
+
+/** GFS past this many kept neurons makes the sweep crawl; the chart notes where it stops. */
+export const SWEEP_GFS_MAX_PERCENT = 50;
+
+function frameBatcher(dispatch: (action: Action) => void) {
+  let queue: Action[] = [];
+  let scheduled = false;
+  return (action: Action) => {
+    queue.push(action);
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      const actions = queue;
+      queue = [];
+      scheduled = false;
+      for (const queued of actions) dispatch(queued);
+    });
+  };
+}
+
+export function usePlayground() {
+  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(readUrlState(window.location.search)));
+  const client = useMemo(() => new PlaygroundClient(), []);
+  const batched = useMemo(() => frameBatcher(dispatch), []);
+  const settingsRef = useRef(state.settings);
+  settingsRef.current = state.settings;
+  const { settings, model } = state;
+
+  const fail = useCallback((error: unknown) => {
+    if (!isCancelled(error)) dispatch({ type: 'error', error: errorMessage(error) });
+  }, []);
+
+  const openModel = useCallback(
+    async (load: () => ReturnType<PlaygroundClient['loadModel']>) => {
+      dispatch({ type: 'model-loading' });
+      try {
+        const summary = await load();
+        const [atlas, sparsity] = await Promise.all([client.neurons(), client.sparsity()]);
+        dispatch({ type: 'model-loaded', model: summary, atlas, sparsity });
+        dispatch({ type: 'announce', text: `Loaded ${summary.title}: dense test accuracy ${(summary.denseAccuracy * 100).toFixed(1)}%` });
+        return summary;
+      } catch (error) {
+        dispatch({ type: 'model-failed' });
+        // A stopped training run is not a failure, but the user should hear what was kept.
+        dispatch({ type: 'error', error: errorMessage(error) });
+        return null;
+      }
+    },
+    [client, fail],
+  );
+
+  // Start-up: backend, model list, then the model from the URL or the default.
+  useEffect(() => {
+    let alive = true;
+    (async () => {
+      try {
+        const forced = new URLSearchParams(window.location.search).get('backend');
+        const { backend, models } = await client.init(forced as never);
+        if (!alive) return;
+        dispatch({ type: 'started', backend, models });
+        const wanted = models.find((entry) => entry.id === settingsRef.current.model) ?? models[0];
+        if (wanted) await openModel(() => client.loadModel(wanted.id));
+      } catch (error) {
+        dispatch({ type: 'failed', error: errorMessage(error) });
+      }
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [client, openModel]);
+
+  // A probe for tests and curious users: the worker's tfjs memory.
+  useEffect(() => {
+    (window as unknown as { __spasp?: unknown }).__spasp = { memory: () => client.memory() };
+  }, [client]);
+
+  // The URL follows the settings.
+  useEffect(() => {
+    window.history.replaceState(null, '', writeUrlState(settings, window.location.search) + window.location.hash);
+  }, [settings]);
+
+  // Re-prune on every settings change; stale results are dropped by the client.
+  const hiddenLayers = model ? model.sizes.length - 2 : 0;
+  useEffect(() => {
+    if (!model) return;
+    const ratios = keepRatios(settings, hiddenLayers);
+    const request = {
+      method: settings.method,
+      keep: settings.perLayer ? ratios : ratios[0],
+      iterations: settings.iterations,
+      samples: settings.samples,
+      seed: settings.seed,
+      refit: settings.refit,
+      finetuneEpochs: settings.finetune,
+    };
+    dispatch({ type: 'prune-started' });
+    client
+      .prune(request, (layer, residual) => batched({ type: 'prune-iteration', layer, residual }))
+      .then((view) => {
+        if (!view) return;
+        dispatch({ type: 'pruned', view });
+        const shown = view.accuracy.finetuned ?? view.accuracy.refit ?? view.accuracy.raw;
+        dispatch({
+          type: 'announce',
+          text: `Kept ${view.layers.map((l) => `${l.keptCount} of ${l.units}`).join(', ')} neurons: test accuracy ${(shown * 100).toFixed(1)}%`,
+        });
+      })
+      .catch((error) => {
+        dispatch({ type: 'prune-settled' });
+        fail(error);
+      });
+  }, [client, batched, fail, model, hiddenLayers, settings]);
+
+  // The accuracy sweep depends on the model and the calibration settings, not on the slider.
+  const { iterations, samples, seed, refit } = settings;
+  useEffect(() => {
+    if (!model) return;
+    let alive = true;
+    dispatch({ type: 'sweep-started' });
+    const keeps = coarseFirst(SWEEP_PERCENTS).map((percent) => percent / 100);
+    client
+      .sweep({ methods: PRUNE_METHODS, maxKeep: { gfs: SWEEP_GFS_MAX_PERCENT / 100 }, keeps, iterations, samples, seed, refit }, (point) => {
+        if (alive) batched({ type: 'sweep-point', point });
+      })
+      .then(
+        () => alive && dispatch({ type: 'sweep-finished' }),
+        (error) => {
+          if (alive) dispatch({ type: 'sweep-finished' });
+          if (!isCancelled(error)) fail(error);
+        },
+      );
+    return () => {
+      alive = false;
+    };
+  }, [client, batched, fail, model, iterations, samples, seed, refit]);
+
+  // Predictions follow the pad and the pruned network.
+  const { pixels } = state.pad;
+  const view = state.prune.view;
+  useEffect(() => {
+    if (!pixels || !view) return;
+    client.predict(pixels).then((prediction) => dispatch({ type: 'prediction', prediction }), fail);
+  }, [client, fail, pixels, view]);
+
+  const actions = useMemo(
+    () => ({
+      setSettings(patch: Partial<Settings>) {
+        dispatch({ type: 'settings', patch });
+      },
+      selectModel(id: string) {
+        void openModel(() => client.loadModel(id));
+      },
+      async importFiles(files: File[]) {
+        dispatch({ type: 'error', error: null });
+        const payload = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+        const summary = await openModel(() => client.importModel(payload));
+        if (summary) dispatch({ type: 'model-added', entry: summary });
+      },
+      async train(request: TrainRequest) {
+        dispatch({ type: 'error', error: null });
+        dispatch({ type: 'train-started' });
+        const summary = await openModel(() => client.train(request, (progress) => batched({ type: 'train-progress', progress })));
+        dispatch({ type: 'train-finished' });
+        if (summary) dispatch({ type: 'model-added', entry: summary });
+      },
+      stopTraining() {
+        void client.cancel();
+      },
+      setStep(index: number | null) {
+        dispatch({ type: 'step', index });
+      },
+      setSweepMode(mode: 'raw' | 'refit') {
+        dispatch({ type: 'sweep-mode', mode });
+      },
+      padInput(pixels: Float32Array) {
+        dispatch({ type: 'pad-input', pixels });
+      },
+      async pickTestImage() {
+        const picked = await client.testImage(Math.floor(Math.random() * 10000));
+        dispatch({ type: 'pad-image', image: picked.pixels, label: picked.label });
+        dispatch({ type: 'pad-input', pixels: picked.pixels });
+      },
+      async exportModel() {
+        try {
+          const files = await client.exportPruned();
+          download(`${files.baseName}.json`, files.modelJson, 'application/json');
+          download(files.weightsFileName, files.weights, 'application/octet-stream');
+          dispatch({ type: 'announce', text: `Exported ${files.baseName}.json and ${files.weightsFileName}` });
+        } catch (error) {
+          fail(error);
+        }
+      },
+      async exportReport() {
+        try {
+          const files = await client.exportPruned();
+          download(`${files.baseName}.report.json`, files.reportJson, 'application/json');
+        } catch (error) {
+          fail(error);
+        }
+      },
+      exportSweep(points: Parameters<typeof sweepCsv>[0], name: string) {
+        download(`${name}-sweep.csv`, sweepCsv(points), 'text/csv');
+      },
+      dismissError() {
+        dispatch({ type: 'error', error: null });
+      },
+      setPresentation(on: boolean) {
+        dispatch({ type: 'presentation', on });
+      },
+      memory: () => client.memory(),
+    }),
+    [client, batched, fail, openModel],
+  );
+
+  return { state, actions };
+}
+
+export type PlaygroundActions = ReturnType<typeof usePlayground>['actions'];
