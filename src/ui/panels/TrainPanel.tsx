@@ -34,14 +34,14 @@ export function TrainPanel({ train, onTrain, onStop }: Props) {
       <summary>
         <h2>Train a network here</h2>
       </summary>
-      <form onSubmit={submit} className="grid-form">
+      <form onSubmit={submit} className="grid-form" noValidate>
         <label className="field">
           <span>Hidden widths</span>
           <input value={widths} onChange={(e) => setWidths(e.target.value)} aria-invalid={!parsed} placeholder="512, 256" />
         </label>
         <label className="field">
           <span>Epochs</span>
-          <input type="number" min={0.05} max={20} step={0.05} value={epochs} onChange={(e) => setEpochs(Number(e.target.value))} />
+          <input type="number" min={0.01} max={20} step="any" value={epochs} onChange={(e) => setEpochs(Number(e.target.value))} />
         </label>
         <label className="field">
           <span>Batch size</span>
@@ -49,11 +49,11 @@ export function TrainPanel({ train, onTrain, onStop }: Props) {
         </label>
         <label className="field">
           <span>Learning rate</span>
-          <input type="number" min={0.00001} max={0.1} step={0.0001} value={learningRate} onChange={(e) => setLearningRate(Number(e.target.value))} />
+          <input type="number" min={0.00001} max={0.1} step="any" value={learningRate} onChange={(e) => setLearningRate(Number(e.target.value))} />
         </label>
         <label className="field">
           <span>Sparsity penalty (L1 on activations)</span>
-          <input type="number" min={0} max={0.1} step={0.00005} value={activationL1} onChange={(e) => setActivationL1(Number(e.target.value))} />
+          <input type="number" min={0} max={0.1} step="any" value={activationL1} onChange={(e) => setActivationL1(Number(e.target.value))} />
         </label>
         <label className="field">
           <span>Seed</span>
