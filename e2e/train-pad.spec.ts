@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openApp } from './helpers/app';
 
-test('a tiny in-browser training run reaches 100% and becomes the current model', async ({ page }) => {
+test('a tiny in-browser training run reaches 100%, becomes the current model and is kept after a reload', async ({ page }) => {
   await openApp(page);
   await page.getByText('Train a network here').click();
   const form = page.locator('form.grid-form');
@@ -11,6 +11,12 @@ test('a tiny in-browser training run reaches 100% and becomes the current model'
   await expect(page.getByTestId('train-progress')).toHaveAttribute('value', '1', { timeout: 90_000 });
   await expect(page.getByTestId('model-layers')).toHaveText('784 → 16 → 10', { timeout: 60_000 });
   await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1);
+  const trainedId = await page.getByTestId('model-select').inputValue();
+  await page.reload();
+  await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1, { timeout: 60_000 });
+  // The URL still names the trained model, so the reload opens it again from IndexedDB.
+  await expect(page.getByTestId('model-layers')).toHaveText('784 → 16 → 10', { timeout: 60_000 });
+  await expect(page.getByTestId('model-select')).toHaveValue(trainedId);
 });
 
 test('a training run can be stopped', async ({ page }) => {
