@@ -28,20 +28,34 @@ export interface PruneReport {
   readonly samples: number;
   readonly seed: number;
   readonly refit: boolean;
+  /** Epochs of fine-tuning after pruning (and refit); 0 when off. */
+  readonly finetuneEpochs: number;
+  /** The Adam learning rate of the fine-tuning; only when it ran. */
+  readonly finetuneLearningRate?: number;
   readonly backend: string;
   readonly architecture: { readonly dense: number[]; readonly pruned: number[] };
   readonly layers: PruneReportLayer[];
   /**
-   * Test-set accuracy as fractions. `pruned` is the delivered network (refit when refit is on);
-   * `raw` is the same kept neurons with the original weights; `refit` only with refit.
+   * Test-set accuracy as fractions. `pruned` is the delivered network (fine-tuned when
+   * fine-tuning ran, else refit when refit is on); `raw` is the same kept neurons with the
+   * original weights; `refit` only with refit (before any fine-tuning); `finetuned` only with
+   * fine-tuning.
    */
-  readonly accuracy: { readonly dense: number; readonly pruned: number; readonly raw: number; readonly refit?: number };
+  readonly accuracy: {
+    readonly dense: number;
+    readonly pruned: number;
+    readonly raw: number;
+    readonly refit?: number;
+    readonly finetuned?: number;
+  };
   readonly params: { readonly dense: number; readonly pruned: number };
   readonly macs: { readonly dense: number; readonly pruned: number };
   readonly timingsMs: {
     readonly load: number;
     readonly prune: number;
     readonly refit: number;
+    /** Fine-tuning alone; 0 when off. */
+    readonly finetune?: number;
     readonly evaluate: number;
     readonly total: number;
   };
@@ -56,6 +70,9 @@ export interface ReportInputs {
   readonly samples: number;
   readonly seed: number;
   readonly refit: boolean;
+  /** 0 or absent when no fine-tuning ran. */
+  readonly finetuneEpochs?: number;
+  readonly finetuneLearningRate?: number;
   readonly backend: string;
   readonly dense: Mlp;
   readonly outcome: PruneOutcome;
@@ -76,6 +93,8 @@ export function buildPruneReport(inputs: ReportInputs): PruneReport {
     samples: inputs.samples,
     seed: inputs.seed,
     refit: inputs.refit,
+    finetuneEpochs: inputs.finetuneEpochs ?? 0,
+    ...(inputs.finetuneLearningRate !== undefined && (inputs.finetuneEpochs ?? 0) > 0 && { finetuneLearningRate: inputs.finetuneLearningRate }),
     backend: inputs.backend,
     architecture: { dense: layerSizes(inputs.dense), pruned: layerSizes(outcome.model) },
     layers: outcome.layers.map((layer, l) => ({
@@ -94,6 +113,7 @@ export function buildPruneReport(inputs: ReportInputs): PruneReport {
       load: round(inputs.timingsMs.load),
       prune: round(outcome.pruneMs),
       refit: round(outcome.refitMs),
+      finetune: round(inputs.timingsMs.finetune ?? 0),
       evaluate: round(inputs.timingsMs.evaluate),
       total: round(inputs.timingsMs.total),
     },

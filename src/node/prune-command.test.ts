@@ -8,9 +8,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomMlp } from '../../test/helpers/random-mlp';
 import { normalizedImages } from '../core/data/mnist';
+import { accuracy } from '../core/metrics';
 import type { PruneReport } from '../core/report';
 import { loadMnistSplit } from './mnist-files';
-import { saveMlpFiles } from './model-files';
+import { loadMlpFile, saveMlpFiles } from './model-files';
 import { runPruneCommand } from './prune-command';
 import { initNodeBackend } from './tf-node';
 
@@ -96,6 +97,44 @@ describe('prune CLI', () => {
     report.layers.forEach((layer) => expect(layer.refit!.after).toBeLessThanOrEqual(layer.refit!.before));
   });
 
+  it('fine-tunes after refit, keeping raw, refit and fine-tuned accuracy apart, and writes the fine-tuned network', async () => {
+    const outDir = path.join(dir, 'finetuned');
+    const reportPath = path.join(dir, 'finetuned.json');
+    const { code, stdout, stderr } = await run(
+      '--model', oneHidden, '--keep', '0.25', '--samples', '200', '--refit', '--finetune-epochs', '0.1', '--finetune-rate', '0.003', '--seed', '5',
+      '--out', outDir, '--report', reportPath,
+    );
+    expect(stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(stdout.join('\n')).toMatch(/finetune epoch 0\.1\/0\.1: loss [\d.]+/);
+    expect(stdout.join('\n')).toMatch(/test accuracy dense [\d.]+%, pruned [\d.]+%, refit [\d.]+%, fine-tuned [\d.]+%/);
+    const report = await readReport(reportPath);
+    expect(report).toMatchObject({ refit: true, finetuneEpochs: 0.1, finetuneLearningRate: 0.003, seed: 5 });
+    const { raw, refit, finetuned, pruned } = report.accuracy;
+    expect(typeof raw).toBe('number');
+    expect(typeof refit).toBe('number');
+    expect(finetuned).toBe(pruned);
+    // A random 784-16-10 network scores about chance; 47 Adam steps on real labels lift it well above.
+    expect(finetuned!).toBeGreaterThan(Math.max(raw, refit!) + 0.2);
+    expect(report.architecture.pruned).toEqual([784, 16, 10]);
+    expect(report.timingsMs.finetune).toBeGreaterThan(0);
+    expect(report.timingsMs.total).toBeGreaterThanOrEqual(report.timingsMs.prune + report.timingsMs.finetune! + report.timingsMs.evaluate);
+
+    // The delivered (written) network is the fine-tuned one.
+    const test = await loadMnistSplit('test');
+    expect(accuracy(await loadMlpFile(path.join(outDir, 'model.json')), normalizedImages(test), test.labels)).toBe(pruned);
+  });
+
+  it('without fine-tuning reports finetuneEpochs 0 and no fine-tuned accuracy', async () => {
+    const reportPath = path.join(dir, 'plain.json');
+    expect((await run('--model', oneHidden, '--keep', '0.5', '--method', 'topk', '--samples', '100', '--report', reportPath)).code).toBe(0);
+    const report = await readReport(reportPath);
+    expect(report.finetuneEpochs).toBe(0);
+    expect(report.accuracy.finetuned).toBeUndefined();
+    expect(report.finetuneLearningRate).toBeUndefined();
+    expect(report.timingsMs.finetune).toBe(0);
+  });
+
   it('reports the random method seed and reproduces it', async () => {
     const a = path.join(dir, 'ra.json');
     const b = path.join(dir, 'rb.json');
@@ -117,6 +156,11 @@ describe('prune CLI', () => {
     [['--model', 'MODEL', '--keep', '0.1', '--iterations', '0'], /--iterations must be an integer from 1 to 1000/],
     [['--model', 'MODEL', '--keep', '0.1', '--samples', '70000'], /--samples must be an integer from 1 to 60000/],
     [['--model', 'MODEL', '--keep', '0.1', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--model', 'MODEL', '--keep', '0.1', '--finetune-epochs', '0'], /--finetune-epochs must be in \(0, 100\] \(fractions allowed, 0.25 = a quarter epoch\), got '0'/],
+    [['--model', 'MODEL', '--keep', '0.1', '--finetune-epochs', '101'], /--finetune-epochs must be in \(0, 100\]/],
+    [['--model', 'MODEL', '--keep', '0.1', '--finetune-epochs', 'two'], /--finetune-epochs expects a number, got 'two'/],
+    [['--model', 'MODEL', '--keep', '0.1', '--finetune-epochs', '1', '--finetune-rate', '2'], /--finetune-rate must be in \(0, 1\], got '2'/],
+    [['--model', 'MODEL', '--keep', '0.1', '--finetune-rate', '0.001'], /--finetune-rate needs --finetune-epochs E/],
     [['--model', 'MODEL', '--keep', '0.5', '--samples', '10', '--refit'], /refit needs more calibration samples than kept neurons \(10 samples, 32 kept\)/],
     [['--model', '/nonexistent/model.json', '--keep', '0.1'], /cannot read model file \/nonexistent\/model.json/],
   ])('rejects %j with exit status 2, one error line and no report', async (argv, message) => {

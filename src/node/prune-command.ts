@@ -13,7 +13,9 @@ import { pruneNetwork } from '../core/pruning/prune-network';
 import { resolveKeepRatios, type PruneOptions } from '../core/pruning/prune-options';
 import { warmUpPruning } from '../core/pruning/warm-up';
 import { buildPruneReport, type PruneReport } from '../core/report';
-import { parseIntegerOption, parseKeepOption } from './cli-args';
+import { trainMlp } from '../core/train/train';
+import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
+import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
 import { loadMnist } from './mnist-files';
 import { loadMlpFile, saveMlpFiles } from './model-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
@@ -23,16 +25,25 @@ export interface CommandIo {
   readonly stderr: (line: string) => void;
 }
 
+/** Adam's learning rate for fine-tuning: the trainer's default, so the CLI and the playground agree. */
+export const DEFAULT_FINETUNE_RATE = 1e-3;
+
 export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [--method ${PRUNE_METHODS.join('|')}]
-       [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--report FILE] [--out DIR] [--backend wasm|cpu]
+       [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--finetune-epochs E [--finetune-rate LR]]
+       [--report FILE] [--out DIR] [--backend wasm|cpu]
 
   --model PATH     tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
   --keep RHO       fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
   --method NAME    ispasp (default), topk, magnitude, random or gfs
   --iterations T   i-SpaSP iterations (default 20)
   --samples N      calibration images: the first N MNIST training images (default 1000)
-  --seed S         seed of the random method (default 0)
+  --seed S         seed of the random method and of the fine-tuning (default 0)
   --refit          least-squares refit of the layer after each pruned one
+  --finetune-epochs E
+                   then fine-tune the pruned network for E epochs of the 60,000 training images, in (0, ${MAX_EPOCHS}];
+                   fractions allowed (0.25 = a quarter epoch); Adam, batch 128, no activation penalty
+  --finetune-rate LR
+                   Adam learning rate of the fine-tuning, in (0, 1] (default ${DEFAULT_FINETUNE_RATE})
   --report FILE    write the JSON run report
   --out DIR        write the pruned model (model.json + weights) in tfjs format
   --backend NAME   tfjs backend: wasm (default) or cpu`;
@@ -40,6 +51,9 @@ export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO
 interface PruneCommandOptions extends PruneOptions {
   readonly modelPath: string;
   readonly samples: number;
+  /** 0 = no fine-tuning. */
+  readonly finetuneEpochs: number;
+  readonly finetuneRate: number;
   readonly reportPath?: string;
   readonly outDir?: string;
   readonly backend: NodeBackendName;
@@ -60,6 +74,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         samples: { type: 'string', default: '1000' },
         seed: { type: 'string', default: '0' },
         refit: { type: 'boolean', default: false },
+        'finetune-epochs': { type: 'string' },
+        'finetune-rate': { type: 'string' },
         report: { type: 'string' },
         out: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
@@ -77,6 +93,15 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
   if (!isPruneMethod(method)) throw new OptionError(`--method must be one of ${PRUNE_METHODS.join(', ')}, got '${method}'`);
   const backend = values.backend!;
   if (backend !== 'wasm' && backend !== 'cpu') throw new OptionError(`--backend must be wasm or cpu, got '${backend}'`);
+  const epochsRaw = values['finetune-epochs'];
+  const finetuneEpochs = epochsRaw === undefined ? 0 : parseNumberOption('finetune-epochs', epochsRaw);
+  if (epochsRaw !== undefined && !(finetuneEpochs > 0 && finetuneEpochs <= MAX_EPOCHS)) {
+    throw new OptionError(`--finetune-epochs must be in (0, ${MAX_EPOCHS}] (fractions allowed, 0.25 = a quarter epoch), got '${epochsRaw}'`);
+  }
+  const rateRaw = values['finetune-rate'];
+  if (rateRaw !== undefined && epochsRaw === undefined) throw new OptionError('--finetune-rate needs --finetune-epochs E');
+  const finetuneRate = rateRaw === undefined ? DEFAULT_FINETUNE_RATE : parseNumberOption('finetune-rate', rateRaw);
+  if (!(finetuneRate > 0 && finetuneRate <= 1)) throw new OptionError(`--finetune-rate must be in (0, 1], got '${rateRaw}'`);
   return {
     modelPath: values.model,
     keep: parseKeepOption(values.keep),
@@ -85,6 +110,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
     samples: parseIntegerOption('samples', values.samples!, 1, 60000),
     seed: parseIntegerOption('seed', values.seed!, 0, Number.MAX_SAFE_INTEGER),
     refit: values.refit!,
+    finetuneEpochs,
+    finetuneRate,
     reportPath: values.report,
     outDir: values.out,
     backend,
@@ -129,7 +156,32 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   const denseAccuracy = accuracy(dense, testImages, test.labels);
   const rawAccuracy = accuracy(outcome.selectedModel, testImages, test.labels);
   const refitAccuracy = options.refit ? accuracy(outcome.model, testImages, test.labels) : undefined;
-  const evaluateMs = performance.now() - evaluateStarted;
+  let evaluateMs = performance.now() - evaluateStarted;
+
+  let delivered = outcome.model;
+  let finetunedAccuracy: number | undefined;
+  let finetuneMs: number | undefined;
+  if (options.finetuneEpochs > 0) {
+    const finetuneStarted = performance.now();
+    const trainOptions = trainOptionsWithDefaults({
+      hiddenWidths: outcome.model.layers.slice(0, -1).map((layer) => layer.units),
+      epochs: options.finetuneEpochs,
+      learningRate: options.finetuneRate,
+      seed: options.seed,
+    });
+    const result = await trainMlp(outcome.model, { train }, trainOptions, {
+      onEpoch: (epoch) =>
+        io.stdout(
+          `finetune epoch ${epoch.epochsCompleted}/${options.finetuneEpochs}: loss ${epoch.loss.toFixed(4)}, ` +
+            `training accuracy ${percent(epoch.trainAccuracy)} (${count(Math.round(epoch.examplesPerSecond))} images/s)`,
+        ),
+    });
+    delivered = result.model;
+    finetuneMs = performance.now() - finetuneStarted;
+    const finetuneEvaluateStarted = performance.now();
+    finetunedAccuracy = accuracy(delivered, testImages, test.labels);
+    evaluateMs += performance.now() - finetuneEvaluateStarted;
+  }
 
   const report = buildPruneReport({
     modelName: options.modelPath,
@@ -139,19 +191,22 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     samples: options.samples,
     seed: options.seed,
     refit: options.refit,
+    finetuneEpochs: options.finetuneEpochs,
+    finetuneLearningRate: options.finetuneRate,
     backend,
     dense,
-    outcome,
+    outcome: { ...outcome, model: delivered },
     accuracy: {
       dense: denseAccuracy,
-      pruned: refitAccuracy ?? rawAccuracy,
+      pruned: finetunedAccuracy ?? refitAccuracy ?? rawAccuracy,
       raw: rawAccuracy,
       ...(refitAccuracy !== undefined && { refit: refitAccuracy }),
+      ...(finetunedAccuracy !== undefined && { finetuned: finetunedAccuracy }),
     },
-    timingsMs: { load: loadMs, evaluate: evaluateMs, total: performance.now() - started },
+    timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
   if (options.outDir) {
-    const saved = await saveMlpFiles(outcome.model, options.outDir, {
+    const saved = await saveMlpFiles(delivered, options.outDir, {
       name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
       metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
     });
@@ -170,7 +225,8 @@ function printSummary(report: PruneReport, io: CommandIo): void {
   io.stdout(
     `${METHOD_LABELS[report.method]}: keep ${keep} of hidden neurons, ${report.samples} calibration images` +
       `${report.method === 'ispasp' ? `, ${report.iterations} iterations` : ''}${report.method === 'random' ? `, seed ${report.seed}` : ''}` +
-      `${report.refit ? ', refit' : ''} (${report.backend} backend)`,
+      `${report.refit ? ', refit' : ''}${report.finetuneEpochs > 0 ? `, fine-tuned ${report.finetuneEpochs} epochs (Adam, rate ${report.finetuneLearningRate})` : ''}` +
+      ` (${report.backend} backend)`,
   );
   io.stdout(`network ${report.architecture.dense.join('-')} -> ${report.architecture.pruned.join('-')}`);
   report.layers.forEach((layer, l) => {
@@ -179,10 +235,14 @@ function printSummary(report: PruneReport, io: CommandIo): void {
     io.stdout(`layer ${l + 1} kept ${layer.keptCount} / ${layer.units}, relative residual ${layer.relativeResidual.toFixed(4)}${trend}${refit}`);
   });
   const refit = report.accuracy.refit !== undefined ? `, refit ${percent(report.accuracy.refit)}` : '';
-  io.stdout(`test accuracy dense ${percent(report.accuracy.dense)}, pruned ${percent(report.accuracy.raw)}${refit}`);
+  const finetuned = report.accuracy.finetuned !== undefined ? `, fine-tuned ${percent(report.accuracy.finetuned)}` : '';
+  io.stdout(`test accuracy dense ${percent(report.accuracy.dense)}, pruned ${percent(report.accuracy.raw)}${refit}${finetuned}`);
   const reduction = (dense: number, pruned: number) => `${count(dense)} -> ${count(pruned)} (-${percent(1 - pruned / dense)})`;
   io.stdout(`params  ${reduction(report.params.dense, report.params.pruned)}`);
   io.stdout(`MACs    ${reduction(report.macs.dense, report.macs.pruned)} per image`);
   const t = report.timingsMs;
-  io.stdout(`time    load ${ms(t.load)}, prune ${ms(t.prune)}${report.refit ? `, refit ${ms(t.refit)}` : ''}, evaluate ${ms(t.evaluate)}, total ${ms(t.total)}`);
+  const finetune = report.finetuneEpochs > 0 ? `, fine-tune ${ms(t.finetune ?? 0)}` : '';
+  io.stdout(
+    `time    load ${ms(t.load)}, prune ${ms(t.prune)}${report.refit ? `, refit ${ms(t.refit)}` : ''}${finetune}, evaluate ${ms(t.evaluate)}, total ${ms(t.total)}`,
+  );
 }

@@ -1,0 +1,188 @@
+/**
+ * `npm run train-models`: trains the networks the playground offers at start and writes them to
+ * public/models/<id>/ (tfjs LayersModel format) with public/models/index.json.
+ *
+ * Deterministic: each model is trained by the project's own loop (src/core/train/train.ts) on all
+ * 60,000 MNIST training images from a fixed seed, so the same backend gives the same weights.
+ * Test accuracy and the fraction of zero hidden activations are measured on the 10,000 test
+ * images after training (never used to pick anything). test/shipped-models.test.ts re-measures
+ * every model against the manifest.
+ *
+ * Options: --only ID (retrain one model; the other manifest entries stay), --out DIR
+ * (default public/models), --backend wasm|cpu (default wasm).
+ */
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { version as tfjsVersion } from '@tensorflow/tfjs';
+import { normalizedImages } from '../src/core/data/mnist';
+import { accuracy } from '../src/core/metrics';
+import { layerSizes, parameterCount } from '../src/core/model/mlp';
+import { hiddenZeroFractions } from '../src/core/train/hidden-sparsity';
+import { trainMlp } from '../src/core/train/train';
+import { trainOptionsWithDefaults, type TrainOptions } from '../src/core/train/train-options';
+import { loadMnist } from '../src/node/mnist-files';
+import { saveMlpFiles } from '../src/node/model-files';
+import { initNodeBackend } from '../src/node/tf-node';
+
+interface ShippedModelSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly training: Pick<TrainOptions, 'hiddenWidths' | 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'activationL1' | 'seed'>;
+}
+
+/** The shipped networks; the first is the playground's default. */
+const SHIPPED_MODELS: readonly ShippedModelSpec[] = [
+  {
+    id: 'mlp-1024-sparse',
+    title: '784-1024-10, sparse activations',
+    description: 'One hidden layer of 1024 ReLU units trained with an L1 penalty on its activations: most units are silent for any one digit.',
+    training: { hiddenWidths: [1024], epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam', activationL1: 1e-3, seed: 1 },
+  },
+  {
+    id: 'mlp-1024',
+    title: '784-1024-10, plain',
+    description: 'The same 1024-unit network trained without the activation penalty, for contrast: about a third of its units fire for any one digit.',
+    training: { hiddenWidths: [1024], epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam', activationL1: 0, seed: 1 },
+  },
+  {
+    id: 'mlp-512-256-sparse',
+    title: '784-512-256-10, sparse activations',
+    description: 'Two hidden layers (512 and 256 ReLU units) with the L1 activation penalty, for pruning several layers in sequence.',
+    training: { hiddenWidths: [512, 256], epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam', activationL1: 1e-3, seed: 1 },
+  },
+];
+
+const MAX_SHIPPED_BYTES = 12 * 1024 * 1024;
+
+interface ManifestEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly sizes: number[];
+  /** model.json, relative to the manifest's folder. */
+  readonly path: string;
+  readonly params: number;
+  readonly testAccuracy: number;
+  readonly hiddenZeroFraction: number;
+  readonly hiddenZeroFractionPerLayer: number[];
+  readonly training: ShippedModelSpec['training'] & { trainImages: number; loss: string; init: string; backend: string; tfjs: string };
+  readonly trainedAt: string;
+  readonly trainSeconds: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    out: { type: 'string', default: 'public/models' },
+    backend: { type: 'string', default: 'wasm' },
+  },
+});
+if (values.backend !== 'wasm' && values.backend !== 'cpu') {
+  console.error(`error: --backend must be wasm or cpu, got '${values.backend}'`);
+  process.exit(2);
+}
+const selected = values.only ? SHIPPED_MODELS.filter((spec) => spec.id === values.only) : SHIPPED_MODELS;
+if (selected.length === 0) {
+  console.error(`error: --only must be one of ${SHIPPED_MODELS.map((spec) => spec.id).join(', ')}, got '${values.only}'`);
+  process.exit(2);
+}
+const outDir = values.out!;
+const indexPath = path.join(outDir, 'index.json');
+
+const backend = await initNodeBackend(values.backend);
+const { train, test } = await loadMnist();
+const testImages = normalizedImages(test);
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`training ${selected.length} model(s) on ${train.count} images, ${backend} backend, ${cpu} x${os.cpus().length}, node ${process.version}`);
+
+const previous = new Map<string, ManifestEntry>();
+if (values.only) {
+  try {
+    const manifest = JSON.parse(await readFile(indexPath, 'utf8')) as { models?: ManifestEntry[] };
+    for (const entry of manifest.models ?? []) previous.set(entry.id, entry);
+  } catch {
+    // No manifest yet: it will hold the retrained model only.
+  }
+}
+
+const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
+
+for (const spec of selected) {
+  const options = trainOptionsWithDefaults(spec.training);
+  const sizes = [784, ...spec.training.hiddenWidths, 10].join('-');
+  console.log(`\n${spec.id}: ${sizes}, ${options.epochs} epochs, batch ${options.batchSize}, ${options.optimizer} ${options.learningRate}, L1 ${options.activationL1}, seed ${options.seed}`);
+  const result = await trainMlp(null, { train, test }, options, {
+    onEpoch: (epoch) =>
+      console.log(
+        `  epoch ${epoch.epoch}/${options.epochs}: loss ${epoch.loss.toFixed(4)} (cross-entropy ${epoch.crossEntropy.toFixed(4)}), ` +
+          `train ${percent(epoch.trainAccuracy)}, test ${percent(epoch.testAccuracy ?? NaN)}, ${Math.round(epoch.examplesPerSecond)} images/s`,
+      ),
+  });
+  const model = result.model;
+  const testAccuracy = accuracy(model, testImages, test.labels);
+  const zeros = hiddenZeroFractions(model, testImages, test.count);
+  const trainSeconds = Math.round(result.elapsedMs / 100) / 10;
+  const training = {
+    ...spec.training,
+    hiddenWidths: [...spec.training.hiddenWidths],
+    trainImages: train.count,
+    loss: 'softmax cross-entropy + activationL1 * mean over the batch of the summed hidden ReLU activations',
+    init: 'He-uniform hidden kernels, Glorot-uniform output kernel, zero biases (initialMlp)',
+    backend,
+    tfjs: tfjsVersion.tfjs,
+  };
+  const entry: ManifestEntry = {
+    id: spec.id,
+    title: spec.title,
+    description: spec.description,
+    sizes: layerSizes(model),
+    path: `${spec.id}/model.json`,
+    params: parameterCount(model),
+    testAccuracy,
+    hiddenZeroFraction: zeros.overall,
+    hiddenZeroFractionPerLayer: [...zeros.perLayer],
+    training,
+    trainedAt: new Date().toISOString(),
+    trainSeconds,
+  };
+  const modelDir = path.join(outDir, spec.id);
+  await rm(modelDir, { recursive: true, force: true });
+  await saveMlpFiles(model, modelDir, {
+    name: spec.id,
+    metadata: { shipped: { id: spec.id, title: spec.title, testAccuracy, hiddenZeroFraction: zeros.overall, training } },
+  });
+  previous.set(spec.id, entry);
+  console.log(
+    `  -> test accuracy ${percent(testAccuracy)}, zero hidden activations ${percent(zeros.overall)}` +
+      `${zeros.perLayer.length > 1 ? ` (per layer ${zeros.perLayer.map(percent).join(', ')})` : ''}, ${trainSeconds} s`,
+  );
+}
+
+const models = SHIPPED_MODELS.map((spec) => previous.get(spec.id)).filter((entry): entry is ManifestEntry => entry !== undefined);
+await mkdir(outDir, { recursive: true });
+await writeFile(indexPath, JSON.stringify({ models }, null, 2) + '\n');
+
+let totalBytes = (await stat(indexPath)).size;
+for (const entry of models) {
+  const dir = path.join(outDir, entry.id);
+  const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  totalBytes += (await stat(path.join(dir, 'model.json'))).size;
+  for (const shard of modelJson.weightsManifest.flatMap((group) => group.paths)) totalBytes += (await stat(path.join(dir, shard))).size;
+}
+console.log(`\nwrote ${indexPath}; all shipped files ${(totalBytes / 1024 ** 2).toFixed(2)} MB (limit ${MAX_SHIPPED_BYTES / 1024 ** 2} MB)`);
+
+console.log('\n| id | layers | training | test accuracy | zero hidden activations |\n| --- | --- | --- | --- | --- |');
+for (const entry of models) {
+  const t = entry.training;
+  console.log(
+    `| \`${entry.id}\` | ${entry.sizes.join('-')} | ${t.epochs} epochs, Adam ${t.learningRate}, batch ${t.batchSize}, L1 ${t.activationL1}, seed ${t.seed} | ` +
+      `${percent(entry.testAccuracy)} | ${percent(entry.hiddenZeroFraction)} |`,
+  );
+}
+if (totalBytes > MAX_SHIPPED_BYTES) {
+  console.error(`error: the shipped models take ${totalBytes} bytes, over the ${MAX_SHIPPED_BYTES}-byte limit`);
+  process.exitCode = 1;
+}
