@@ -53,6 +53,12 @@ const SHIPPED_MODELS: readonly ShippedModelSpec[] = [
     description: 'Two hidden layers (512 and 256 ReLU units) with the L1 activation penalty, for pruning several layers in sequence.',
     training: { hiddenWidths: [512, 256], epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam', activationL1: 1e-3, seed: 1 },
   },
+  {
+    id: 'mlp-32-sparse',
+    title: '784-32-10, tiny',
+    description: 'Only 32 hidden units: every neuron fits on screen, for step-by-step classroom demos and quick tests on slow backends.',
+    training: { hiddenWidths: [32], epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam', activationL1: 1e-4, seed: 1 },
+  },
 ];
 
 const MAX_SHIPPED_BYTES = 12 * 1024 * 1024;

@@ -5,15 +5,21 @@ import type { Mlp } from '../core/model/mlp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
 import type { NeuronAtlas, Prediction, SparsityProfile } from './types';
 
-/** Each first-layer neuron's incoming weights as a row, scaled by its own largest |weight|. */
+/**
+ * Each first-layer neuron's incoming weights as a row in [-1, 1], scaled by the 98th percentile
+ * of its |weights| and clipped: scaling by the single largest weight leaves most pixels near zero
+ * and the tiles washed out.
+ */
 export function neuronAtlas(dense: Mlp, activationSums: Float64Array): NeuronAtlas {
   const { inputSize, units, kernel } = dense.layers[0];
   const weights = new Float32Array(units * inputSize);
+  const magnitudes = new Float32Array(inputSize);
+  const rank = Math.min(inputSize - 1, Math.floor(0.98 * inputSize));
   for (let j = 0; j < units; j++) {
-    let largest = 0;
-    for (let i = 0; i < inputSize; i++) largest = Math.max(largest, Math.abs(kernel[i * units + j]));
-    const scale = largest > 0 ? 1 / largest : 0;
-    for (let i = 0; i < inputSize; i++) weights[j * inputSize + i] = kernel[i * units + j] * scale;
+    for (let i = 0; i < inputSize; i++) magnitudes[i] = Math.abs(kernel[i * units + j]);
+    const reference = magnitudes.sort()[rank] || magnitudes[inputSize - 1];
+    const scale = reference > 0 ? 1 / reference : 0;
+    for (let i = 0; i < inputSize; i++) weights[j * inputSize + i] = Math.max(-1, Math.min(1, kernel[i * units + j] * scale));
   }
   return { units, weights, activationSums: Float64Array.from(activationSums) };
 }

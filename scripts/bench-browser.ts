@@ -1,0 +1,563 @@
+/**
+ * `npm run bench:browser`: the playground's speed in Chromium, measured against the product
+ * targets. Prints a table and writes JSON (default reports/bench-browser.json).
+ *
+ * Needs a production build (`npm run build`; nothing is built here). Serves dist/ with
+ * `vite preview` (COOP/COEP headers) on a free port and drives Chromium (playwright-core, the
+ * system browser: CHROMIUM_PATH or /usr/bin/chromium; nothing is downloaded). Each run uses a
+ * fresh browser context (empty HTTP cache, no service worker yet) and measures, in the page:
+ *
+ * - page ready: navigation start to the first prune shown (dense accuracy and kept count) for
+ *   the default model; also a repeat visit (reload once the service worker is active);
+ * - full sweep: from the hint under the accuracy chart first saying "Sweeping" to it saying
+ *   "N points" (all methods over the 20 ratios);
+ * - slider latency: an input event on the keep slider to the kept count showing the new ratio
+ *   (a MutationObserver started before the event; performance.now() in the page), for 20 ratios
+ *   once the sweep is done, and for 20 ratios right after the first prune of a reload (the sweep
+ *   then runs in the worker for the first moves; those are also reported on their own);
+ * - main-thread long tasks (PerformanceObserver 'longtask', installed before the app's scripts):
+ *   startup, the sweep, 30 rapid slider moves (one every 16 ms, like a drag) and a short
+ *   training run (784-64-10, 0.2 epochs);
+ * - the built JavaScript, raw and gzipped; the backend named by the badge.
+ *
+ * Options: --runs N (5), --out FILE, --no-train (skip the training phase).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    out: { type: 'string', default: 'reports/bench-browser.json' },
+    'no-train': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('error: --runs must be a positive integer');
+  process.exit(2);
+}
+
+const root = process.cwd();
+const dist = path.join(root, 'dist');
+if (!existsSync(path.join(dist, 'index.html')) || !existsSync(path.join(dist, 'assets'))) {
+  console.error('error: dist/ is missing or incomplete: run `npm run build` first (this benchmark builds nothing)');
+  process.exit(2);
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const LATENCY_PERCENTS = [3, 47, 12, 85, 25, 60, 5, 33, 90, 18, 72, 8, 50, 2, 40, 95, 15, 66, 22, 30];
+const RAPID_MOVES = Array.from({ length: 30 }, (_, k) => 2 + ((k * 37) % 97));
+const TARGETS = { readyMs: 5000, sliderMs: 100, sweepMs: 5000, longTaskMs: 50, jsGzipBytes: 1.5e6 };
+
+// Page-side code is kept as source text: what page.evaluate runs must not depend on helpers the
+// TypeScript loader might inject.
+
+/** Installed before the app's scripts on every document: long tasks and the ready/sweep marks. */
+const INIT_SCRIPT = `(() => {
+  const bench = { longtasks: [], marks: {} };
+  window.__bench = bench;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        bench.longtasks.push({
+          start: entry.startTime,
+          duration: entry.duration,
+          name: entry.name,
+          attribution: (entry.attribution || []).map((a) => ({ name: a.name, containerType: a.containerType, containerSrc: a.containerSrc, containerName: a.containerName })),
+        });
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (error) {
+    bench.longtaskError = String(error);
+  }
+  const text = (id) => { const el = document.querySelector('[data-testid="' + id + '"]'); return el ? el.textContent : ''; };
+  const observer = new MutationObserver(() => {
+    const now = performance.now();
+    const marks = bench.marks;
+    if (marks.ready === undefined && /^\\d+\\.\\d%$/.test(text('dense-accuracy')) && /\\d+ \\/ \\d+/.test(text('kept-count'))) {
+      marks.ready = now;
+      marks.readyKept = text('kept-count');
+    }
+    let hint = null;
+    for (const p of document.querySelectorAll('p.hint')) if (p.textContent.includes('GFS is swept')) hint = p;
+    if (hint) {
+      const t = hint.textContent;
+      if (t.includes('Sweeping')) {
+        if (marks.sweepStart === undefined) marks.sweepStart = now;
+      } else if (marks.sweepStart !== undefined && marks.sweepDone === undefined) {
+        const m = /(\\d+) points/.exec(t);
+        marks.sweepDone = now;
+        marks.sweepPoints = m ? Number(m[1]) : null;
+      }
+    }
+    if (marks.ready !== undefined && marks.sweepDone !== undefined) observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true });
+})();`;
+
+/**
+ * Sets the keep slider (value + input event) and resolves with the ms until the kept count shows
+ * it (null on timeout), and whether the sweep was running when the slider moved.
+ */
+const SLIDER_LATENCY = `async ({ percent, timeoutMs }) => {
+  const slider = document.querySelector('[data-testid="keep-slider"]');
+  const kept = document.querySelector('[data-testid="kept-count"]');
+  const m = /(\\d+) \\/ (\\d+)/.exec(kept.textContent);
+  const units = Number(m[2]);
+  const expected = Math.max(1, Math.floor((percent / 100) * units + 1e-9)) + ' / ' + units;
+  if (kept.textContent === expected) throw new Error('the kept count already shows ' + expected);
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  let sweeping = false;
+  for (const p of document.querySelectorAll('p.hint')) if (p.textContent.includes('GFS is swept') && p.textContent.includes('Sweeping')) sweeping = true;
+  const ms = await new Promise((resolve) => {
+    let started = 0;
+    let done = false;
+    const finish = (value) => {
+      if (done) return;
+      done = true;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(value);
+    };
+    const observer = new MutationObserver(() => {
+      if (kept.textContent === expected) finish(performance.now() - started);
+    });
+    observer.observe(kept.closest('section') || document.body, { subtree: true, childList: true, characterData: true });
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    started = performance.now();
+    setValue.call(slider, String(percent));
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    slider.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  return { ms, sweeping };
+}`;
+
+/** Moves the slider through the percents, one every intervalMs, then waits for the last one to show. */
+const RAPID_SLIDER = `async ({ percents, intervalMs, timeoutMs }) => {
+  const slider = document.querySelector('[data-testid="keep-slider"]');
+  const kept = document.querySelector('[data-testid="kept-count"]');
+  const units = Number(/(\\d+) \\/ (\\d+)/.exec(kept.textContent)[2]);
+  const last = percents[percents.length - 1];
+  const expected = Math.max(1, Math.floor((last / 100) * units + 1e-9)) + ' / ' + units;
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const start = performance.now();
+  for (const percent of percents) {
+    setValue.call(slider, String(percent));
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    slider.dispatchEvent(new Event('change', { bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  const deadline = performance.now() + timeoutMs;
+  while (kept.textContent !== expected) {
+    if (performance.now() > deadline) return { start, end: performance.now(), timedOut: true };
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  return { start, end: performance.now(), timedOut: false };
+}`;
+
+/** Resolves with performance.now() once the training progress reaches 1 (null on timeout). */
+const TRAIN_DONE = `async ({ timeoutMs }) => {
+  const bar = () => document.querySelector('[data-testid="train-progress"]');
+  const finished = () => bar() && Number(bar().getAttribute('value')) >= 1;
+  if (finished()) return performance.now();
+  return await new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (finished()) {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(performance.now());
+      }
+    });
+    observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['value'] });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      resolve(null);
+    }, timeoutMs);
+  });
+}`;
+
+/** True once Cache Storage holds the files the worker fetches at start. */
+const CACHED_STARTUP_FILES = `(async () => {
+  const wanted = ['/models/index.json', '/data/train-images-idx3-ubyte.gz', '/data/train-labels-idx1-ubyte.gz', '/data/t10k-images-idx3-ubyte.gz', '/data/t10k-labels-idx1-ubyte.gz'];
+  const urls = [];
+  for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+  return wanted.every((file) => urls.includes(file)) && urls.some((file) => file.endsWith('.weights.bin'));
+})()`;
+
+interface LongTask {
+  start: number;
+  duration: number;
+  name: string;
+  attribution: { name: string; containerType: string; containerSrc: string; containerName: string }[];
+}
+interface Marks {
+  ready?: number;
+  readyKept?: string;
+  sweepStart?: number;
+  sweepDone?: number;
+  sweepPoints?: number | null;
+}
+interface PhaseTasks {
+  count: number;
+  maxMs: number;
+  tasks: { startMs: number; durationMs: number }[];
+}
+interface RunResult {
+  readyMs: number;
+  repeatReadyMs: number | null;
+  sweepMs: number;
+  sweepDoneSinceNavigationMs: number;
+  sweepPoints: number | null;
+  sliderAfterSweepMs: (number | null)[];
+  /** After the first prune of a page load: the sweep runs in the worker for the first few moves. */
+  sliderAfterFirstPruneMs: (number | null)[];
+  /** Of those, the moves made while the sweep was still running. */
+  sliderWhileSweepingMs: (number | null)[];
+  trainMs: number | null;
+  longTasks: { startup: PhaseTasks; sweep: PhaseTasks; rapidSlider: PhaseTasks; training: PhaseTasks | null };
+  backend: string;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPreview(port: number): Promise<ChildProcess> {
+  const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const child = spawn(process.execPath, [viteBin, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited (${child.exitCode}):\n${output}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      if (response.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error(`vite preview did not answer on port ${port} within 30 s:\n${output}`);
+}
+
+function jsSize(): { files: { name: string; bytes: number; gzipBytes: number }[]; bytes: number; gzipBytes: number } {
+  const assets = path.join(dist, 'assets');
+  const files = readdirSync(assets)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => {
+      const content = readFileSync(path.join(assets, name));
+      return { name, bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+    });
+  return { files, bytes: files.reduce((s, f) => s + f.bytes, 0), gzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0) };
+}
+
+async function evaluate<T>(page: Page, source: string, arg: unknown): Promise<T> {
+  return page.evaluate(`(${source})(${JSON.stringify(arg)})`) as Promise<T>;
+}
+
+async function marks(page: Page): Promise<Marks> {
+  return page.evaluate('window.__bench.marks') as Promise<Marks>;
+}
+
+async function waitForMark(page: Page, name: keyof Marks, timeoutMs: number): Promise<number> {
+  await page.waitForFunction(`window.__bench && window.__bench.marks[${JSON.stringify(name)}] !== undefined`, undefined, { timeout: timeoutMs, polling: 100 });
+  return (await marks(page))[name] as number;
+}
+
+async function longTasks(page: Page): Promise<LongTask[]> {
+  return page.evaluate('window.__bench.longtasks') as Promise<LongTask[]>;
+}
+
+function phase(tasks: LongTask[], from: number, to: number): PhaseTasks {
+  const inside = tasks.filter((task) => task.start + task.duration > from && task.start < to);
+  return {
+    count: inside.length,
+    maxMs: inside.reduce((max, task) => Math.max(max, task.duration), 0),
+    tasks: inside.map((task) => ({ startMs: Math.round(task.start), durationMs: Math.round(task.duration) })),
+  };
+}
+
+async function sliderSeries(page: Page, pauseMs: number): Promise<{ ms: number | null; sweeping: boolean }[]> {
+  const samples: { ms: number | null; sweeping: boolean }[] = [];
+  for (const percent of LATENCY_PERCENTS) {
+    samples.push(await evaluate<{ ms: number | null; sweeping: boolean }>(page, SLIDER_LATENCY, { percent, timeoutMs: 30_000 }));
+    // A short pause, as between two deliberate slider changes.
+    await page.waitForTimeout(pauseMs);
+  }
+  return samples;
+}
+
+async function oneRun(browser: Browser, baseUrl: string, index: number): Promise<RunResult> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  try {
+    await context.addInitScript({ content: INIT_SCRIPT });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    // Cold start: fresh profile, nothing cached, no service worker yet.
+    await page.goto(`${baseUrl}/`);
+    const readyMs = await waitForMark(page, 'ready', 120_000);
+    const backend = (await page.evaluate(
+      "(() => { const b = document.querySelector('[data-testid=\"backend-badge\"]'); const reason = b.querySelector('.badge-reason'); return b.textContent.replace(reason ? reason.textContent : '', '').trim() + (reason ? ' (' + reason.textContent + ')' : ''); })()",
+    )) as string;
+    const sweepDone = await waitForMark(page, 'sweepDone', 300_000);
+    // The hint can say "N points" a frame before the last points are drawn: count a little later.
+    await page.waitForTimeout(300);
+    const m = await marks(page);
+    const pointsText = (await page.locator('p.hint', { hasText: 'GFS is swept' }).textContent()) ?? '';
+    m.sweepPoints = Number(/(\d+) points/.exec(pointsText)?.[1] ?? NaN);
+    const afterSweep = (await sliderSeries(page, 150)).map((sample) => sample.ms);
+
+    await page.waitForTimeout(300);
+    const rapid = await evaluate<{ start: number; end: number; timedOut: boolean }>(page, RAPID_SLIDER, { percents: RAPID_MOVES, intervalMs: 16, timeoutMs: 30_000 });
+    if (rapid.timedOut) throw new Error('the last of the rapid slider moves never showed');
+    await page.waitForTimeout(300);
+    const firstTasks = await longTasks(page);
+
+    let training: PhaseTasks | null = null;
+    let trainMs: number | null = null;
+    if (!values['no-train']) {
+      await page.getByText('Train a network here').click();
+      const form = page.locator('form.grid-form');
+      await form.getByLabel('Hidden widths').fill('64');
+      await form.getByLabel('Epochs').fill('0.2');
+      const started = (await page.evaluate('performance.now()')) as number;
+      await page.getByTestId('train-button').click();
+      const finished = await evaluate<number | null>(page, TRAIN_DONE, { timeoutMs: 300_000 });
+      if (finished === null) throw new Error('training did not reach 100% within 300 s');
+      trainMs = finished - started;
+      await page.waitForTimeout(100);
+      training = phase(await longTasks(page), started, finished);
+      // Let the new model open before the reload.
+      await page.getByTestId('model-layers').filter({ hasText: '784 → 64 → 10' }).waitFor({ timeout: 120_000 });
+    }
+
+    // Repeat visit: once the service worker is active, one load under its control caches the
+    // worker's files (models, MNIST); the next is served from Cache Storage. On that one, slider
+    // moves right after the first prune, while the sweep runs in the worker.
+    let repeatReadyMs: number | null = null;
+    const registered = (await page.evaluate(
+      "navigator.serviceWorker ? Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10000))]) : false",
+    )) as boolean;
+    if (registered) {
+      await page.goto(`${baseUrl}/`);
+      await waitForMark(page, 'ready', 120_000);
+      await page.waitForFunction(CACHED_STARTUP_FILES, undefined, { timeout: 60_000, polling: 250 });
+    }
+    await page.goto(`${baseUrl}/`);
+    const last = await waitForMark(page, 'ready', 120_000);
+    if (registered && (await page.evaluate('navigator.serviceWorker.controller !== null'))) repeatReadyMs = last;
+    const afterFirstPrune = await sliderSeries(page, 50);
+    const duringSweep = afterFirstPrune.map((sample) => sample.ms);
+    const whileSweeping = afterFirstPrune.filter((sample) => sample.sweeping).map((sample) => sample.ms);
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+
+    const result: RunResult = {
+      readyMs,
+      repeatReadyMs,
+      sweepMs: sweepDone - (m.sweepStart ?? NaN),
+      sweepDoneSinceNavigationMs: sweepDone,
+      sweepPoints: m.sweepPoints ?? null,
+      sliderAfterSweepMs: afterSweep,
+      sliderAfterFirstPruneMs: duringSweep,
+      sliderWhileSweepingMs: whileSweeping,
+      trainMs,
+      longTasks: {
+        startup: phase(firstTasks, 0, readyMs),
+        sweep: phase(firstTasks, readyMs, sweepDone),
+        rapidSlider: phase(firstTasks, rapid.start, rapid.end + 200),
+        training,
+      },
+      backend,
+    };
+    const f = (x: number | null) => (x === null ? '-' : `${Math.round(x)}`);
+    console.log(
+      `run ${index + 1}/${runs}: ready ${f(readyMs)} ms (repeat ${f(repeatReadyMs)}), sweep ${f(result.sweepMs)} ms (${result.sweepPoints} points), ` +
+        `slider median ${f(median(afterSweep.filter((x): x is number => x !== null)))} ms after sweep / ${f(median(duringSweep.filter((x): x is number => x !== null)))} ms after first prune ` +
+        `(${whileSweeping.length} of ${duringSweep.length} moves while sweeping, median ${f(median(whileSweeping.filter((x): x is number => x !== null)))} ms), ` +
+        `long tasks: startup ${result.longTasks.startup.count} (max ${f(result.longTasks.startup.maxMs)}), sweep ${result.longTasks.sweep.count} (max ${f(result.longTasks.sweep.maxMs)}), ` +
+        `rapid slider ${result.longTasks.rapidSlider.count} (max ${f(result.longTasks.rapidSlider.maxMs)})` +
+        (training ? `, training ${training.count} (max ${f(training.maxMs)}) in ${f(trainMs)} ms` : ''),
+    );
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+async function main(): Promise<void> {
+  const js = jsSize();
+  const port = await freePort();
+  const server = await startPreview(port);
+  const stop = () => {
+    if (server.exitCode === null) server.kill('SIGTERM');
+  };
+  process.on('SIGINT', () => {
+    stop();
+    process.exit(130);
+  });
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  let browser: Browser | null = null;
+  const results: RunResult[] = [];
+  const loadBefore = os.loadavg();
+  try {
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+    console.log(`Chromium ${browser.version()} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), ${runs} runs, vite preview on port ${port}`);
+    for (let run = 0; run < runs; run++) results.push(await oneRun(browser, `http://127.0.0.1:${port}`, run));
+  } finally {
+    await browser?.close();
+    stop();
+  }
+
+  const numbers = (list: (number | null)[]) => list.filter((x): x is number => x !== null && Number.isFinite(x));
+  const after = numbers(results.flatMap((r) => r.sliderAfterSweepMs));
+  const during = numbers(results.flatMap((r) => r.sliderAfterFirstPruneMs));
+  const sweeping = numbers(results.flatMap((r) => r.sliderWhileSweepingMs));
+  const timeouts = results.flatMap((r) => [...r.sliderAfterSweepMs, ...r.sliderAfterFirstPruneMs]).filter((x) => x === null).length;
+  const phaseSummary = (pick: (r: RunResult) => PhaseTasks | null) => {
+    const phases = results.map(pick).filter((p): p is PhaseTasks => p !== null);
+    return {
+      runs: phases.length,
+      medianCount: median(phases.map((p) => p.count)),
+      totalCount: phases.reduce((s, p) => s + p.count, 0),
+      maxMs: phases.reduce((max, p) => Math.max(max, p.maxMs), 0),
+      runsWithLongTasks: phases.filter((p) => p.count > 0).length,
+    };
+  };
+  const longTaskSummary = {
+    startup: phaseSummary((r) => r.longTasks.startup),
+    sweep: phaseSummary((r) => r.longTasks.sweep),
+    rapidSlider: phaseSummary((r) => r.longTasks.rapidSlider),
+    training: phaseSummary((r) => r.longTasks.training),
+  };
+  const summary = {
+    readyMs: median(results.map((r) => r.readyMs)),
+    repeatReadyMs: median(numbers(results.map((r) => r.repeatReadyMs))),
+    sweepMs: median(results.map((r) => r.sweepMs)),
+    sweepDoneSinceNavigationMs: median(results.map((r) => r.sweepDoneSinceNavigationMs)),
+    sweepPoints: results[0]?.sweepPoints ?? null,
+    sliderAfterSweep: { medianMs: median(after), p90Ms: quantile(after, 0.9), maxMs: Math.max(...after), samples: after.length },
+    sliderAfterFirstPrune: { medianMs: median(during), p90Ms: quantile(during, 0.9), maxMs: Math.max(...during), samples: during.length },
+    sliderWhileSweeping: { medianMs: median(sweeping), p90Ms: quantile(sweeping, 0.9), maxMs: Math.max(...sweeping), samples: sweeping.length },
+    sliderTimeouts: timeouts,
+    trainMs: median(numbers(results.map((r) => r.trainMs))),
+    longTasks: longTaskSummary,
+    js: { bytes: js.bytes, gzipBytes: js.gzipBytes },
+    backend: results[0]?.backend ?? '',
+  };
+
+  const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'n/a');
+  const tasks = (p: { totalCount: number; maxMs: number; runs: number; runsWithLongTasks: number }) =>
+    p.runs === 0 ? 'not measured' : `${p.totalCount} over ${p.runs} runs (in ${p.runsWithLongTasks}), max ${Math.round(p.maxMs)} ms`;
+  const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
+  const rows: [string, string, string, string][] = [
+    ['page ready (cold, fresh profile), median', `<= ${TARGETS.readyMs} ms`, ms(summary.readyMs), yes(summary.readyMs <= TARGETS.readyMs)],
+    ['page ready (repeat visit, service worker), median', `<= ${TARGETS.readyMs} ms`, ms(summary.repeatReadyMs), yes(summary.repeatReadyMs <= TARGETS.readyMs)],
+    [
+      'slider -> accuracy, after the sweep: median (p90)',
+      `<= ${TARGETS.sliderMs} ms`,
+      `${ms(summary.sliderAfterSweep.medianMs)} (${ms(summary.sliderAfterSweep.p90Ms)})`,
+      yes(summary.sliderAfterSweep.medianMs <= TARGETS.sliderMs),
+    ],
+    [
+      'slider -> accuracy, after first prune: median (p90)',
+      `<= ${TARGETS.sliderMs} ms`,
+      `${ms(summary.sliderAfterFirstPrune.medianMs)} (${ms(summary.sliderAfterFirstPrune.p90Ms)})`,
+      yes(summary.sliderAfterFirstPrune.medianMs <= TARGETS.sliderMs),
+    ],
+    [
+      `  of which while the sweep ran (${sweeping.length} moves)`,
+      `<= ${TARGETS.sliderMs} ms`,
+      `${ms(summary.sliderWhileSweeping.medianMs)} (${ms(summary.sliderWhileSweeping.p90Ms)})`,
+      sweeping.length === 0 ? '-' : yes(summary.sliderWhileSweeping.medianMs <= TARGETS.sliderMs),
+    ],
+    [`full sweep, ${summary.sweepPoints ?? '?'} points (all methods, 20 ratios), median`, `<= ${TARGETS.sweepMs} ms`, ms(summary.sweepMs), yes(summary.sweepMs <= TARGETS.sweepMs)],
+    ['long tasks: startup (to first prune)', `none > ${TARGETS.longTaskMs} ms`, tasks(longTaskSummary.startup), yes(longTaskSummary.startup.totalCount === 0)],
+    ['long tasks: sweep (first prune to sweep done)', `none > ${TARGETS.longTaskMs} ms`, tasks(longTaskSummary.sweep), yes(longTaskSummary.sweep.totalCount === 0)],
+    ['long tasks: 30 rapid slider moves', `none > ${TARGETS.longTaskMs} ms`, tasks(longTaskSummary.rapidSlider), yes(longTaskSummary.rapidSlider.totalCount === 0)],
+    ['long tasks: training 784-64-10, 0.2 epochs', `none > ${TARGETS.longTaskMs} ms`, tasks(longTaskSummary.training), longTaskSummary.training.runs === 0 ? '-' : yes(longTaskSummary.training.totalCount === 0)],
+    [
+      'JavaScript (dist/assets/*.js), gzipped',
+      `<= ${(TARGETS.jsGzipBytes / 1e6).toFixed(1)} MB`,
+      `${(js.gzipBytes / 1e6).toFixed(2)} MB (raw ${(js.bytes / 1e6).toFixed(2)} MB)`,
+      yes(js.gzipBytes <= TARGETS.jsGzipBytes),
+    ],
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...[['metric', 'target', 'measured', 'met?'][c], ...rows.map((r) => r[c])].map((s) => s.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => pad(cell, widths[c])).join(' | ');
+  console.log('');
+  console.log(line(['metric', 'target', 'measured', 'met?']));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log(`backend: ${summary.backend}`);
+  console.log(`training 784-64-10 for 0.2 epochs: ${ms(summary.trainMs)} (median); slider timeouts: ${timeouts}`);
+  for (const file of js.files) console.log(`  ${file.name}: ${(file.bytes / 1e3).toFixed(0)} kB, gzipped ${(file.gzipBytes / 1e3).toFixed(0)} kB`);
+
+  const report = {
+    createdAt: new Date().toISOString(),
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: os.loadavg(),
+    },
+    browser: { executablePath, args: CHROMIUM_ARGS, headless: true },
+    settings: { runs, latencyPercents: LATENCY_PERCENTS, rapidMoves: RAPID_MOVES, rapidIntervalMs: 16, training: values['no-train'] ? null : { hiddenWidths: [64], epochs: 0.2 } },
+    targets: TARGETS,
+    table: rows.map(([metric, target, measured, met]) => ({ metric, target, measured, met })),
+    summary,
+    js,
+    runs: results,
+  };
+  mkdirSync(path.dirname(path.resolve(values.out!)), { recursive: true });
+  writeFileSync(values.out!, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${values.out}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`error: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
