@@ -39,6 +39,21 @@ export async function probeBackends(): Promise<BackendProbe> {
   return { gpu: await probeGpu(), crossOriginIsolated: Boolean(globalThis.crossOriginIsolated) };
 }
 
+/**
+ * The engine reads small results synchronously (dataSync). tfjs-webgpu implements that through a
+ * canvas copy, which returns zeros on some adapters (SwiftShader in a worker, measured here), so a
+ * GPU backend must prove it reads back a known product before it is trusted.
+ */
+function readsBackCorrectly(): boolean {
+  const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
+  try {
+    const values = product.dataSync();
+    return [19, 22, 43, 50].every((expected, index) => values[index] === expected);
+  } finally {
+    product.dispose();
+  }
+}
+
 export async function activateBackend(forced: BackendName | null): Promise<BackendReport> {
   const probe = await probeBackends();
   const plan = planBackend(probe, forced);
@@ -57,6 +72,10 @@ export async function activateBackend(forced: BackendName | null): Promise<Backe
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
+        if ((name === 'webgpu' || name === 'webgl') && !readsBackCorrectly()) {
+          failures.push(`${name} started but read back wrong values synchronously, which the engine needs`);
+          continue;
+        }
         const fellBack = name !== plan.order[0];
         const report: BackendReport = {
           name,
