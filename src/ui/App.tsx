@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo } from 'react';
 import { METHOD_LABELS, PRUNE_METHODS } from '../client/worker-client';
 import { BackendBadge } from './BackendBadge';
 import { AccuracyChart } from './charts/AccuracyChart';
@@ -25,13 +25,22 @@ export function App() {
   const { state, actions } = usePlayground();
   const { settings, model, prune, sweep } = state;
   const view = prune.view;
+  // Charts follow deferred copies: the slider and readouts update first, charts when React has time.
+  const chartView = useDeferredValue(view);
+  const chartKeep = useDeferredValue(settings.keep);
+  const chartPoints = useDeferredValue(sweep.points);
   const hiddenWidths = useMemo(() => (model ? model.sizes.slice(1, -1) : []), [model]);
-  const firstLayer = view?.layers[0];
+  const firstLayer = chartView?.layers[0];
   const iterations = firstLayer?.iterations;
   const stepView = state.step !== null && iterations ? iterations[Math.min(state.step, iterations.length - 1)] : null;
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
-  const timings = useMemo(() => timingsNear(sweep.points, settings.keep / 100), [sweep.points, settings.keep]);
-  const residualLayers = prune.busy && prune.liveResiduals.length > 0 ? prune.liveResiduals.map((residuals) => ({ residuals })) : view?.layers ?? [];
+  const timings = useMemo(() => timingsNear(chartPoints, chartKeep / 100), [chartPoints, chartKeep]);
+  const liveResiduals = useDeferredValue(prune.busy ? prune.liveResiduals : null);
+  const residualLayers = useMemo(
+    () => (liveResiduals && liveResiduals.length > 0 ? liveResiduals.map((residuals) => ({ residuals })) : chartView?.layers ?? []),
+    [liveResiduals, chartView],
+  );
+  const chartKeepRatios = useMemo(() => keepRatios({ ...settings, keep: chartKeep }, hiddenWidths.length), [settings, chartKeep, hiddenWidths]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -99,9 +108,9 @@ export function App() {
           <div className="chart-grid">
             <section className="card">
               <AccuracyChart
-                points={sweep.points}
+                points={chartPoints}
                 denseAccuracy={model?.denseAccuracy ?? null}
-                keepPercent={settings.keep}
+                keepPercent={chartKeep}
                 mode={sweep.mode}
                 onModeChange={actions.setSweepMode}
                 refitAvailable={settings.refit}
@@ -115,10 +124,10 @@ export function App() {
               <ResidualChart layers={residualLayers} />
             </section>
             <section className="card">
-              <KeptChart hiddenWidths={hiddenWidths} keepRatios={keepRatios(settings, hiddenWidths.length)} iterations={iterations} />
+              <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
             </section>
             <section className="card">
-              <TimingChart timings={timings} caption={`Prune time near ${settings.keep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`} />
+              <TimingChart timings={timings} caption={`Prune time near ${chartKeep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`} />
             </section>
             <section className="card">
               <SparsityChart profile={state.sparsity} />

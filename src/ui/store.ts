@@ -48,6 +48,7 @@ export interface AppState {
 }
 
 export type Action =
+  | { type: 'batch'; actions: Action[] }
   | { type: 'started'; backend: BackendReport; models: ModelEntry[] }
   | { type: 'failed'; error: string }
   | { type: 'model-loading' }
@@ -97,6 +98,8 @@ export function initialState(url: UrlState): AppState {
 
 export function reducer(state: AppState, action: Action): AppState {
   switch (action.type) {
+    case 'batch':
+      return action.actions.reduce(reducer, state);
     case 'started':
       return { ...state, phase: 'ready', backend: action.backend, models: action.models };
     case 'failed':

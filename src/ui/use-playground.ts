@@ -30,10 +30,27 @@ function frameBatcher(dispatch: (action: Action) => void) {
   };
 }
 
+/** Like frameBatcher, but at most one flush per `intervalMs`: sweep points redraw whole charts. */
+function intervalBatcher(dispatch: (action: Action) => void, intervalMs: number) {
+  let queue: Action[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return (action: Action) => {
+    queue.push(action);
+    if (timer) return;
+    timer = setTimeout(() => {
+      const actions = queue;
+      queue = [];
+      timer = null;
+      dispatch({ type: 'batch', actions });
+    }, intervalMs);
+  };
+}
+
 export function usePlayground() {
   const [state, dispatch] = useReducer(reducer, undefined, () => initialState(readUrlState(window.location.search)));
   const client = useMemo(() => new PlaygroundClient(), []);
   const batched = useMemo(() => frameBatcher(dispatch), []);
+  const slowBatched = useMemo(() => intervalBatcher(dispatch, 250), []);
   const settingsRef = useRef(state.settings);
   settingsRef.current = state.settings;
   const { settings, model } = state;
@@ -132,10 +149,11 @@ export function usePlayground() {
     const keeps = coarseFirst(SWEEP_PERCENTS).map((percent) => percent / 100);
     client
       .sweep({ methods: PRUNE_METHODS, maxKeep: { gfs: SWEEP_GFS_MAX_PERCENT / 100 }, keeps, iterations, samples, seed, refit }, (point) => {
-        if (alive) batched({ type: 'sweep-point', point });
+        if (alive) slowBatched({ type: 'sweep-point', point });
       })
       .then(
-        () => alive && dispatch({ type: 'sweep-finished' }),
+        // Queued after the last batch of points, so the count is final when "finished" shows.
+        () => alive && slowBatched({ type: 'sweep-finished' }),
         (error) => {
           if (alive) dispatch({ type: 'sweep-finished' });
           if (!isCancelled(error)) fail(error);
@@ -144,7 +162,7 @@ export function usePlayground() {
     return () => {
       alive = false;
     };
-  }, [client, batched, fail, model, iterations, samples, seed, refit]);
+  }, [client, slowBatched, fail, model, iterations, samples, seed, refit]);
 
   // Predictions follow the pad and the pruned network.
   const { pixels } = state.pad;

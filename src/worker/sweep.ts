@@ -5,7 +5,7 @@
  */
 import { throwIfCancelled, type CancelToken } from '../core/errors';
 import { keepLayerInputs, keepLayerOutputs, type Mlp } from '../core/model/mlp';
-import { gfsOrder } from '../core/pruning/gfs';
+import { greedySelector } from '../core/pruning/gfs';
 import { pruneNetwork } from '../core/pruning/prune-network';
 import { refitNetwork } from '../core/pruning/refit-network';
 import { keptCount } from '../core/pruning/select-top';
@@ -24,7 +24,8 @@ export async function runSweep(
   const firstLayerProblem = session.firstLayerProblem(request.samples);
   const oneHidden = dense.layers.length === 2;
   let greedyOrder: number[] | null = null;
-  let greedyMs = 0;
+  /** Busy time the greedy run took to reach each kept count (its time at that ratio). */
+  const greedyMsAt: number[] = [];
   const points: SweepPoint[] = [];
 
   for (const keep of request.keeps) {
@@ -37,9 +38,27 @@ export async function runSweep(
       let kept: number[][];
       if (method === 'gfs' && oneHidden) {
         if (!greedyOrder) {
+          // One greedy run to the largest ratio, in slices, so slider prunes are not stuck behind it.
           const largest = Math.min(Math.max(...request.keeps), request.maxKeep?.gfs ?? 1);
-          greedyOrder = gfsOrder(firstLayerProblem, keptCount(largest, dense.layers[0].units), { signal });
-          greedyMs = performance.now() - started;
+          const target = keptCount(largest, dense.layers[0].units);
+          const selector = greedySelector(firstLayerProblem);
+          let busyMs = performance.now() - started;
+          try {
+            while (selector.order.length < target) {
+              const slice = performance.now();
+              const sliceStartMs = busyMs;
+              selector.add(Math.min(16, target - selector.order.length), {
+                signal,
+                onAdded: (added) => (greedyMsAt[added] = sliceStartMs + performance.now() - slice),
+              });
+              busyMs += performance.now() - slice;
+              await yieldToEvents();
+              throwIfCancelled(signal);
+            }
+            greedyOrder = [...selector.order];
+          } finally {
+            selector.dispose();
+          }
         }
         const firstKept = greedyOrder.slice(0, keptCount(keep, dense.layers[0].units)).sort((a, b) => a - b);
         selected = { layers: [keepLayerOutputs(dense.layers[0], firstKept), keepLayerInputs(dense.layers[1], firstKept)] };
@@ -57,7 +76,7 @@ export async function runSweep(
         selected = outcome.selectedModel;
         kept = outcome.layers.map((layer) => layer.kept);
       }
-      const pruneMs = method === 'gfs' && oneHidden ? greedyMs : performance.now() - started;
+      const pruneMs = method === 'gfs' && oneHidden ? greedyMsAt[kept[0].length] : performance.now() - started;
       const raw = session.prunedAccuracy(selected, kept[0]);
       // Refit needs more calibration samples than kept neurons; past that the point has no refit value.
       const refitPossible = request.refit && kept.every((layer) => layer.length < request.samples);
