@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { collectErrors, openApp, percentOf, setKeep, workerTensorCount } from './helpers/app';
+import { collectErrors, openApp, percentOf, setKeep, waitForSweep, workerTensorCount } from './helpers/app';
 
 test('loads a network, shows its dense accuracy and a first prune, without console errors', async ({ page }) => {
   const errors = collectErrors(page);
@@ -46,6 +46,7 @@ test('every chart draws SVG paths', async ({ page }) => {
 
 test('50 slider moves leave the worker tensor count unchanged', async ({ page }) => {
   await openApp(page);
+  await waitForSweep(page);
   await setKeep(page, 20);
   await expect(page.getByTestId('kept-count')).toHaveText(/^204 \/ 1024$/);
   const before = await workerTensorCount(page);

@@ -35,3 +35,8 @@ export function percentOf(text: string | null): number {
   if (!match) throw new Error(`no percentage in ${text}`);
   return Number(match[1]);
 }
+
+/** Waits until the accuracy sweep has finished (a running sweep legitimately holds tensors). */
+export async function waitForSweep(page: Page): Promise<void> {
+  await expect(page.getByTestId('sweep-status')).toContainText(/^\d+ points/, { timeout: 90_000 });
+}

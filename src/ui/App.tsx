@@ -115,7 +115,7 @@ export function App() {
                 onModeChange={actions.setSweepMode}
                 refitAvailable={settings.refit}
               />
-              <p className="hint">
+              <p className="hint" data-testid="sweep-status">
                 {sweep.busy ? 'Sweeping all methods…' : `${sweep.points.length} points`}; GFS is swept up to {SWEEP_GFS_MAX_PERCENT}% kept (it slows as the
                 kept set grows).
               </p>
