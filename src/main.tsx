@@ -5,10 +5,10 @@ import { App } from './ui/App';
 import './ui/theme.css';
 import './ui/app.css';
 
+registerServiceWorker();
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
-
-registerServiceWorker();

@@ -20,6 +20,8 @@ export type * from '../worker/types';
 export type { PruneMethod } from '../core/pruning/methods';
 export { METHOD_LABELS, PRUNE_METHODS } from '../core/pruning/methods';
 
+import { serviceWorkerControl } from './register-service-worker';
+
 type Remote = Comlink.Remote<PlaygroundApi>;
 
 /** Errors keep their `name` across the boundary; branch on it, never on instanceof. */
@@ -49,7 +51,8 @@ export class PlaygroundClient {
     return this.remote;
   }
 
-  init(forced: BackendName | null) {
+  async init(forced: BackendName | null) {
+    await serviceWorkerControl();
     return this.api().init(forced);
   }
 
