@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { calibrationImages } from '../src/core/data/mnist';
 import { layerSizes, type Mlp } from '../src/core/model/mlp';
-import { seededUniform } from '../src/core/pruning/baselines';
+import { randomMlp } from '../src/core/model/random-mlp';
 import { buildLayerProblem } from '../src/core/pruning/layer-problem';
 import { PRUNE_METHODS, type PruneMethod } from '../src/core/pruning/methods';
 import { pruneNetwork } from '../src/core/pruning/prune-network';
@@ -43,21 +43,6 @@ const keep = Number(values.keep);
 const samples = 1000;
 const iterations = 20;
 
-function glorotMlp(sizes: number[], seed: number): Mlp {
-  const uniform = seededUniform(seed);
-  return {
-    layers: sizes.slice(1).map((units, l) => {
-      const limit = Math.sqrt(6 / (sizes[l] + units));
-      return {
-        inputSize: sizes[l],
-        units,
-        kernel: Float32Array.from({ length: sizes[l] * units }, () => (2 * uniform() - 1) * limit),
-        bias: new Float32Array(units).fill(0.01),
-        activation: l < sizes.length - 2 ? ('relu' as const) : ('linear' as const),
-      };
-    }),
-  };
-}
 
 function median(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
@@ -105,7 +90,7 @@ const calibration = calibrationImages(train, samples);
 warmUpPruning();
 
 const models: { name: string; model: Mlp }[] = [
-  ...values.units.split(',').map(Number).map((units) => ({ name: `784-${units}-10 (random)`, model: glorotMlp([784, units, 10], 7) })),
+  ...values.units.split(',').map(Number).map((units) => ({ name: `784-${units}-10 (random)`, model: randomMlp([784, units, 10], 7, { bias: 0.01 }) })),
   ...(await Promise.all(values.model.map(async (file) => ({ name: file, model: await loadMlpFile(file) })))),
 ];
 

@@ -3,22 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mlp } from '../core/model/mlp';
+import { randomMlp } from '../core/model/random-mlp';
 import { loadMlpFile, loadMlpFileWithMetadata, saveMlpFiles } from './model-files';
 import { initNodeBackend, tf } from './tf-node';
-
-function randomMlp(sizes: number[], seed = 3): Mlp {
-  let s = seed;
-  const next = () => ((s = (s * 48271) % 2147483647) / 2147483647 - 0.5) * 0.2;
-  return {
-    layers: sizes.slice(1).map((units, i) => ({
-      inputSize: sizes[i],
-      units,
-      kernel: Float32Array.from({ length: sizes[i] * units }, next),
-      bias: Float32Array.from({ length: units }, next),
-      activation: i === sizes.length - 2 ? 'softmax' : 'relu',
-    })),
-  };
-}
 
 function expectBitExact(a: Mlp, b: Mlp): void {
   expect(b.layers.map((l) => [l.inputSize, l.units, l.activation])).toEqual(a.layers.map((l) => [l.inputSize, l.units, l.activation]));
@@ -37,7 +24,7 @@ async function expectRejects(promise: Promise<unknown>, fragment: string): Promi
 }
 
 let tmp: string;
-const mlp = randomMlp([784, 12, 8, 10]);
+const mlp = randomMlp([784, 12, 8, 10], 3);
 
 beforeAll(async () => {
   await initNodeBackend('wasm');

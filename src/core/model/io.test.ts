@@ -1,22 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend, tf } from '../../node/tf-node';
 import { type ModelJson, loadMlpFromArtifacts, loadMlpFromFiles, parseModelJson, saveMlpToArtifacts, userMetadataOf } from './io';
-import type { Activation, Mlp } from './mlp';
-
-function randomMlp(sizes: number[], output: Activation, seed = 1): Mlp {
-  let s = seed;
-  // Park-Miller: deterministic and independent of tfjs.
-  const next = () => ((s = (s * 48271) % 2147483647) / 2147483647 - 0.5) * 0.2;
-  return {
-    layers: sizes.slice(1).map((units, i) => ({
-      inputSize: sizes[i],
-      units,
-      kernel: Float32Array.from({ length: sizes[i] * units }, next),
-      bias: Float32Array.from({ length: units }, next),
-      activation: i === sizes.length - 2 ? output : 'relu',
-    })),
-  };
-}
+import type { Mlp } from './mlp';
+import { randomMlp } from './random-mlp';
 
 /** The forward pass in plain loops, independent of tfjs. */
 function referenceForward(mlp: Mlp, input: ArrayLike<number>): number[] {
@@ -78,7 +64,7 @@ function expectBitExact(a: Mlp, b: Mlp): void {
   });
 }
 
-const small = randomMlp([784, 16, 10], 'softmax', 11);
+const small = randomMlp([784, 16, 10], 11, { output: 'softmax' });
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -108,7 +94,7 @@ describe('saveMlpToArtifacts', () => {
     ['1 hidden, softmax', [784, 16, 10], 'softmax'],
     ['4 hidden, linear', [784, 20, 18, 14, 12, 10], 'linear'],
   ] as const)('writes files plain tf.loadLayersModel reads, predicting like the original (%s)', async (_l, sizes, output) => {
-    const mlp = randomMlp([...sizes], output, 5);
+    const mlp = randomMlp([...sizes], 5, { output: output });
     const { modelJson, weightData } = await saveMlpToArtifacts(mlp);
     const json = parseModelJson(JSON.stringify(modelJson)) as ModelJson;
     const model = await tf.loadLayersModel(tf.io.fromMemory({
@@ -127,7 +113,7 @@ describe('saveMlpToArtifacts', () => {
   });
 
   it('refuses an Mlp it could not load back', async () => {
-    await expectRejects(saveMlpToArtifacts(randomMlp([100, 8, 10], 'linear')), 'the model takes 100 inputs');
+    await expectRejects(saveMlpToArtifacts(randomMlp([100, 8, 10], 1, { output: 'linear' })), 'the model takes 100 inputs');
   });
 
   it('leaks no tensors', async () => {

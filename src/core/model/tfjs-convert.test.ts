@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend, tf } from '../../node/tf-node';
-import type { Activation, Mlp } from './mlp';
+import type { Mlp } from './mlp';
+import { randomMlp } from './random-mlp';
 import { layersModelToMlp, mlpToLayersModel } from './tfjs-convert';
 
 /** Deterministic weights so failures reproduce. */
@@ -12,20 +13,6 @@ function rng(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomMlp(sizes: number[], output: Activation, seed = 1): Mlp {
-  const next = rng(seed);
-  const values = (n: number) => Float32Array.from({ length: n }, () => (next() - 0.5) * 0.2);
-  return {
-    layers: sizes.slice(1).map((units, i) => ({
-      inputSize: sizes[i],
-      units,
-      kernel: values(sizes[i] * units),
-      bias: values(units),
-      activation: i === sizes.length - 2 ? output : 'relu',
-    })),
   };
 }
 
@@ -99,7 +86,7 @@ describe('mlpToLayersModel', () => {
     ['1 hidden, softmax', [784, 32, 10], 'softmax'],
     ['4 hidden, linear', [784, 24, 20, 16, 12, 10], 'linear'],
   ] as const)('predicts like the plain-JS forward pass (%s)', (_label, sizes, output) => {
-    const mlp = randomMlp([...sizes], output, 7);
+    const mlp = randomMlp([...sizes], 7, { output: output });
     const next = rng(99);
     const inputs = Float32Array.from({ length: 3 * 784 }, () => next());
     const before = tf.memory().numTensors;
@@ -114,7 +101,7 @@ describe('mlpToLayersModel', () => {
   });
 
   it('round-trips through layersModelToMlp bit-exactly', () => {
-    const mlp = randomMlp([784, 40, 30, 10], 'softmax', 3);
+    const mlp = randomMlp([784, 40, 30, 10], 3, { output: 'softmax' });
     const back = convert(() => mlpToLayersModel(mlp));
     expect(back.layers.map((l) => [l.inputSize, l.units, l.activation])).toEqual(
       mlp.layers.map((l) => [l.inputSize, l.units, l.activation]),
@@ -126,20 +113,20 @@ describe('mlpToLayersModel', () => {
   });
 
   it('accepts small non-MNIST models, which only tfjs inference needs', () => {
-    const model = mlpToLayersModel(randomMlp([5, 3, 2], 'linear'));
+    const model = mlpToLayersModel(randomMlp([5, 3, 2], 1, { output: 'linear' }));
     expect(model.outputs[0].shape).toEqual([null, 2]);
     model.dispose();
   });
 
   it('rejects a kernel whose length does not match its shape', () => {
-    const mlp = randomMlp([784, 8, 10], 'linear');
+    const mlp = randomMlp([784, 8, 10], 1, { output: 'linear' });
     const broken: Mlp = { layers: [{ ...mlp.layers[0], kernel: new Float32Array(10) }, mlp.layers[1]] };
     expectRejected(() => mlpToLayersModel(broken), 'layer dense_1 kernel has 10 values');
   });
 
   it('rejects layers that do not chain', () => {
-    const a = randomMlp([784, 8, 10], 'linear').layers;
-    const b = randomMlp([784, 6, 10], 'linear').layers;
+    const a = randomMlp([784, 8, 10], 1, { output: 'linear' }).layers;
+    const b = randomMlp([784, 6, 10], 1, { output: 'linear' }).layers;
     expectRejected(() => mlpToLayersModel({ layers: [a[0], b[1]] }), 'layer dense_2 takes 6 inputs but layer dense_1 gives 8');
   });
 });
