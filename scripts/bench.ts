@@ -26,6 +26,7 @@ import { warmUpPruning } from '../src/core/pruning/warm-up';
 import { loadMnist, mnistDataDir } from '../src/node/mnist-files';
 import { loadMlpFile } from '../src/node/model-files';
 import { initNodeBackend, tf } from '../src/node/tf-node';
+import { builtJavaScriptGzipMB, printTargets, sliderLatency, type TargetRow } from './bench-targets';
 
 const { values } = parseArgs({
   options: {
@@ -169,8 +170,36 @@ for (const row of rows) {
 }
 if (!Array.isArray(numpy)) console.log(`numpy baseline: ${numpy}`);
 
+const targets: TargetRow[] = [];
+const wide = rows.find((row) => (row.sizes as number[]).join('-') === '784-10000-10');
+const small = rows.find((row) => (row.sizes as number[]).join('-') === '784-1024-10');
+const wideMs = wide?.pruneMs as Record<string, number> | undefined;
+const smallMs = small?.pruneMs as Record<string, number> | undefined;
+const smallNumpy = small?.numpy as NumpyFigures | undefined;
+if (wideMs) {
+  targets.push({ metric: 'i-SpaSP prune 784-10000-10 (n = 1000, T = 20, pass included)', target: '<= 1500 ms', measured: `${wideMs.ispasp.toFixed(0)} ms`, met: wideMs.ispasp <= 1500 });
+  if (wideMs.gfs) targets.push({ metric: 'GFS / i-SpaSP time at 1000 of 10000 neurons kept', target: 'shown (paper: >100x)', measured: `${(wideMs.gfs / wideMs.ispasp).toFixed(0)}x`, met: null });
+}
+if (smallMs) {
+  const bar = smallNumpy?.closedFormMs;
+  targets.push({ metric: 'i-SpaSP prune 784-1024-10 vs numpy/OpenBLAS closed form', target: bar ? `<= ${bar.toFixed(1)} ms (numpy)` : '<= numpy', measured: `${smallMs.ispasp.toFixed(1)} ms`, met: bar ? smallMs.ispasp <= bar : null });
+}
+for (const row of forwardRows) {
+  const share = (row.calibrationPassGflops as number) / (row.plainMatmulGflops as number);
+  targets.push({ metric: `calibration pass vs best plain matmul, ${String(row.model)}`, target: '>= 60% of its GFLOP/s', measured: `${(share * 100).toFixed(0)}%`, met: share >= 0.6 });
+}
+if (wide) {
+  const { train, test } = await loadMnist();
+  const latency = sliderLatency(models.find((m) => m.name === wide.model)!.model, train, test);
+  targets.push({ metric: 'slider change to accuracy on 10,000 test images, 784-10000-10', target: '<= 250 ms', measured: `${latency.medianMs.toFixed(0)} ms (median)`, met: latency.medianMs <= 250 });
+  targets.push({ metric: 'memory with a 784-10000-10 session (Node RSS, the worker code)', target: '< 1024 MB', measured: `${latency.rssMB.toFixed(0)} MB`, met: latency.rssMB < 1024 });
+}
+const jsMB = builtJavaScriptGzipMB();
+targets.push({ metric: 'built app JavaScript, gzipped (dist/assets/*.js)', target: '<= 1.5 MB', measured: jsMB === null ? 'run npm run build first' : `${jsMB.toFixed(2)} MB`, met: jsMB === null ? null : jsMB <= 1.5 });
+printTargets(targets);
+
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
-const result = { createdAt: new Date().toISOString(), machine, backend, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy };
+const result = { createdAt: new Date().toISOString(), machine, backend, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, targets };
 await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
 await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
 console.log(`\nwrote ${values.out} (${machine.cpu}, ${machine.cores} cores, node ${machine.node})`);
