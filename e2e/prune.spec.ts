@@ -37,7 +37,10 @@ test('switching the method re-prunes', async ({ page }) => {
 
 test('every chart draws SVG paths', async ({ page }) => {
   await openApp(page);
+  await waitForSweep(page);
+  // Charts off screen keep their last render until they are scrolled into view, as a reader would.
   for (const id of ['residual-chart', 'accuracy-chart', 'kept-chart', 'timing-chart', 'sparsity-chart']) {
+    await page.getByTestId(id).scrollIntoViewIfNeeded();
     await expect(page.getByTestId(id).locator('svg path').first()).toBeAttached({ timeout: 60_000 });
   }
   // The sweep fills the accuracy chart with one line per method.

@@ -1,6 +1,7 @@
 import { useDeferredValue, useEffect, useMemo } from 'react';
 import { METHOD_LABELS, PRUNE_METHODS } from '../client/worker-client';
 import { BackendBadge } from './BackendBadge';
+import { VisibleOnly } from './VisibleOnly';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { KeptChart } from './charts/KeptChart';
 import { ResidualChart } from './charts/ResidualChart';
@@ -120,18 +121,18 @@ export function App() {
                 kept set grows).
               </p>
             </section>
-            <section className="card">
+            <VisibleOnly className="card">
               <ResidualChart layers={residualLayers} />
-            </section>
-            <section className="card">
+            </VisibleOnly>
+            <VisibleOnly className="card">
               <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
-            </section>
-            <section className="card">
+            </VisibleOnly>
+            <VisibleOnly className="card">
               <TimingChart timings={timings} caption={`Prune time near ${chartKeep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`} />
-            </section>
-            <section className="card">
+            </VisibleOnly>
+            <VisibleOnly className="card">
               <SparsityChart profile={state.sparsity} />
-            </section>
+            </VisibleOnly>
           </div>
           <section className="card neurons">
             <h2>First-layer neurons</h2>
