@@ -10,10 +10,11 @@
  * Usage: tsx scripts/build-kernels.ts [--force]
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeAtomic } from '../src/node/write-atomic';
 
 /** Bump when the generated file's shape or the compile options change. */
 export const KERNEL_BUILD_VERSION = 1;
@@ -58,18 +59,6 @@ async function existingStamp(file: string): Promise<string | undefined> {
     return line?.slice(STAMP_PREFIX.length).trim();
   } catch {
     return undefined; // Missing or unreadable: rebuild.
-  }
-}
-
-/** Writes beside the target, then renames, so a reader never sees half a file. */
-async function writeAtomic(file: string, data: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
 

@@ -6,12 +6,13 @@
  * Usage: tsx scripts/prepare-data.ts [--force]
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { MNIST_FILES, mnistDataDir, type MnistSplitName } from '../src/node/mnist-files';
+import { writeAtomic } from '../src/node/write-atomic';
 
 const gzipAsync = promisify(gzip);
 
@@ -91,18 +92,6 @@ async function fileSize(file: string): Promise<number | undefined> {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Writes beside the target, then renames, so a reader never sees half a file. */
-async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 async function prepareOne(source: Source, outDir: string, previous: PreparedFile | undefined, force: boolean) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeIdx, gzipBytes } from '../../../test/helpers/idx-bytes';
 import {
   gunzipIfNeeded,
   inflateGzip,
@@ -9,24 +10,6 @@ import {
   parseIdxImages,
   parseIdxLabels,
 } from './idx';
-
-/** Independent of the parser on purpose: the tests check one against the other. */
-function encodeIdx(dims: number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
-  const header = 4 + 4 * dims.length;
-  const out = new Uint8Array(header + data.length);
-  const view = new DataView(out.buffer);
-  out[2] = type;
-  out[3] = dims.length;
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
-  out.set(Array.from(data), header);
-  return out;
-}
-
-// CompressionStream rather than node:zlib keeps this test runnable wherever the core runs.
-async function gzipBytes(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 function caught(fn: () => unknown): Error {
   try {

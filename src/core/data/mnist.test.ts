@@ -1,25 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeIdx, gzipBytes } from '../../../test/helpers/idx-bytes';
 import { parseIdxImages, parseIdxLabels } from './idx';
 import { calibrationImages, mnistSplit, mnistSplitFromBytes, normalizedImages, subsetSplit, type MnistSplit } from './mnist';
 
 const PIXELS = 28 * 28;
-
-function encodeIdx(dims: number[], data: ArrayLike<number>): Uint8Array {
-  const header = 4 + 4 * dims.length;
-  const out = new Uint8Array(header + data.length);
-  const view = new DataView(out.buffer);
-  out[2] = 0x08;
-  out[3] = dims.length;
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
-  out.set(Array.from(data), header);
-  return out;
-}
-
-async function gzipBytes(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 /** Image i has every pixel equal to (i * 40 + p) % 256 so images differ and cover 0..255. */
 function syntheticPixels(count: number, side = 28): Uint8Array {
