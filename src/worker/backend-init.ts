@@ -54,6 +54,27 @@ function readsBackCorrectly(): boolean {
   }
 }
 
+/**
+ * tf.setBackend reports a failed start only as `false` and a console warning; keep the warning's
+ * first informative line so the badge can say why a backend did not start.
+ */
+async function startBackend(name: BackendName): Promise<{ started: boolean; detail?: string }> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' '));
+    original(...args);
+  };
+  try {
+    const started = await tf.setBackend(name);
+    if (started) await tf.ready();
+    const detail = warnings.map((text) => text.split('\n')[0]).find((line) => line && !/^Initialization of backend/.test(line));
+    return { started, detail };
+  } finally {
+    console.warn = original;
+  }
+}
+
 export async function activateBackend(forced: BackendName | null): Promise<BackendReport> {
   const probe = await probeBackends();
   const plan = planBackend(probe, forced);
@@ -70,8 +91,8 @@ export async function activateBackend(forced: BackendName | null): Promise<Backe
   const failures: string[] = [];
   for (const name of plan.order) {
     try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
+      const { started, detail } = await startBackend(name);
+      if (started) {
         if ((name === 'webgpu' || name === 'webgl') && !readsBackCorrectly()) {
           failures.push(`${name} started but read back wrong values synchronously, which the engine needs`);
           continue;
@@ -88,7 +109,7 @@ export async function activateBackend(forced: BackendName | null): Promise<Backe
         }
         return report;
       }
-      failures.push(`${name} did not start`);
+      failures.push(`${name} did not start${detail ? `: ${detail}` : ''}`);
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
     }
