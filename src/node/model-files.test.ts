@@ -6,6 +6,7 @@ import type { Mlp } from '../core/model/mlp';
 import { randomMlp } from '../core/model/random-mlp';
 import { loadMlpFile, loadMlpFileWithMetadata, saveMlpFiles } from './model-files';
 import { initNodeBackend, tf } from './tf-node';
+import { expectModelFormatError } from '../../test/helpers/expect-errors';
 
 function expectBitExact(a: Mlp, b: Mlp): void {
   expect(b.layers.map((l) => [l.inputSize, l.units, l.activation])).toEqual(a.layers.map((l) => [l.inputSize, l.units, l.activation]));
@@ -13,14 +14,6 @@ function expectBitExact(a: Mlp, b: Mlp): void {
     expect(Buffer.from(b.layers[i].kernel.buffer).equals(Buffer.from(layer.kernel.buffer))).toBe(true);
     expect(Buffer.from(b.layers[i].bias.buffer).equals(Buffer.from(layer.bias.buffer))).toBe(true);
   });
-}
-
-async function expectRejects(promise: Promise<unknown>, fragment: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).name).toBe('ModelFormatError');
-  expect((error as Error).message).toContain(fragment);
-  expect((error as Error).message).not.toContain('\n');
 }
 
 let tmp: string;
@@ -60,20 +53,20 @@ describe('saveMlpFiles / loadMlpFile', () => {
 
   it('names a missing model.json', async () => {
     const missing = path.join(tmp, 'nowhere', 'model.json');
-    await expectRejects(loadMlpFile(missing), `cannot read model file ${missing}: ENOENT`);
+    await expectModelFormatError(loadMlpFile(missing), `cannot read model file ${missing}: ENOENT`);
   });
 
   it('names a model.json that is not JSON', async () => {
     const file = path.join(tmp, 'bad.json');
     await writeFile(file, '{"modelTopology": {');
-    await expectRejects(loadMlpFile(file), `${file} is not valid JSON`);
+    await expectModelFormatError(loadMlpFile(file), `${file} is not valid JSON`);
   });
 
   it('names a missing weight file by its full path', async () => {
     const dir = path.join(tmp, 'no-shard');
     const saved = await saveMlpFiles(mlp, dir);
     await rm(saved.weightsPath);
-    await expectRejects(loadMlpFile(saved.modelJsonPath), `cannot read weight file ${saved.weightsPath} (listed in ${saved.modelJsonPath}): ENOENT: no such file or directory`);
+    await expectModelFormatError(loadMlpFile(saved.modelJsonPath), `cannot read weight file ${saved.weightsPath} (listed in ${saved.modelJsonPath}): ENOENT: no such file or directory`);
   });
 
   it('rejects a truncated weight file', async () => {
@@ -81,6 +74,6 @@ describe('saveMlpFiles / loadMlpFile', () => {
     const saved = await saveMlpFiles(mlp, dir);
     const size = (784 * 12 + 12 + 12 * 8 + 8 + 8 * 10 + 10) * 4;
     await truncate(saved.weightsPath, size - 4);
-    await expectRejects(loadMlpFile(saved.modelJsonPath), `weight data is ${size - 4} bytes but the manifest needs ${size}`);
+    await expectModelFormatError(loadMlpFile(saved.modelJsonPath), `weight data is ${size - 4} bytes but the manifest needs ${size}`);
   });
 });

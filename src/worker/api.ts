@@ -156,14 +156,14 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       resolveKeepRatios(current.dense, request);
       const calibration = current.calibration(request.samples);
       const controller = request.finetuneEpochs > 0 ? startJob() : null;
+      const firstProblem = current.firstLayerProblem(request.samples);
       const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
         ...request,
-        firstLayerProblem: current.firstLayerProblem(request.samples),
+        firstLayerProblem: firstProblem,
         onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
       });
       const evaluateStarted = performance.now();
       const firstKept = outcome.layers[0].kept;
-      const firstProblem = current.firstLayerProblem(request.samples);
       const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
       const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
       const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
@@ -193,7 +193,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         backend: backend?.name ?? tf.getBackend(),
         dense: current.dense,
         outcome: { ...outcome, model: delivered },
-        accuracy: { dense: accuracy.dense, pruned: finetuned ?? refit ?? raw, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) },
+        accuracy: { ...accuracy, pruned: finetuned ?? refit ?? raw },
         timingsMs: { load: 0, evaluate: evaluateMs, total: outcome.pruneMs + outcome.refitMs + evaluateMs + (finetuneMs ?? 0) },
       });
       const view: PruneView = {

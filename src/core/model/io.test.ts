@@ -3,6 +3,7 @@ import { initNodeBackend, tf } from '../../node/tf-node';
 import { type ModelJson, loadMlpFromArtifacts, loadMlpFromFiles, parseModelJson, saveMlpToArtifacts, userMetadataOf } from './io';
 import type { Mlp } from './mlp';
 import { randomMlp } from './random-mlp';
+import { expectModelFormatError } from '../../../test/helpers/expect-errors';
 
 /** The forward pass in plain loops, independent of tfjs. */
 function referenceForward(mlp: Mlp, input: ArrayLike<number>): number[] {
@@ -18,14 +19,6 @@ function referenceForward(mlp: Mlp, input: ArrayLike<number>): number[] {
     x = layer.activation === 'softmax' ? y.map((v) => Math.exp(v - max) / total) : y;
   }
   return x;
-}
-
-async function expectRejects(promise: Promise<unknown>, fragment: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).name).toBe('ModelFormatError');
-  expect((error as Error).message).toContain(fragment);
-  expect((error as Error).message).not.toContain('\n');
 }
 
 /** model.json + bytes for an arbitrary tfjs model, as tfjs writes them; disposes the model. */
@@ -113,7 +106,7 @@ describe('saveMlpToArtifacts', () => {
   });
 
   it('refuses an Mlp it could not load back', async () => {
-    await expectRejects(saveMlpToArtifacts(randomMlp([100, 8, 10], 1, { output: 'linear' })), 'the model takes 100 inputs');
+    await expectModelFormatError(saveMlpToArtifacts(randomMlp([100, 8, 10], 1, { output: 'linear' })), 'the model takes 100 inputs');
   });
 
   it('leaks no tensors', async () => {
@@ -176,7 +169,7 @@ describe('loadMlpFromArtifacts / loadMlpFromFiles', () => {
     for (const [model, fragment] of cases) {
       const { modelJson, weightData } = await artifactsOf(model);
       const before = tf.memory().numTensors;
-      await expectRejects(loadMlpFromArtifacts(modelJson, weightData), fragment);
+      await expectModelFormatError(loadMlpFromArtifacts(modelJson, weightData), fragment);
       expect(tf.memory().numTensors).toBe(before);
     }
   });
@@ -184,29 +177,29 @@ describe('loadMlpFromArtifacts / loadMlpFromFiles', () => {
   it('rejects weight data 4 bytes short or 4 bytes long', async () => {
     const { modelJson, weightData } = await saveMlpToArtifacts(small);
     const n = weightData.byteLength;
-    await expectRejects(loadMlpFromArtifacts(modelJson, weightData.slice(0, n - 4)),
+    await expectModelFormatError(loadMlpFromArtifacts(modelJson, weightData.slice(0, n - 4)),
       `weight data is ${n - 4} bytes but the manifest needs ${n}: the .bin file is truncated or belongs to another model`);
     const long = new Uint8Array(n + 4);
     long.set(new Uint8Array(weightData));
-    await expectRejects(loadMlpFromArtifacts(modelJson, long), `weight data is ${n + 4} bytes but the manifest needs only ${n}`);
+    await expectModelFormatError(loadMlpFromArtifacts(modelJson, long), `weight data is ${n + 4} bytes but the manifest needs only ${n}`);
   });
 
   it.each([NaN, Infinity, -Infinity])('rejects a %s weight, naming layer and tensor', async (bad) => {
     const { modelJson, weightData } = await saveMlpToArtifacts(small);
     const floats = new Float32Array(weightData.slice(0));
     floats[784 * 16 + 5] = bad; // dense_1/bias[5]
-    await expectRejects(loadMlpFromArtifacts(modelJson, floats.buffer), `layer dense_1 bias has a non-finite weight (${bad}) at index 5`);
+    await expectModelFormatError(loadMlpFromArtifacts(modelJson, floats.buffer), `layer dense_1 bias has a non-finite weight (${bad}) at index 5`);
   });
 
   it('rejects invalid JSON and a model.json that is not a layers model', async () => {
     expect(() => parseModelJson('{"modelTopology": ', 'my/model.json')).toThrow(/^my\/model\.json is not valid JSON: /);
     const { modelJson, weightData } = await saveMlpToArtifacts(small);
     const { weightsManifest: _w, ...noManifest } = modelJson;
-    await expectRejects(loadMlpFromArtifacts(noManifest, weightData), 'model.json has no weightsManifest');
+    await expectModelFormatError(loadMlpFromArtifacts(noManifest, weightData), 'model.json has no weightsManifest');
     const { modelTopology: _t, ...noTopology } = modelJson;
-    await expectRejects(loadMlpFromArtifacts(noTopology, weightData), 'model.json has no modelTopology');
-    await expectRejects(loadMlpFromArtifacts([modelJson], weightData), 'model.json must hold a JSON object');
-    await expectRejects(loadMlpFromArtifacts({ ...modelJson, format: 'graph-model' }, weightData), 'is a tfjs graph model');
+    await expectModelFormatError(loadMlpFromArtifacts(noTopology, weightData), 'model.json has no modelTopology');
+    await expectModelFormatError(loadMlpFromArtifacts([modelJson], weightData), 'model.json must hold a JSON object');
+    await expectModelFormatError(loadMlpFromArtifacts({ ...modelJson, format: 'graph-model' }, weightData), 'is a tfjs graph model');
   });
 
   it('rejects int32 and quantized weights', async () => {
@@ -214,15 +207,15 @@ describe('loadMlpFromArtifacts / loadMlpFromFiles', () => {
     const copy = () => JSON.parse(JSON.stringify(modelJson)) as ModelJson;
     const int32 = copy();
     manifestWeights(int32)[1].dtype = 'int32';
-    await expectRejects(loadMlpFromArtifacts(int32, weightData), 'weight dense_1/bias has dtype int32; only float32 weights are supported');
+    await expectModelFormatError(loadMlpFromArtifacts(int32, weightData), 'weight dense_1/bias has dtype int32; only float32 weights are supported');
     const quantized = copy();
     manifestWeights(quantized)[0].quantization = { dtype: 'uint8', scale: 0.01, min: -1 };
-    await expectRejects(loadMlpFromArtifacts(quantized, weightData), 'weight dense_1/kernel is quantized (uint8)');
+    await expectModelFormatError(loadMlpFromArtifacts(quantized, weightData), 'weight dense_1/kernel is quantized (uint8)');
   });
 
   it('names a missing shard file', async () => {
     const { modelJson, weightData } = await saveMlpToArtifacts(small, { name: 'm' });
-    await expectRejects(loadMlpFromFiles(modelJson, { 'other.bin': weightData }), 'weight file m.weights.bin listed in model.json was not provided');
+    await expectModelFormatError(loadMlpFromFiles(modelJson, { 'other.bin': weightData }), 'weight file m.weights.bin listed in model.json was not provided');
   });
 
   it('turns tfjs failures into one line and leaks nothing', async () => {
@@ -231,11 +224,11 @@ describe('loadMlpFromArtifacts / loadMlpFromFiles', () => {
     // Same byte count, but the kernel no longer fits the layer.
     const reshaped = JSON.parse(JSON.stringify(modelJson)) as ModelJson;
     manifestWeights(reshaped)[0].shape = [16, 784];
-    await expectRejects(loadMlpFromArtifacts(reshaped, weightData), 'tfjs could not load the model: Shape mismatch');
+    await expectModelFormatError(loadMlpFromArtifacts(reshaped, weightData), 'tfjs could not load the model: Shape mismatch');
     // tfjs builds the first Dense layer's variables before it meets the unknown layer.
     const unknown = JSON.parse(JSON.stringify(modelJson)) as { modelTopology: { config: { layers: unknown[] } } };
     unknown.modelTopology.config.layers.push({ class_name: 'NoSuchLayer', config: { name: 'odd' } });
-    await expectRejects(loadMlpFromArtifacts(unknown, weightData), 'tfjs could not load the model: Unknown layer: NoSuchLayer');
+    await expectModelFormatError(loadMlpFromArtifacts(unknown, weightData), 'tfjs could not load the model: Unknown layer: NoSuchLayer');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tf-node';
-import { loadPruningFixtures } from '../../../test/helpers/fixtures';
+import { loadPruningFixtures, type PruningFixture } from '../../../test/helpers/fixtures';
 import { withoutTensorLeaks } from '../../../test/helpers/tf-memory';
 import { pruneNetwork } from './prune-network';
 import type { PruneMethod } from './methods';
@@ -8,32 +8,23 @@ import type { PruneMethod } from './methods';
 const fixtures = loadPruningFixtures();
 const methodsWithVectors = ['ispasp', 'topk', 'magnitude', 'gfs'] as const satisfies readonly PruneMethod[];
 
+/** Prunes a fixture network the way its expected results were made. */
+function pruneFixture(fixture: PruningFixture, method: PruneMethod) {
+  return pruneNetwork(fixture.model, fixture.inputs, { method, keep: fixture.keep, iterations: fixture.iterations, seed: 0, refit: false });
+}
+
 beforeAll(async () => {
   await initNodeBackend('wasm');
 });
 
 describe.each(fixtures)('fixture $name', (fixture) => {
   it.each(methodsWithVectors)('%s keeps exactly the expected neurons in every hidden layer', async (method) => {
-    const outcome = await withoutTensorLeaks(() =>
-      pruneNetwork(fixture.model, fixture.inputs, {
-        method,
-        keep: fixture.keep,
-        iterations: fixture.iterations,
-        seed: 0,
-        refit: false,
-      }),
-    );
+    const outcome = await withoutTensorLeaks(() => pruneFixture(fixture, method));
     expect(outcome.layers.map((layer) => layer.kept)).toEqual(fixture.expected[method]);
   });
 
   it('i-SpaSP residuals match per iteration within 1e-4', () => {
-    const outcome = pruneNetwork(fixture.model, fixture.inputs, {
-      method: 'ispasp',
-      keep: fixture.keep,
-      iterations: fixture.iterations,
-      seed: 0,
-      refit: false,
-    });
+    const outcome = pruneFixture(fixture, 'ispasp');
     outcome.layers.forEach((layer, l) => {
       const expected = fixture.expected.ispaspResiduals[l];
       expect(layer.residuals).toHaveLength(expected.length);
@@ -42,13 +33,7 @@ describe.each(fixtures)('fixture $name', (fixture) => {
   });
 
   it('the pruned network is smaller and consistent with the kept sets', () => {
-    const outcome = pruneNetwork(fixture.model, fixture.inputs, {
-      method: 'ispasp',
-      keep: fixture.keep,
-      iterations: fixture.iterations,
-      seed: 0,
-      refit: false,
-    });
+    const outcome = pruneFixture(fixture, 'ispasp');
     const { layers } = outcome.model;
     outcome.layers.forEach((report, l) => {
       expect(layers[l].units).toBe(report.kept.length);
