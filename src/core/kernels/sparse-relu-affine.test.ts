@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  reluAffineDense,
   reluAffineSparse,
   sparseKernelAvailable,
   SparseReluAffine,
@@ -236,6 +237,21 @@ describe('SparseReluAffine', () => {
     expectClose(reluAffineSparse(a, kernel2, bias2, 5), a, kernel2, bias2, 5);
   });
 
+  it('takes dense input: skips zeros and negative zeros, keeps NaN, checks the size', () => {
+    const kernel = Float32Array.from([1, 2, 3, 4, 5, 6]); // 3 inputs x 2 units
+    const bias = Float32Array.from([0.5, -100]);
+    const dense = Float32Array.from([0, -0, 2, NaN, 0, 0, 0, 0, 0]);
+    const { hidden, columnSums } = reluAffineDense(dense, 3, kernel, bias, 3, 2);
+    // Row 0: 2 * [5, 6] + b; row 1: NaN; row 2: relu(b).
+    expect(Array.from(hidden)).toEqual([10.5, 0, NaN, NaN, 0.5, 0]);
+    expect(columnSums[0]).toBeNaN();
+    const layer = new SparseReluAffine(kernel, bias, 3, 2);
+    expect(() => layer.applyDense(new Float32Array(8), 3)).toThrow(/dense input must hold 3 x 3 = 9 values, got 8/);
+    expect(() => layer.applyDense(new Float32Array(0), -1)).toThrow(/dense input rows must be a non-negative integer/);
+    expect(layer.applyDense(new Float32Array(0), 0).hidden).toHaveLength(0);
+    layer.dispose();
+  });
+
   it('rejects inconsistent shapes and malformed CSR', () => {
     const kernel = new Float32Array(3 * 4);
     const bias = new Float32Array(4);
@@ -277,7 +293,12 @@ describe('SparseReluAffine', () => {
           const x = sparseRowsOf(dense, rows, inputs);
           const layer = new SparseReluAffine(kernel, bias, inputs, units, { blockBytes, panelRows });
           try {
-            expectClose(layer.apply(x), x, kernel, bias, units);
+            const fromCsr = layer.apply(x);
+            expectClose(fromCsr, x, kernel, bias, units);
+            // The dense form finds the same entries in the same order: the same bits.
+            const fromDense = layer.applyDense(dense, rows);
+            expect(fromDense.hidden).toEqual(fromCsr.hidden);
+            expect(fromDense.columnSums).toEqual(fromCsr.columnSums);
           } finally {
             layer.dispose();
           }

@@ -66,6 +66,7 @@ interface KernelExports {
   pack(src: number, ld: number, rows: number, strips: number, dst: number): void;
   entries(starts: number, cols: number, vals: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): number;
   strip(rowptr: number, rows: number, w: number, init: number, initStride: number, h: number, ldh: number, sums: number, last: number): void;
+  dense_entries(src: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): void;
 }
 
 /** Non-zero pattern and values of a dense row-major `rows x cols` matrix. Keeps NaNs. */
@@ -235,30 +236,18 @@ export class SparseReluAffine {
   apply(x: SparseRows): ReluAffineResult {
     const exports = this.exportsOrThrow();
     const { rows, rowStart, columns, values } = x;
-    const { inputs, units, paddedUnits, strips, panels, panelRows } = this;
+    const { inputs, panels, panelRows } = this;
     this.checkRows(x);
-    const hidden = new Float32Array(rows * units);
-    const hBytesPerRow = paddedUnits * 4;
-    // Rows per block: H, the block's entries and their staging within blockBytes (at least one row).
     const averageEntries = rows === 0 ? 0 : rowStart[rows] / rows;
-    const blockRows = Math.max(1, Math.floor(this.blockBytes / (hBytesPerRow + 4 * (panels + 1) + averageEntries * 2 * ENTRY_BYTES)));
-
-    let views = this.reserve(this.dynamicStart);
-    views.f64.fill(0, this.sumsAt / 8, this.sumsAt / 8 + paddedUnits);
-    for (let r0 = 0; r0 < rows; r0 += blockRows) {
-      const r1 = Math.min(rows, r0 + blockRows);
-      const count = r1 - r0;
+    return this.run(rows, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
       const first = rowStart[r0];
-      const entryCount = rowStart[r1] - first;
-      const rowptrAt = this.dynamicStart;
-      const entriesAt = align(rowptrAt + panels * (count + 1) * 4);
-      const hAt = align(entriesAt + entryCount * ENTRY_BYTES);
+      const entryCount = rowStart[r0 + count] - first;
       // The block's CSR arrays are staged past H, then panelled and interleaved by the kernel.
-      const startsAt = align(hAt + count * hBytesPerRow);
+      const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, 0);
+      const startsAt = stagingAt;
       const colsAt = align(startsAt + (count + 1) * 4);
       const valsAt = align(colsAt + entryCount * 4);
-      views = this.reserve(valsAt + entryCount * 4);
-      const { i32, f32 } = views;
+      const { i32, f32 } = this.reserve(valsAt + entryCount * 4);
       for (let i = 0; i <= count; i++) i32[startsAt / 4 + i] = rowStart[r0 + i] - first;
       i32.set(columns.subarray(first, first + entryCount), colsAt / 4);
       f32.set(values.subarray(first, first + entryCount), valsAt / 4);
@@ -269,6 +258,59 @@ export class SparseReluAffine {
         while (rowStart[i + 1] <= e) i++;
         throw new DataFormatError(`sparse input: row ${i} has column ${columns[e]}, outside 0..${inputs - 1}`);
       }
+    });
+  }
+
+  /**
+   * The same for a dense row-major `rows x inputs` X: its zeros are skipped inside WebAssembly,
+   * without building CSR arrays in JavaScript first (which cost more than the product's
+   * bookkeeping on MNIST-sized inputs).
+   */
+  applyDense(x: Float32Array, rows: number): ReluAffineResult {
+    const exports = this.exportsOrThrow();
+    const { inputs, panels, panelRows } = this;
+    checkCount('dense input rows', rows);
+    if (x.length !== rows * inputs) {
+      throw new DataFormatError(`dense input must hold ${rows} x ${inputs} = ${rows * inputs} values, got ${x.length}`);
+    }
+    // Room for every value of a row as an entry, plus the dense row itself.
+    return this.run(rows, inputs * (ENTRY_BYTES + 4), (r0, count, reserveStaging) => {
+      const { entriesAt, rowptrAt, stagingAt } = reserveStaging((count * inputs + 1) * ENTRY_BYTES, count * inputs * 4);
+      new Float32Array(this.exportsOrThrow().memory.buffer).set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
+      exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt);
+    });
+  }
+
+  /**
+   * The block loop both input forms share. `stage` writes a block's panelled entries and row
+   * pointers; it gets `reserveStaging(entryBytes, stagingBytes)`, which lays out row pointers,
+   * entries, H and a staging area past H for this block and grows the memory to hold them.
+   */
+  private run(
+    rows: number,
+    stagingBytesPerRow: number,
+    stage: (r0: number, count: number, reserveStaging: (entryBytes: number, stagingBytes: number) => { entriesAt: number; rowptrAt: number; stagingAt: number }) => void,
+  ): ReluAffineResult {
+    const exports = this.exportsOrThrow();
+    const { inputs, units, paddedUnits, strips, panels } = this;
+    const hidden = new Float32Array(rows * units);
+    const hBytesPerRow = paddedUnits * 4;
+    // Rows per block: H, the block's entries and their staging within blockBytes (at least one row).
+    const blockRows = Math.max(1, Math.floor(this.blockBytes / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
+
+    let views = this.reserve(this.dynamicStart);
+    views.f64.fill(0, this.sumsAt / 8, this.sumsAt / 8 + paddedUnits);
+    for (let r0 = 0; r0 < rows; r0 += blockRows) {
+      const count = Math.min(rows, r0 + blockRows) - r0;
+      const rowptrAt = this.dynamicStart;
+      let hAt = 0;
+      stage(r0, count, (entryBytes, stagingBytes) => {
+        const entriesAt = align(rowptrAt + panels * (count + 1) * 4);
+        hAt = align(entriesAt + entryBytes);
+        const stagingAt = align(hAt + count * hBytesPerRow);
+        this.reserve(stagingAt + stagingBytes);
+        return { entriesAt, rowptrAt, stagingAt };
+      });
 
       // Strip by strip (W's strip stays cached), panel by panel within a strip (its panel slice
       // stays in L1); the first panel starts from the biases, later ones from H.
@@ -284,6 +326,8 @@ export class SparseReluAffine {
         }
       }
 
+      views = this.reserve(0);
+      const { f32 } = views;
       if (paddedUnits === units) {
         hidden.set(f32.subarray(hAt / 4, hAt / 4 + count * units), r0 * units);
       } else {
@@ -334,6 +378,16 @@ export class SparseReluAffine {
     }
     const buffer = memory.buffer;
     return { i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+  }
+}
+
+/** One-shot relu(X W + b) for a dense row-major `rows x inputs` X (zeros skipped). Packs W on every call. */
+export function reluAffineDense(x: Float32Array, rows: number, kernel: Float32Array, bias: Float32Array, inputs: number, units: number): ReluAffineResult {
+  const layer = new SparseReluAffine(kernel, bias, inputs, units);
+  try {
+    return layer.applyDense(x, rows);
+  } finally {
+    layer.dispose();
   }
 }
 

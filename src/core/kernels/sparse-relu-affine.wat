@@ -96,6 +96,45 @@
       (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels))))
     (i32.const -1))
 
+  ;; The same panelled, interleaved entries as `entries`, straight from a dense row-major block
+  ;; ($src: `rows` rows of `inputs` f32): no CSR in between. Every value is written and the
+  ;; write pointer advances only past non-zeros (NaN counts as non-zero, -0 as zero), so there is
+  ;; no data-dependent branch to mispredict on MNIST's irregular zero pattern; $dst needs room
+  ;; for one entry more than the non-zeros. Columns come out in increasing order within a row.
+  (func (export "dense_entries")
+    (param $src i32) (param $rows i32) (param $inputs i32) (param $panelRows i32) (param $panels i32)
+    (param $dst i32) (param $rowptr i32)
+    (local $p i32) (local $i i32) (local $k i32) (local $hi i32) (local $lo i32) (local $row i32)
+    (local $v f32) (local $at i32)
+    (if (i32.eqz (local.get $panels)) (then (return)))
+    (loop $panel
+      (local.set $lo (i32.mul (local.get $p) (local.get $panelRows)))
+      (local.set $hi (i32.add (local.get $lo) (local.get $panelRows)))
+      (if (i32.gt_u (local.get $hi) (local.get $inputs)) (then (local.set $hi (local.get $inputs))))
+      (local.set $row (local.get $src))
+      (local.set $i (i32.const 0))
+      (block $rows_done
+        (br_if $rows_done (i32.eqz (local.get $rows)))
+        (loop $row_loop
+          (i32.store (local.get $rowptr) (local.get $dst))
+          (local.set $rowptr (i32.add (local.get $rowptr) (i32.const 4)))
+          (local.set $k (local.get $lo))
+          (block $cols_done
+            (br_if $cols_done (i32.ge_u (local.get $k) (local.get $hi)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
+            (loop $col
+              (local.set $v (f32.load (local.get $at)))
+              (i32.store offset=0 (local.get $dst) (i32.mul (local.get $k) (i32.const 96)))
+              (f32.store offset=4 (local.get $dst) (local.get $v))
+              (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+              (local.set $at (i32.add (local.get $at) (i32.const 4)))
+              (br_if $col (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $hi)))))
+          (local.set $row (i32.add (local.get $row) (i32.shl (local.get $inputs) (i32.const 2))))
+          (br_if $row_loop (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows)))))
+      (i32.store (local.get $rowptr) (local.get $dst))
+      (local.set $rowptr (i32.add (local.get $rowptr) (i32.const 4)))
+      (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels)))))
+
   ;; One strip of 24 columns, one panel, for `rows` rows of X:
   ;;   $rowptr  the panel's rows + 1 entry addresses
   ;;   $w       the strip's packed W block (all input rows: entries carry absolute offsets)

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseLayer } from '../model/mlp';
-import { reluAffineSparse, sparseKernelAvailable, sparseRowsOf } from '../kernels/sparse-relu-affine';
+import { reluAffineDense, sparseKernelAvailable } from '../kernels/sparse-relu-affine';
 import { readValues } from '../tensor-read';
 
 export interface LayerProblem {
@@ -116,7 +116,7 @@ export function buildLayerProblem(
 function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer): { hidden: Float32Array; hiddenSums: Float64Array } {
   const { inputSize, units } = layer;
   if (sparseKernelAvailable()) {
-    const { hidden, columnSums } = reluAffineSparse(sparseRowsOf(inputs, samples, inputSize), layer.kernel, layer.bias, units);
+    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, inputSize, units);
     return { hidden, hiddenSums: columnSums };
   }
   const live = nonZeroColumns(inputs, samples, inputSize);
