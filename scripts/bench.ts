@@ -9,7 +9,9 @@
  * autograd loop with the gradient written out) as the bar to beat.
  *
  * Options: --repeats N (5), --units 1024,10000, --model PATH (repeatable), --keep 0.1,
- *          --gfs-max-units N (10000; GFS is slow on purpose), --no-numpy, --out FILE.
+ *          --gfs-max-units N (10000; GFS is slow on purpose), --no-numpy, --out FILE,
+ *          --kernel-threads N (threads for the sparse kernel, default: one per core up to 4;
+ *          numpy's OpenBLAS uses every core too).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,6 +28,8 @@ import { warmUpPruning } from '../src/core/pruning/warm-up';
 import { loadMnist, mnistDataDir } from '../src/node/mnist-files';
 import { loadMlpFile } from '../src/node/model-files';
 import { initNodeBackend, tf } from '../src/node/tf-node';
+import { kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
+import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { builtJavaScriptGzipMB, printTargets, sliderLatency, type TargetRow } from './bench-targets';
 
 const { values } = parseArgs({
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     keep: { type: 'string', default: '0.1' },
     'gfs-max-units': { type: 'string', default: '10000' },
     'no-numpy': { type: 'boolean', default: false },
+    'kernel-threads': { type: 'string' },
     out: { type: 'string', default: 'reports/bench.json' },
   },
 });
@@ -86,6 +91,9 @@ function numpyFigures(units: number[]): NumpyFigures[] | string {
 }
 
 const backend = await initNodeBackend('wasm');
+const kernelThreads = values['kernel-threads'] === undefined ? defaultKernelHelpers() + 1 : Number(values['kernel-threads']);
+if (!Number.isInteger(kernelThreads) || kernelThreads < 1 || kernelThreads > 8) throw new Error(`--kernel-threads must be an integer from 1 to 8, got ${values['kernel-threads']}`);
+enableNodeKernelThreads(kernelThreads - 1);
 const { train } = await loadMnist();
 const calibration = calibrationImages(train, samples);
 warmUpPruning();
@@ -135,7 +143,7 @@ for (const { name, model } of models) {
 }
 
 const fmt = (value: number | undefined, digits = 1) => (value === undefined ? '-' : value.toFixed(digits));
-console.log(`\nPrune time, ms (median of ${repeats}; GFS on wide layers: one run), keep ${keep}, n = ${samples}, T = ${iterations}, tfjs ${backend}`);
+console.log(`\nPrune time, ms (median of ${repeats}; GFS on wide layers: one run), keep ${keep}, n = ${samples}, T = ${iterations}, tfjs ${backend}, sparse kernel on ${kernelThreadStatus().threads} thread(s)`);
 console.log(['model'.padEnd(26), ...PRUNE_METHODS.map((m) => m.padStart(10)), 'numpy closed'.padStart(13), "numpy authors'".padStart(15)].join(' '));
 for (const row of rows) {
   const ms = row.pruneMs as Record<string, number>;
@@ -199,7 +207,7 @@ targets.push({ metric: 'built app JavaScript, gzipped (dist/assets/*.js)', targe
 printTargets(targets);
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
-const result = { createdAt: new Date().toISOString(), machine, backend, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, targets };
+const result = { createdAt: new Date().toISOString(), machine, backend, kernelThreads: kernelThreadStatus().threads, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, targets };
 await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
 await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
 console.log(`\nwrote ${values.out} (${machine.cpu}, ${machine.cores} cores, node ${machine.node})`);

@@ -36,6 +36,7 @@ import { trainMlp } from '../src/core/train/train';
 import { trainOptionsWithDefaults, validateTrainOptions } from '../src/core/train/train-options';
 import { loadMnist } from '../src/node/mnist-files';
 import { loadMlpFileWithMetadata, saveMlpFiles } from '../src/node/model-files';
+import { enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { initNodeBackend } from '../src/node/tf-node';
 
 const runStarted = performance.now();
@@ -109,6 +110,7 @@ if (!Number.isInteger(samples) || samples < 1 || samples > 60000) fail(`--sample
 if (!Number.isInteger(iterations) || iterations < 1 || iterations > 1000) fail(`--iterations must be an integer from 1 to 1000, got ${iterations}`);
 
 const backend = await initNodeBackend('wasm');
+enableNodeKernelThreads();
 const cpus = os.cpus();
 const machine = {
   cpu: cpus[0]?.model.trim() ?? 'unknown',

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { createPlaygroundApi } from './api';
 import { activateBackend } from './backend-init';
+import { startKernelThreads } from './kernel-threads';
 import { indexedDbPersistence } from './persistence';
 
 const siteRoot = new URL(import.meta.env.BASE_URL, self.location.origin);
@@ -12,6 +13,9 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
   if (!response.ok) throw new Error(`could not fetch ${path}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
+
+// Before any model loads: the helpers boot while the model list and data arrive.
+console.info(startKernelThreads());
 
 const api = createPlaygroundApi({ fetchBytes, activateBackend, persistence: indexedDbPersistence() });
 

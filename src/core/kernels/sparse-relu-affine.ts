@@ -6,7 +6,8 @@
  * The cost is proportional to the non-zeros of X, not to its size: per non-zero x_ik and per
  * strip of 24 output columns, six f32x4 multiply-adds against row k of the strip. W is packed
  * once per layer (`SparseReluAffine`), so several X can reuse it; `reluAffineSparse` is the
- * one-shot form. Single-threaded. Results agree with the dense float32 computation to rounding;
+ * one-shot form. With `useKernelThreads` the strips are shared with helper threads (see
+ * kernel-threads.ts); each strip is computed the same way on any thread. Results agree with the dense float32 computation to rounding;
  * with columns in increasing order within rows (as `sparseRowsOf` gives) the additions happen in
  * input order, and on x64 Node they matched tfjs-wasm's fused matmul bit for bit on MNIST.
  *
@@ -15,7 +16,8 @@
  * of X and H); `dispose()` hands it to the next layer built, else it goes with the object.
  */
 import { BackendUnavailableError, DataFormatError } from '../errors';
-import { SPARSE_RELU_AFFINE_WASM_BASE64 } from './generated/sparse-relu-affine.wasm';
+import { SPARSE_RELU_AFFINE_SHARED_WASM_BASE64, SPARSE_RELU_AFFINE_WASM_BASE64 } from './generated/sparse-relu-affine.wasm';
+import { CONTROL_BYTES, StripTeam, type KernelThreadSpawner } from './kernel-threads';
 
 /** A row-major sparse matrix in CSR form. */
 export interface SparseRows {
@@ -58,6 +60,8 @@ const DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024;
 const DEFAULT_PANEL_BYTES = 32 * 1024;
 /** Offsets are passed as i32; stay clear of the sign bit. */
 const MAX_MEMORY_BYTES = 2 ** 31 - PAGE_BYTES;
+/** A shared memory must declare its maximum: the same 2 GiB, as pages. */
+const SHARED_MAX_PAGES = 2 ** 31 / PAGE_BYTES;
 /** A disposed instance up to this size is kept for the next layer: its pages are already mapped. */
 const SPARE_MAX_BYTES = 128 * 2 ** 20;
 
@@ -96,6 +100,7 @@ export function sparseRowsOf(dense: Float32Array, rows: number, cols: number): S
 }
 
 let compiled: WebAssembly.Module | undefined;
+let sharedCompiled: WebAssembly.Module | undefined;
 let unavailable: string | undefined;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -122,6 +127,65 @@ function kernelModule(): WebAssembly.Module {
   throw new BackendUnavailableError(`the sparse ReLU-affine kernel cannot run: ${unavailable}`);
 }
 
+/** A kernel instance: its exports, and the helper team when it runs over the shared memory. */
+interface KernelInstance {
+  readonly exports: KernelExports;
+  readonly team?: StripTeam;
+}
+
+/** The one instance that runs over the shared memory, with its helper threads. */
+interface Pool extends KernelInstance {
+  readonly team: StripTeam;
+  busy: boolean;
+}
+
+let threading: { spawn: KernelThreadSpawner; helpers: number } | null = null;
+let pool: Pool | undefined;
+let threadsUnavailable: string | undefined;
+/** A layer collected without dispose() gives the pool back rather than keeping it busy forever. */
+const poolReturns = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pool>((held) => (held.busy = false)) : undefined;
+
+/**
+ * Shares the kernel's work with `helpers` threads started by `spawn` (null: single-threaded,
+ * the default). Needs shared WebAssembly memory (SharedArrayBuffer: in a browser, a
+ * cross-origin isolated page); without it the kernel stays single-threaded and
+ * `kernelThreadStatus` says why. One layer at a time uses the threads; a layer built while
+ * another holds them runs single-threaded.
+ */
+export function useKernelThreads(spawn: KernelThreadSpawner | null, helpers = 1): void {
+  pool?.team.dispose();
+  pool = undefined;
+  threading = spawn && helpers >= 1 ? { spawn, helpers: Math.floor(helpers) } : null;
+  // Start the helpers now: they take tens of milliseconds to boot, less than loading a model.
+  if (threading) pool = createPool(threading);
+}
+
+/** Threads the kernel can use now (1 + ready helpers), and why not more where known. */
+export function kernelThreadStatus(): { threads: number; reason?: string } {
+  if (!threading) return { threads: 1, reason: 'kernel threads not enabled' };
+  if (threadsUnavailable) return { threads: 1, reason: threadsUnavailable };
+  return { threads: 1 + (pool?.team.readyHelpers().length ?? 0) };
+}
+
+function sharedModule(): WebAssembly.Module {
+  kernelModule(); // the same SIMD check first
+  sharedCompiled ??= new WebAssembly.Module(decodeBase64(SPARSE_RELU_AFFINE_SHARED_WASM_BASE64));
+  return sharedCompiled;
+}
+
+function createPool(config: { spawn: KernelThreadSpawner; helpers: number }): Pool | undefined {
+  if (threadsUnavailable !== undefined) return undefined;
+  try {
+    const module = sharedModule();
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    return { exports, team: new StripTeam(module, memory, config.spawn, config.helpers), busy: false };
+  } catch (error) {
+    threadsUnavailable = `shared WebAssembly memory is unavailable here (${error instanceof Error ? error.message : String(error)})`;
+    return undefined;
+  }
+}
+
 /**
  * One instance kept from a disposed layer. Fresh WebAssembly memory costs a page fault per 4 KiB
  * on first touch (~0.4 ms per MiB measured in a VM, as much as packing W itself), so a one-shot
@@ -129,13 +193,26 @@ function kernelModule(): WebAssembly.Module {
  */
 let spare: KernelExports | undefined;
 
-function takeInstance(): KernelExports {
+function takeInstance(): KernelInstance {
+  if (threading && !pool?.busy) {
+    pool ??= createPool(threading);
+    if (pool) {
+      pool.busy = true;
+      return pool;
+    }
+  }
   const reused = spare;
   spare = undefined;
-  return reused ?? (new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports);
+  return { exports: reused ?? (new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports) };
 }
 
-function releaseInstance(exports: KernelExports): void {
+function releaseInstance(instance: KernelInstance): void {
+  if (instance === pool) {
+    pool.busy = false;
+    return;
+  }
+  if (instance.team) return; // a pool replaced by useKernelThreads: its memory goes with it
+  const { exports } = instance;
   const bytes = exports.memory.buffer.byteLength;
   if (bytes <= SPARE_MAX_BYTES && (!spare || spare.memory.buffer.byteLength < bytes)) spare = exports;
 }
@@ -165,14 +242,14 @@ function checkCount(what: string, value: number): void {
 export class SparseReluAffine {
   readonly inputs: number;
   readonly units: number;
-  private kernelExports: KernelExports | undefined;
+  private instance: KernelInstance | undefined;
   private readonly strips: number;
   private readonly paddedUnits: number;
   private readonly blockBytes: number;
   private readonly panels: number;
   private readonly panelRows: number;
-  /** Fixed layout: packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
-  private readonly packedAt = 64;
+  /** Fixed layout: helper control block, packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
+  private readonly packedAt = CONTROL_BYTES;
   private readonly biasAt: number;
   private readonly sumsAt: number;
   private readonly dynamicStart: number;
@@ -204,8 +281,10 @@ export class SparseReluAffine {
     this.sumsAt = align(this.biasAt + this.paddedUnits * 4);
     this.dynamicStart = align(this.sumsAt + this.paddedUnits * 8);
 
-    const exports = takeInstance();
-    this.kernelExports = exports;
+    const instance = takeInstance();
+    this.instance = instance;
+    if (instance === pool) poolReturns?.register(this, pool, this);
+    const { exports } = instance;
     // W row-major with rows padded to whole strips (zeros), just past the fixed part; then packed.
     const rawAt = this.dynamicStart;
     const f32 = this.reserve(rawAt + packedBytes).f32;
@@ -228,8 +307,11 @@ export class SparseReluAffine {
    * layer built may reuse it). The object cannot be applied afterwards.
    */
   dispose(): void {
-    if (this.kernelExports) releaseInstance(this.kernelExports);
-    this.kernelExports = undefined;
+    if (this.instance) {
+      poolReturns?.unregister(this);
+      releaseInstance(this.instance);
+    }
+    this.instance = undefined;
   }
 
   /** relu(X W + b) and its column sums, for `x` with `inputs` columns. */
@@ -313,17 +395,27 @@ export class SparseReluAffine {
       });
 
       // Strip by strip (W's strip stays cached), panel by panel within a strip (its panel slice
-      // stays in L1); the first panel starts from the biases, later ones from H.
+      // stays in L1); the first panel starts from the biases, later ones from H. Helper threads
+      // run the same loop (kernel-threads.ts) over their share of the strips.
       const stripBytes = inputs * STRIP_BYTES;
-      for (let s = 0; s < strips; s++) {
-        const w = this.packedAt + s * stripBytes;
-        const h = hAt + s * STRIP_BYTES;
-        for (let p = 0; p < panels; p++) {
-          const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
-          const initStride = p === 0 ? 0 : hBytesPerRow;
-          const last = p === panels - 1 ? 1 : 0;
-          exports.strip(rowptrAt + p * (count + 1) * 4, count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
+      const runStrips = (first: number, end: number) => {
+        for (let s = first; s < end; s++) {
+          const w = this.packedAt + s * stripBytes;
+          const h = hAt + s * STRIP_BYTES;
+          for (let p = 0; p < panels; p++) {
+            const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
+            const initStride = p === 0 ? 0 : hBytesPerRow;
+            const last = p === panels - 1 ? 1 : 0;
+            exports.strip(rowptrAt + p * (count + 1) * 4, count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
+          }
         }
+      };
+      const team = this.instance?.team;
+      if (team) {
+        const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips };
+        team.run(job, runStrips);
+      } else {
+        runStrips(0, strips);
       }
 
       views = this.reserve(0);
@@ -342,8 +434,8 @@ export class SparseReluAffine {
   }
 
   private exportsOrThrow(): KernelExports {
-    if (!this.kernelExports) throw new Error('SparseReluAffine used after dispose()');
-    return this.kernelExports;
+    if (!this.instance) throw new Error('SparseReluAffine used after dispose()');
+    return this.instance.exports;
   }
 
   private checkRows(x: SparseRows): void {

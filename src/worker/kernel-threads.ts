@@ -1,0 +1,34 @@
+/**
+ * Starts the sparse kernel's helper threads in the browser: plain Workers from a Blob URL, each
+ * running the helper loop kernel-threads.ts ships as source, so the bundler has nothing to find.
+ * Needs a cross-origin isolated page (SharedArrayBuffer); the app's servers and its service
+ * worker send the COOP/COEP headers that make it so.
+ */
+import type { KernelThreadSpawner } from '../core/kernels/kernel-threads';
+import { kernelThreadStatus, useKernelThreads } from '../core/kernels/sparse-relu-affine';
+
+const blobWorkerSpawner: KernelThreadSpawner = (body, init) => {
+  const url = URL.createObjectURL(new Blob([`self.onmessage = (event) => { const init = event.data; ${body} };`], { type: 'text/javascript' }));
+  const worker = new Worker(url, { name: `sparse-kernel-${init.index}` });
+  worker.postMessage(init);
+  return {
+    terminate: () => {
+      worker.terminate();
+      URL.revokeObjectURL(url);
+    },
+  };
+};
+
+/**
+ * One helper per core beyond the two the page and this worker keep busy... at most 3; none where
+ * the page is not cross-origin isolated. Returns a line for the backend report.
+ */
+export function startKernelThreads(): string {
+  const cores = typeof navigator === 'object' ? navigator.hardwareConcurrency || 1 : 1;
+  if (!globalThis.crossOriginIsolated) return 'sparse kernel: 1 thread (page not cross-origin isolated)';
+  const helpers = Math.max(0, Math.min(3, cores - 1));
+  if (helpers === 0) return 'sparse kernel: 1 thread (one core)';
+  useKernelThreads(blobWorkerSpawner, helpers);
+  const status = kernelThreadStatus();
+  return status.reason ? `sparse kernel: 1 thread (${status.reason})` : `sparse kernel: up to ${helpers + 1} threads`;
+}
