@@ -13,7 +13,8 @@
  * The page is cross-origin isolated (COOP/COEP, needed for SharedArrayBuffer); responses served
  * from here keep those headers, and they are added where a stored response lacks them.
  */
-const VERSION = 'v1';
+// Bump whenever cached files change in place (models/ above all: served cache-first).
+const VERSION = 'v2';
 const CACHE = `spasp-playground-${VERSION}`;
 const CACHE_PREFIX = 'spasp-playground-';
 const SCOPE = new URL(self.registration.scope);

@@ -202,15 +202,99 @@ describe('loadMlpFromArtifacts / loadMlpFromFiles', () => {
     await expectModelFormatError(loadMlpFromArtifacts({ ...modelJson, format: 'graph-model' }, weightData), 'is a tfjs graph model');
   });
 
-  it('rejects int32 and quantized weights', async () => {
+  it('rejects int32 weights', async () => {
     const { modelJson, weightData } = await saveMlpToArtifacts(small);
-    const copy = () => JSON.parse(JSON.stringify(modelJson)) as ModelJson;
-    const int32 = copy();
+    const int32 = JSON.parse(JSON.stringify(modelJson)) as ModelJson;
     manifestWeights(int32)[1].dtype = 'int32';
     await expectModelFormatError(loadMlpFromArtifacts(int32, weightData), 'weight dense_1/bias has dtype int32; only float32 weights are supported');
-    const quantized = copy();
-    manifestWeights(quantized)[0].quantization = { dtype: 'uint8', scale: 0.01, min: -1 };
-    await expectModelFormatError(loadMlpFromArtifacts(quantized, weightData), 'weight dense_1/kernel is quantized (uint8)');
+    // Quantization does not make a non-float32 dtype acceptable.
+    manifestWeights(int32)[1].quantization = { dtype: 'uint8', min: 0, scale: 1 };
+    await expectModelFormatError(loadMlpFromArtifacts(int32, weightData), 'weight dense_1/bias has dtype int32; only float32 weights are supported');
+  });
+
+  describe('quantized weights (tfjs converter format)', () => {
+    /** Manifest of `small` with every tensor given `quantization`, and the tensor sizes in order. */
+    function quantizedJson(quantization: (w: number) => Record<string, unknown>): { json: ModelJson; sizes: number[] } {
+      const json = JSON.parse(JSON.stringify(plainJson)) as ModelJson;
+      const weights = manifestWeights(json);
+      weights.forEach((weight, w) => (weight.quantization = quantization(w)));
+      return { json, sizes: weights.map((weight) => (weight.shape as number[]).reduce((a, b) => a * b, 1)) };
+    }
+
+    /** The loaded tensors in manifest order: kernel, bias, kernel, bias. */
+    const tensorsOf = (mlp: Mlp) => mlp.layers.flatMap((layer) => [layer.kernel, layer.bias]);
+
+    let plainJson: ModelJson;
+    beforeAll(async () => {
+      plainJson = (await saveMlpToArtifacts(small)).modelJson;
+    });
+
+    it('reads uint8 and uint16 codes as code * scale + min, per tensor', async () => {
+      for (const [dtype, bytes] of [['uint8', 1], ['uint16', 2]] as const) {
+        // Different min and scale per tensor, so a mix-up between tensors shows.
+        const params = (w: number) => ({ min: -1 - w, scale: (w + 1) / 255 });
+        const { json, sizes } = quantizedJson((w) => ({ dtype, ...params(w) }));
+        const codesOf = (w: number, i: number) => (i * 7 + w) % (dtype === 'uint8' ? 256 : 65536);
+        const parts = sizes.map((size, w) => {
+          const codes = dtype === 'uint8' ? new Uint8Array(size) : new Uint16Array(size);
+          for (let i = 0; i < size; i++) codes[i] = codesOf(w, i);
+          return new Uint8Array(codes.buffer);
+        });
+        const data = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
+        parts.reduce((at, part) => (data.set(part, at), at + part.byteLength), 0);
+        expect(data.byteLength).toBe((784 * 16 + 16 + 16 * 10 + 10) * bytes);
+        const mlp = await loadMlpFromArtifacts(json, data);
+        tensorsOf(mlp).forEach((values, w) => {
+          const { min, scale } = params(w);
+          const want = Float32Array.from({ length: sizes[w] }, (_, i) => codesOf(w, i) * scale + min);
+          expect(values).toEqual(want);
+        });
+      }
+    });
+
+    it('reads float16 bit patterns, subnormals included', async () => {
+      // Hand-decoded: 0x3c00 = 1, 0xc000 = -2, 0x7bff = 65504, 0x3555 = 1365/4096, 0x0001 = 2^-24 (smallest subnormal), 0x8000 = -0.
+      const patterns = [0x3c00, 0xc000, 0x7bff, 0x3555, 0x0001, 0x8000];
+      const values = [1, -2, 65504, 1365 / 4096, 2 ** -24, -0];
+      const { json, sizes } = quantizedJson(() => ({ dtype: 'float16' }));
+      const total = sizes.reduce((a, b) => a + b, 0);
+      const bits = Uint16Array.from({ length: total }, (_, i) => patterns[i % patterns.length]);
+      const mlp = await loadMlpFromArtifacts(json, bits.buffer);
+      let offset = 0;
+      for (const tensor of tensorsOf(mlp)) {
+        tensor.forEach((value, i) => {
+          if (value !== values[(offset + i) % values.length]) expect.fail(`value ${offset + i} is ${value}`);
+        });
+        offset += tensor.length;
+      }
+    });
+
+    it('checks the byte count against the quantized size', async () => {
+      const n = 784 * 16 + 16 + 16 * 10 + 10;
+      const { json } = quantizedJson(() => ({ dtype: 'uint8', min: 0, scale: 1 }));
+      await expectModelFormatError(loadMlpFromArtifacts(json, new Uint8Array(n - 1)), `weight data is ${n - 1} bytes but the manifest needs ${n}`);
+      await expectModelFormatError(loadMlpFromArtifacts(json, new Uint8Array(4 * n)), `weight data is ${4 * n} bytes but the manifest needs only ${n}`);
+      // Quantized and plain tensors mixed: the kernel in float16, the rest float32.
+      const mixed = JSON.parse(JSON.stringify(plainJson)) as ModelJson;
+      manifestWeights(mixed)[0].quantization = { dtype: 'float16' };
+      const needed = 784 * 16 * 2 + (n - 784 * 16) * 4;
+      await expectModelFormatError(loadMlpFromArtifacts(mixed, new Uint8Array(needed + 2)), `the manifest needs only ${needed}`);
+      const mlp = await loadMlpFromArtifacts(mixed, new Uint8Array(needed));
+      expect(mlp.layers[0].kernel.length).toBe(784 * 16);
+    });
+
+    it.each([
+      [{ dtype: 'int8', min: 0, scale: 1 }, 'weight dense_1/kernel is quantized as "int8"; only uint8, uint16 and float16 quantization are supported'],
+      [{ min: 0, scale: 1 }, 'weight dense_1/kernel is quantized as undefined; only uint8, uint16 and float16'],
+      [{ dtype: 'uint8', scale: 0.1 }, 'weight dense_1/kernel is uint8-quantized but its min (undefined) and scale (0.1) are not both finite numbers'],
+      [{ dtype: 'uint16', min: -1 }, 'weight dense_1/kernel is uint16-quantized but its min (-1) and scale (undefined)'],
+      [{ dtype: 'uint8', min: '0', scale: 1 }, 'weight dense_1/kernel is uint8-quantized but its min ("0")'],
+      ['uint8', 'weight dense_1/kernel has a quantization entry that is not an object'],
+    ])('rejects quantization %j with one line', async (quantization, message) => {
+      const json = JSON.parse(JSON.stringify(plainJson)) as ModelJson;
+      manifestWeights(json)[0].quantization = quantization;
+      await expectModelFormatError(loadMlpFromArtifacts(json, new Uint8Array(1 << 16)), message);
+    });
   });
 
   it('names a missing shard file', async () => {

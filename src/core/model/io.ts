@@ -4,8 +4,9 @@
  * silently or fails with multi-line messages and leaked variables.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ModelFormatError } from '../errors';
+import { ModelFormatError, OptionError } from '../errors';
 import type { Mlp } from './mlp';
+import { QUANTIZED_BYTES, WEIGHT_QUANTIZATIONS, quantizeWeights, type WeightQuantization } from './quantize';
 import { checkDenseStack, layersModelToMlp, mlpToLayersModel } from './tfjs-convert';
 
 /** Bytes as a browser File gives them (ArrayBuffer) or as Node's fs gives them (a Buffer view). */
@@ -26,6 +27,11 @@ export interface SaveOptions {
   readonly name?: string;
   /** Stored as tfjs `userDefinedMetadata` (pruning settings, say); must be plain JSON. */
   readonly metadata?: Record<string, unknown>;
+  /**
+   * Store the weights quantized as tfjs reads them: `float16` halves the file, `uint8` (one
+   * min/scale per tensor) quarters it. Default: plain float32, exactly the weights of the Mlp.
+   */
+  readonly quantization?: WeightQuantization;
 }
 
 export interface SavedModelArtifacts {
@@ -97,22 +103,39 @@ function checkWeightEntry(weight: unknown, where: string): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ModelFormatError(`weight ${name} has an invalid shape ${JSON.stringify(shape)}`);
   }
-  if (weight.quantization !== undefined) {
-    const dtype = isRecord(weight.quantization) ? String(weight.quantization.dtype) : 'unknown';
-    throw new ModelFormatError(
-      `weight ${name} is quantized (${dtype}); only unquantized float32 weights are supported: convert the model without quantization`,
-    );
-  }
   if (weight.dtype !== 'float32') {
     throw new ModelFormatError(`weight ${name} has dtype ${String(weight.dtype)}; only float32 weights are supported`);
   }
+  if (weight.quantization !== undefined) checkQuantization(name, weight.quantization);
 }
 
-/** Bytes the manifest's weights occupy, all float32 after validation. */
+/** The quantizations of float32 weights that tf.io.decodeWeights turns back into float32. */
+function checkQuantization(name: string, quantization: unknown): void {
+  if (!isRecord(quantization)) {
+    throw new ModelFormatError(`weight ${name} has a quantization entry that is not an object`);
+  }
+  const dtype = quantization.dtype;
+  if (dtype === 'float16') return;
+  if (dtype === 'uint8' || dtype === 'uint16') {
+    const { min, scale } = quantization;
+    if (typeof min !== 'number' || !Number.isFinite(min) || typeof scale !== 'number' || !Number.isFinite(scale)) {
+      throw new ModelFormatError(
+        `weight ${name} is ${dtype}-quantized but its min (${JSON.stringify(min)}) and scale (${JSON.stringify(scale)}) are not both finite numbers`,
+      );
+    }
+    return;
+  }
+  throw new ModelFormatError(
+    `weight ${name} is quantized as ${JSON.stringify(dtype)}; only uint8, uint16 and float16 quantization are supported`,
+  );
+}
+
+/** Bytes the manifest's weights occupy: float32 after validation, or their quantized size. */
 function manifestByteLength(manifest: tf.io.WeightsManifestConfig): number {
-  return tf.io
-    .getWeightSpecs(manifest)
-    .reduce((sum, spec) => sum + spec.shape.reduce((n, d) => n * d, 1) * FLOAT32_BYTES, 0);
+  return tf.io.getWeightSpecs(manifest).reduce((sum, spec) => {
+    const bytesPerValue = spec.quantization === undefined ? FLOAT32_BYTES : QUANTIZED_BYTES[spec.quantization.dtype];
+    return sum + spec.shape.reduce((n, d) => n * d, 1) * bytesPerValue;
+  }, 0);
 }
 
 /** The weight file paths model.json lists, in the order their bytes are concatenated. */
@@ -220,8 +243,14 @@ function weightsFileNameFor(name: string | undefined): string {
   return `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}.weights.bin`;
 }
 
-/** Serialises `mlp` through tfjs's own save path, so the files are what tfjs itself would write. */
+/**
+ * Serialises `mlp` through tfjs's own save path, so the files are what tfjs itself would write;
+ * with `quantization`, the weights are then re-encoded in the format tfjs's loader dequantizes.
+ */
 export async function saveMlpToArtifacts(mlp: Mlp, options: SaveOptions = {}): Promise<SavedModelArtifacts> {
+  if (options.quantization !== undefined && !WEIGHT_QUANTIZATIONS.includes(options.quantization)) {
+    throw new OptionError(`quantization must be one of ${WEIGHT_QUANTIZATIONS.join(', ')}, got ${JSON.stringify(options.quantization)}`);
+  }
   // Refuse to write anything loadMlpFromArtifacts would then refuse to read.
   checkDenseStack(mlp.layers.map((layer, i) => ({ ...layer, name: `dense_${i + 1}` })), true);
   const weightsFileName = weightsFileNameFor(options.name);
@@ -237,18 +266,22 @@ export async function saveMlpToArtifacts(mlp: Mlp, options: SaveOptions = {}): P
     let saved: SavedModelArtifacts | undefined;
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
-        const weightData = tf.io.concatenateArrayBuffers(artifacts.weightData ?? []);
+        let weightData = tf.io.concatenateArrayBuffers(artifacts.weightData ?? []);
+        let weightSpecs = artifacts.weightSpecs ?? [];
+        if (options.quantization !== undefined) {
+          ({ specs: weightSpecs, data: weightData } = quantizeWeights(weightSpecs, weightData, options.quantization));
+        }
         // Field order and values as tfjs's own file writers produce them (getModelJSONForModelArtifacts).
         const modelJson: ModelJson = {
           modelTopology: artifacts.modelTopology as object,
           format: artifacts.format,
           generatedBy: artifacts.generatedBy,
           convertedBy: artifacts.convertedBy,
-          weightsManifest: [{ paths: [weightsFileName], weights: artifacts.weightSpecs ?? [] }],
+          weightsManifest: [{ paths: [weightsFileName], weights: weightSpecs }],
           ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
         };
         saved = { modelJson, weightData, weightsFileName };
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightSpecs, weightData }) };
       }),
     );
     if (saved === undefined) throw new Error('tfjs did not call the save handler');
