@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keptCount, topIndices, unionSorted } from './select-top';
+import { keptCount, selectAscending, topIndices, unionSorted } from './select-top';
 
 /** The rule spelled out: sort by score descending, then index ascending; take k; report ascending. */
 function naiveTop(scores: number[], k: number, candidates: number[]): number[] {
@@ -32,6 +32,46 @@ describe('topIndices', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('topIndices on real-valued scores', () => {
+  it('agrees with the naive rule on doubles, infinities and NaN (ranked as -Infinity)', () => {
+    const ranked = (x: number) => (Number.isNaN(x) ? -Infinity : x);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double(), fc.constantFrom(0, -0, 1, Infinity, -Infinity, NaN)), { minLength: 1, maxLength: 60 }),
+        fc.nat(70),
+        (scores, k) => {
+          const all = scores.map((_, i) => i);
+          const keys = scores.map(ranked);
+          const naive = [...all]
+            .sort((a, b) => (keys[b] > keys[a] ? 1 : keys[b] < keys[a] ? -1 : a - b))
+            .slice(0, k)
+            .sort((a, b) => a - b);
+          expect(topIndices(scores, k)).toEqual(naive);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('selectAscending', () => {
+  it('returns what a sort would put at each position', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 80 }), fc.nat(), (values, at) => {
+        const position = at % values.length;
+        const sorted = Float64Array.from(values).sort();
+        // == not toBe: a sort orders -0 before 0, selection treats them as equal.
+        expect(selectAscending(Float64Array.from(values), position) === sorted[position]).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    // Many equal values and sorted or reversed input, where a naive pivot degrades.
+    const many = Float64Array.from({ length: 5000 }, (_, i) => i % 3);
+    expect(selectAscending(many, 2500)).toBe(1);
+    expect(selectAscending(Float64Array.from({ length: 5000 }, (_, i) => 5000 - i), 0)).toBe(1);
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * Top-k selection with the tie rule every method shares: larger score first, and among equal
- * scores the lower index wins. Results are returned in ascending index order.
+ * scores the lower index wins. Results are returned in ascending index order. A NaN score ranks
+ * with -Infinity (below every number).
  *
- * Runs in O(N log N) on a native typed-array sort of the scores only (no comparator), then one
- * scan in index order; this matters because i-SpaSP selects twice per iteration.
+ * Runs in O(N): a quickselect finds the k-th largest score, then one scan in index order takes
+ * what is above it and the lowest-index ties. This matters because i-SpaSP selects twice per
+ * iteration (a full sort of 10,000 scores cost about as much as the rest of an iteration).
  */
 
 /** The `k` indices with the largest `scores[i]` over `candidates` (ascending; default all), ascending. */
@@ -11,19 +13,21 @@ export function topIndices(scores: ArrayLike<number>, k: number, candidates?: re
   const count = candidates ? candidates.length : scores.length;
   const take = Math.min(k, count);
   if (take <= 0) return [];
-  const index = candidates ? (i: number) => candidates[i] : (i: number) => i;
-  const sorted = new Float64Array(count);
-  for (let i = 0; i < count; i++) sorted[i] = scores[index(i)];
-  sorted.sort();
-  const threshold = sorted[count - take];
-  let firstAbove = count - take;
-  while (firstAbove < count && sorted[firstAbove] === threshold) firstAbove++;
+  const scoreAt = (j: number) => {
+    const score = scores[j];
+    return score === score ? score : -Infinity;
+  };
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) values[i] = scoreAt(candidates ? candidates[i] : i);
+  const threshold = selectAscending(values, count - take);
   // Scores above the threshold are all taken; the remaining places go to the lowest tied indices.
-  let tiesWanted = take - (count - firstAbove);
+  let above = 0;
+  for (let i = 0; i < count; i++) if (values[i] > threshold) above++;
+  let tiesWanted = take - above;
   const result: number[] = [];
   for (let i = 0; i < count; i++) {
-    const j = index(i);
-    const score = scores[j];
+    const j = candidates ? candidates[i] : i;
+    const score = scoreAt(j);
     if (score > threshold) result.push(j);
     else if (score === threshold && tiesWanted > 0) {
       result.push(j);
@@ -31,6 +35,45 @@ export function topIndices(scores: ArrayLike<number>, k: number, candidates?: re
     }
   }
   return result;
+}
+
+/**
+ * The value at position `position` of `values` sorted ascending (no NaNs), reordering `values`
+ * in place: iterative quickselect with a median-of-three pivot.
+ */
+export function selectAscending(values: Float64Array, position: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot, which also guards the scans below.
+    if (values[mid] < values[lo]) swap(values, mid, lo);
+    if (values[hi] < values[lo]) swap(values, hi, lo);
+    if (values[hi] < values[mid]) swap(values, hi, mid);
+    const pivot = values[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        swap(values, i, j);
+        i++;
+        j--;
+      }
+    }
+    // Now [lo, j] <= pivot <= [i, hi], and anything strictly between j and i equals the pivot.
+    if (position <= j) hi = j;
+    else if (position >= i) lo = i;
+    else return values[position];
+  }
+  return values[position];
+}
+
+function swap(values: Float64Array, a: number, b: number): void {
+  const t = values[a];
+  values[a] = values[b];
+  values[b] = t;
 }
 
 /** The sorted union of two ascending index lists. */
