@@ -1,9 +1,10 @@
 /**
  * The speed targets of the "paper's scale" issue, each printed beside what `npm run bench`
  * measured. Slider latency on 784-10000-10 runs the worker's own session code in Node: prune with
- * the cached first-layer problem, then exact accuracy on all 10,000 test images.
+ * the cached first-layer problem, then exact accuracy on all 10,000 test images, at keep ratios
+ * 0.1, 0.5 and 1; with the session's build time, its test-activation cache and the memory.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { MnistSplit } from '../src/core/data/mnist';
@@ -24,19 +25,72 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-/** Median time from a new keep ratio to the pruned network's accuracy on the test set. */
-export function sliderLatency(dense: Mlp, train: MnistSplit, test: MnistSplit): { medianMs: number; rssMB: number } {
-  const session = createModelSession('bench', dense, train, test, normalizedImages(test));
-  const problem = session.firstLayerProblem(1000);
-  const calibration = session.calibration(1000);
-  const times: number[] = [];
-  for (const keep of [0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]) {
-    const started = performance.now();
-    const outcome = pruneNetwork(dense, calibration, { method: 'ispasp', keep, iterations: 20, seed: 0, refit: false, firstLayerProblem: problem });
-    session.prunedAccuracy(outcome.selectedModel, outcome.layers[0].kept);
-    times.push(performance.now() - started);
+/** Peak resident memory so far (Linux VmHWM), in MiB; null elsewhere. */
+function peakRssMB(): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
   }
-  return { medianMs: median(times), rssMB: process.memoryUsage().rss / 2 ** 20 };
+}
+
+/** Restarts the peak count (Linux: writing 5 to clear_refs), so the peak is the session's. */
+function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not allowed: the peak then covers the whole process.
+  }
+}
+
+export interface SliderLatency {
+  /** Session build: one pass over the test images through layer 1, the dense accuracy and the test-activation cache. */
+  readonly buildMs: number;
+  /** Then the first prune: calibration pass, prune and evaluation. */
+  readonly firstPruneMs: number;
+  /** Median time from a new keep ratio to the pruned network's test accuracy, per keep ratio. */
+  readonly latencyMs: ReadonlyMap<number, number>;
+  readonly cache: { readonly kind: string; readonly bytes: number };
+  /** Process resident memory after the runs, and its peak since just before the session was built. */
+  readonly rssMB: number;
+  readonly peakRssMB: number | null;
+}
+
+/**
+ * The worker's session code on one model: build, first prune, then i-SpaSP prunes cycling
+ * through `keeps` (so consecutive requests differ, as slider moves do), each timed from the
+ * request to the accuracy on all test images.
+ */
+export async function sliderLatency(dense: Mlp, train: MnistSplit, test: MnistSplit, keeps: readonly number[] = [0.1, 0.5, 1], repeats = 3): Promise<SliderLatency> {
+  const images = normalizedImages(test);
+  resetPeakRss();
+  let started = performance.now();
+  const session = await createModelSession('bench', dense, train, test, images);
+  const buildMs = performance.now() - started;
+  const prune = (keep: number) => {
+    const outcome = pruneNetwork(dense, session.calibration(1000), { method: 'ispasp', keep, iterations: 20, seed: 0, refit: false, firstLayerProblem: session.firstLayerProblem(1000) });
+    session.prunedAccuracy(outcome.selectedModel, outcome.layers[0].kept);
+  };
+  started = performance.now();
+  prune(0.1);
+  const firstPruneMs = performance.now() - started;
+  const times = new Map<number, number[]>(keeps.map((keep) => [keep, []]));
+  for (let r = 0; r < repeats; r++) {
+    for (const keep of keeps) {
+      started = performance.now();
+      prune(keep);
+      times.get(keep)!.push(performance.now() - started);
+    }
+  }
+  return {
+    buildMs,
+    firstPruneMs,
+    latencyMs: new Map([...times].map(([keep, ms]) => [keep, median(ms)])),
+    cache: session.testCache,
+    rssMB: process.memoryUsage().rss / 2 ** 20,
+    peakRssMB: peakRssMB(),
+  };
 }
 
 export function builtJavaScriptGzipMB(distDir = 'dist/assets'): number | null {

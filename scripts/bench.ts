@@ -6,7 +6,9 @@
  * calibration images and T = 20: prune time per method, the calibration forward pass in GFLOP/s
  * next to a plain matmul of the same size on the same backend, and, where python3 with numpy is
  * installed, the same i-SpaSP work in numpy/OpenBLAS (closed form, and the authors' mini-batch
- * autograd loop with the gradient written out) as the bar to beat.
+ * autograd loop with the gradient written out) as the bar to beat. Then the worker's session code
+ * on 784-10000-10 (a --model of that shape, else the shipped public/models/mlp-10000, else the
+ * random one): build time, slider-to-accuracy latency at keep 0.1, 0.5 and 1, and memory.
  *
  * Options: --repeats N (5), --units 1024,10000, --model PATH (repeatable), --keep 0.1,
  *          --gfs-max-units N (10000; GFS is slow on purpose), --no-numpy, --out FILE,
@@ -14,6 +16,7 @@
  *          numpy's OpenBLAS uses every core too).
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +48,8 @@ const { values } = parseArgs({
   },
 });
 const repeats = Number(values.repeats);
+/** The shipped 784-10000-10, measured for the slider-latency targets when it is there. */
+const SHIPPED_WIDE = 'public/models/mlp-10000/model.json';
 const keep = Number(values.keep);
 const samples = 1000;
 const iterations = 20;
@@ -196,18 +201,37 @@ for (const row of forwardRows) {
   const share = (row.calibrationPassGflops as number) / (row.plainMatmulGflops as number);
   targets.push({ metric: `calibration pass vs best plain matmul, ${String(row.model)}`, target: '>= 60% of its GFLOP/s', measured: `${(share * 100).toFixed(0)}%`, met: share >= 0.6 });
 }
+let latencyReport: Record<string, unknown> | undefined;
 if (wide) {
   const { train, test } = await loadMnist();
-  const latency = sliderLatency(models.find((m) => m.name === wide.model)!.model, train, test);
-  targets.push({ metric: 'slider change to accuracy on 10,000 test images, 784-10000-10', target: '<= 250 ms', measured: `${latency.medianMs.toFixed(0)} ms (median)`, met: latency.medianMs <= 250 });
-  targets.push({ metric: 'memory with a 784-10000-10 session (Node RSS, the worker code)', target: '< 1024 MB', measured: `${latency.rssMB.toFixed(0)} MB`, met: latency.rssMB < 1024 });
+  // The target is about the network the playground ships; its trained activations are sparser than random weights'.
+  const isWide = (model: Mlp) => layerSizes(model).join('-') === '784-10000-10';
+  const given = models.find((m) => !m.name.endsWith('(random)') && isWide(m.model));
+  const shipped = given ? undefined : existsSync(SHIPPED_WIDE) ? { name: SHIPPED_WIDE, model: await loadMlpFile(SHIPPED_WIDE) } : undefined;
+  const measured = given ?? shipped ?? models.find((m) => m.name === wide.model)!;
+  const latency = await sliderLatency(measured.model, train, test);
+  const cacheMB = (latency.cache.bytes / 2 ** 20).toFixed(0);
+  latencyReport = { model: measured.name, ...latency, latencyMs: Object.fromEntries(latency.latencyMs) };
+  console.log(`\nSlider latency and memory measured on ${measured.name}`);
+  targets.push({ metric: 'session build 784-10000-10: test pass, dense accuracy, cache', target: 'progress shown', measured: `${(latency.buildMs / 1000).toFixed(2)} s, ${latency.cache.kind} cache ${cacheMB} MB`, met: null });
+  targets.push({ metric: 'then the first prune: calibration pass, prune, accuracy', target: 'progress shown', measured: `${latency.firstPruneMs.toFixed(0)} ms`, met: null });
+  for (const [keep, ms] of latency.latencyMs) {
+    targets.push({ metric: `slider to accuracy (10,000 test images), 784-10000-10, keep ${keep}`, target: '<= 250 ms', measured: `${ms.toFixed(0)} ms (median)`, met: ms <= 250 });
+  }
+  const memoryMB = Math.max(latency.rssMB, latency.peakRssMB ?? 0);
+  targets.push({
+    metric: 'memory with a 784-10000-10 session (Node RSS, the worker code)',
+    target: '< 1024 MB',
+    measured: `${latency.rssMB.toFixed(0)} MB${latency.peakRssMB === null ? '' : `, peak ${latency.peakRssMB.toFixed(0)} MB`}`,
+    met: memoryMB < 1024,
+  });
 }
 const jsMB = builtJavaScriptGzipMB();
 targets.push({ metric: 'built app JavaScript, gzipped (dist/assets/*.js)', target: '<= 1.5 MB', measured: jsMB === null ? 'run npm run build first' : `${jsMB.toFixed(2)} MB`, met: jsMB === null ? null : jsMB <= 1.5 });
 printTargets(targets);
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
-const result = { createdAt: new Date().toISOString(), machine, backend, kernelThreads: kernelThreadStatus().threads, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, targets };
+const result = { createdAt: new Date().toISOString(), machine, backend, kernelThreads: kernelThreadStatus().threads, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, sliderLatency: latencyReport, targets };
 await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
 await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
 console.log(`\nwrote ${values.out} (${machine.cpu}, ${machine.cores} cores, node ${machine.node})`);

@@ -23,10 +23,15 @@ export async function setKeep(page: Page, percent: number): Promise<void> {
 }
 
 export async function workerTensorCount(page: Page): Promise<number> {
+  return (await workerMemory(page)).numTensors;
+}
+
+/** The worker's tfjs memory; `sweepTensors` of its tensors belong to a running sweep (GFS keeps its data on the backend). */
+export async function workerMemory(page: Page): Promise<{ numTensors: number; numBytes: number; sweepTensors: number }> {
   return page.evaluate(async () => {
-    const probe = (window as unknown as { __spasp?: { memory(): Promise<{ numTensors: number }> } }).__spasp;
+    const probe = (window as unknown as { __spasp?: { memory(): Promise<{ numTensors: number; numBytes: number; sweepTensors: number }> } }).__spasp;
     if (!probe) throw new Error('the app exposes no __spasp probe');
-    return (await probe.memory()).numTensors;
+    return probe.memory();
   });
 }
 

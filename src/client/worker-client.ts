@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import type { PlaygroundApi } from '../worker/api';
 import type {
   BackendName,
+  LoadProgress,
   PruneRequest,
   PruneView,
   SweepPoint,
@@ -38,6 +39,11 @@ export function isCancelled(error: unknown): boolean {
   return errorName(error) === 'CancelledError';
 }
 
+/** A callback the worker can call back across the boundary (Comlink proxies functions). */
+function proxied<A extends unknown[]>(callback: ((...args: A) => void) | undefined) {
+  return callback ? Comlink.proxy(callback) : undefined;
+}
+
 export class PlaygroundClient {
   private worker: Worker | null = null;
   private remote: Remote | null = null;
@@ -56,19 +62,20 @@ export class PlaygroundClient {
     return this.api().init(forced);
   }
 
-  loadModel(id: string) {
-    return this.api().loadModel(id);
+  /** Opening a model (fetch, then the test-activation cache) reports its phases to `onProgress`; a newer load cancels it. */
+  loadModel(id: string, onProgress?: (progress: LoadProgress) => void) {
+    return this.api().loadModel(id, proxied(onProgress));
   }
 
-  importModel(files: { name: string; bytes: ArrayBuffer }[]) {
-    return this.api().importModel(Comlink.transfer(files, files.map((file) => file.bytes)));
+  importModel(files: { name: string; bytes: ArrayBuffer }[], onProgress?: (progress: LoadProgress) => void) {
+    return this.api().importModel(Comlink.transfer(files, files.map((file) => file.bytes)), proxied(onProgress));
   }
 
   /** Resolves with the view, or null when a newer prune was requested meanwhile. */
-  async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void): Promise<PruneView | null> {
+  async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: (progress: LoadProgress) => void): Promise<PruneView | null> {
     const ticket = ++this.pruneCounter;
     try {
-      const view = await this.api().prune(request, onIteration ? Comlink.proxy(onIteration) : undefined);
+      const view = await this.api().prune(request, proxied(onIteration), proxied(onProgress));
       return ticket === this.pruneCounter ? view : null;
     } catch (error) {
       if (isCancelled(error) || ticket !== this.pruneCounter) return null;
@@ -80,8 +87,8 @@ export class PlaygroundClient {
     return this.api().sweep(request, Comlink.proxy(onPoint));
   }
 
-  train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void) {
-    return this.api().train(request, Comlink.proxy(onProgress));
+  train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void, onLoadProgress?: (progress: LoadProgress) => void) {
+    return this.api().train(request, Comlink.proxy(onProgress), proxied(onLoadProgress));
   }
 
   cancel() {
@@ -95,12 +102,12 @@ export class PlaygroundClient {
     this.remote = null;
   }
 
-  neurons() {
-    return this.api().neurons();
+  neurons(onProgress?: (progress: LoadProgress) => void) {
+    return this.api().neurons(undefined, proxied(onProgress));
   }
 
-  sparsity() {
-    return this.api().sparsity();
+  sparsity(onProgress?: (progress: LoadProgress) => void) {
+    return this.api().sparsity(undefined, proxied(onProgress));
   }
 
   testImage(index: number) {

@@ -7,7 +7,8 @@ import { KeptChart } from './charts/KeptChart';
 import { ResidualChart } from './charts/ResidualChart';
 import { SparsityChart } from './charts/SparsityChart';
 import { TimingChart } from './charts/TimingChart';
-import { enteredAt, timingsNear } from './derive';
+import { keptCount } from './charts/kept-series';
+import { enteredAt, speedupPoint, timingsNear } from './derive';
 import { NeuronGrid } from './neurons/NeuronGrid';
 import { StepControls } from './neurons/StepControls';
 import { DigitPad } from './pad/DigitPad';
@@ -18,7 +19,8 @@ import { PrunePanel } from './panels/PrunePanel';
 import { Readouts } from './panels/Readouts';
 import { TrainPanel } from './panels/TrainPanel';
 import { keepRatios } from './store';
-import { SWEEP_GFS_MAX_PERCENT, usePlayground } from './use-playground';
+import { gfsMaxPercent, WIDE_LAYER_UNITS } from './sweep-plan';
+import { usePlayground } from './use-playground';
 
 const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through i-SpaSP, P toggles presentation mode';
 
@@ -36,6 +38,13 @@ export function App() {
   const stepView = state.step !== null && iterations ? iterations[Math.min(state.step, iterations.length - 1)] : null;
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
   const timings = useMemo(() => timingsNear(chartPoints, chartKeep / 100), [chartPoints, chartKeep]);
+  const firstWidth = hiddenWidths[0] ?? 0;
+  const speedupAt = useMemo(() => {
+    const at = speedupPoint(chartPoints, chartKeep / 100);
+    return at && { keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
+  }, [chartPoints, chartKeep, firstWidth]);
+  const gfsMax = gfsMaxPercent(hiddenWidths);
+  const wide = hiddenWidths.some((units) => units > WIDE_LAYER_UNITS);
   const liveResiduals = useDeferredValue(prune.busy ? prune.liveResiduals : null);
   const residualLayers = useMemo(
     () => (liveResiduals && liveResiduals.length > 0 ? liveResiduals.map((residuals) => ({ residuals })) : chartView?.layers ?? []),
@@ -105,7 +114,7 @@ export function App() {
           {!state.presentation && <p className="hint shortcuts">Keyboard: {SHORTCUTS}.</p>}
         </aside>
         <div className="results">
-          <Readouts model={model} view={view} busy={prune.busy} />
+          <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} />
           <div className="chart-grid">
             <section className="card">
               <AccuracyChart
@@ -117,8 +126,10 @@ export function App() {
                 refitAvailable={settings.refit}
               />
               <p className="hint" data-testid="sweep-status">
-                {sweep.busy ? 'Sweeping all methods…' : `${sweep.points.length} points`}; GFS is swept up to {SWEEP_GFS_MAX_PERCENT}% kept (it slows as the
-                kept set grows).
+                {sweep.busy ? 'Sweeping all methods…' : `${sweep.points.length} points`};{' '}
+                {wide
+                  ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
+                  : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
               </p>
             </section>
             <VisibleOnly className="card">
@@ -128,7 +139,11 @@ export function App() {
               <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
             </VisibleOnly>
             <VisibleOnly className="card">
-              <TimingChart timings={timings} caption={`Prune time near ${chartKeep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`} />
+              <TimingChart
+                timings={timings}
+                speedupAt={speedupAt}
+                caption={`Prune time near ${chartKeep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`}
+              />
             </VisibleOnly>
             <VisibleOnly className="card">
               <SparsityChart profile={state.sparsity} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enteredAt, timingsNear } from './derive';
+import { enteredAt, speedupPoint, timingsNear } from './derive';
 
 const step = (iteration: number, kept: number[]) => ({ iteration, kept, candidates: [], merged: [], relativeResidual: 0, entered: 0, left: 0 });
 
@@ -24,5 +24,24 @@ describe('timingsNear', () => {
       { method: 'ispasp', ms: 7, keep: 0.5 },
       { method: 'gfs', ms: 900, keep: 0.4 },
     ]);
+  });
+});
+
+describe('speedupPoint', () => {
+  const point = (method: 'ispasp' | 'gfs' | 'topk', keep: number, pruneMs: number) => ({ method, keep, raw: 0.9, pruneMs });
+  const points = [point('ispasp', 0.05, 150), point('ispasp', 0.1, 200), point('ispasp', 0.6, 260), point('topk', 0.1, 90), point('gfs', 0.05, 18_000), point('gfs', 0.1, 37_000)];
+
+  it('compares at the ratio nearest the slider where GFS has a point', () => {
+    expect(speedupPoint(points, 0.06)).toEqual({ keep: 0.05, ispaspMs: 150, gfsMs: 18_000 });
+    expect(speedupPoint(points, 0.09)).toEqual({ keep: 0.1, ispaspMs: 200, gfsMs: 37_000 });
+  });
+
+  it('past the largest ratio GFS was swept to, compares there rather than across ratios', () => {
+    expect(speedupPoint(points, 0.6)).toEqual({ keep: 0.1, ispaspMs: 200, gfsMs: 37_000 });
+  });
+
+  it('is null until both methods have a point at one ratio', () => {
+    expect(speedupPoint([point('ispasp', 0.1, 200), point('gfs', 0.05, 18_000)], 0.1)).toBeNull();
+    expect(speedupPoint([], 0.5)).toBeNull();
   });
 });

@@ -23,3 +23,31 @@ export function timingsNear(points: readonly SweepPoint[], keep: number): { meth
   }
   return [...best.values()].map((point) => ({ method: point.method, ms: point.pruneMs, keep: point.keep }));
 }
+
+export interface SpeedupPoint {
+  /** The keep ratio (fraction) both methods were timed at. */
+  readonly keep: number;
+  readonly ispaspMs: number;
+  readonly gfsMs: number;
+}
+
+/**
+ * i-SpaSP's and GFS's prune times at one ratio both were swept at, for the speed-up sentence:
+ * the ratio nearest `keep` when GFS was swept that far, else the largest ratio GFS reached (the
+ * sweep stops GFS early: at 10% on wide layers, the paper's 1,000 of 10,000 neurons). Null
+ * until both have a point at a common ratio.
+ */
+export function speedupPoint(points: readonly SweepPoint[], keep: number): SpeedupPoint | null {
+  const ispasp = new Map<number, number>();
+  const gfs = new Map<number, number>();
+  for (const point of points) {
+    if (point.method === 'ispasp') ispasp.set(point.keep, point.pruneMs);
+    else if (point.method === 'gfs') gfs.set(point.keep, point.pruneMs);
+  }
+  const common = [...gfs.keys()].filter((ratio) => ispasp.has(ratio));
+  if (common.length === 0) return null;
+  const largest = Math.max(...common);
+  const nearest = common.reduce((best, ratio) => (Math.abs(ratio - keep) < Math.abs(best - keep) ? ratio : best));
+  const chosen = keep > largest ? largest : nearest;
+  return { keep: chosen, ispaspMs: ispasp.get(chosen)!, gfsMs: gfs.get(chosen)! };
+}

@@ -4,6 +4,7 @@
  */
 import type {
   BackendReport,
+  LoadProgress,
   ModelEntry,
   ModelSummary,
   NeuronAtlas,
@@ -14,6 +15,7 @@ import type {
   TrainProgressView,
 } from '../client/worker-client';
 import { DEFAULT_URL_STATE, type UrlState } from '../client/url-state';
+import { loadBar, type LoadBar } from './load-progress';
 
 export interface Settings extends UrlState {
   /** Per-hidden-layer keep percents (1..100); null = one ratio (`keep`) for every hidden layer. */
@@ -33,6 +35,10 @@ export interface AppState {
   models: ModelEntry[];
   model: ModelSummary | null;
   modelLoading: boolean;
+  /** The progress bar from a model's load to its first prune shown; null otherwise. */
+  loading: LoadBar | null;
+  /** A model was opened and its first prune has not come back yet. */
+  firstPrunePending: boolean;
   settings: Settings;
   prune: { view: PruneView | null; busy: boolean; liveResiduals: number[][] };
   sweep: { points: SweepPoint[]; busy: boolean; mode: 'raw' | 'refit' };
@@ -52,6 +58,7 @@ export type Action =
   | { type: 'started'; backend: BackendReport; models: ModelEntry[] }
   | { type: 'failed'; error: string }
   | { type: 'model-loading' }
+  | { type: 'load-progress'; progress: LoadProgress }
   | { type: 'model-failed' }
   | { type: 'model-loaded'; model: ModelSummary; atlas: NeuronAtlas; sparsity: SparsityProfile }
   | { type: 'model-added'; entry: ModelEntry }
@@ -82,6 +89,8 @@ export function initialState(url: UrlState): AppState {
     models: [],
     model: null,
     modelLoading: false,
+    loading: null,
+    firstPrunePending: false,
     settings: { ...DEFAULT_URL_STATE, ...url, perLayer: null },
     prune: { view: null, busy: false, liveResiduals: [] },
     sweep: { points: [], busy: false, mode: 'raw' },
@@ -105,9 +114,12 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'failed':
       return { ...state, phase: 'failed', error: action.error };
     case 'model-loading':
-      return { ...state, modelLoading: true };
+      return { ...state, modelLoading: true, loading: null };
+    case 'load-progress':
+      // Later prunes report phases too; only a model's way to its first result is shown.
+      return state.modelLoading || state.firstPrunePending ? { ...state, loading: loadBar(action.progress, state.loading) } : state;
     case 'model-failed':
-      return { ...state, modelLoading: false };
+      return { ...state, modelLoading: false, loading: null, firstPrunePending: false };
     case 'model-loaded': {
       const hidden = action.model.sizes.length - 2;
       const perLayer = state.settings.perLayer && state.settings.perLayer.length === hidden ? state.settings.perLayer : null;
@@ -115,6 +127,7 @@ export function reducer(state: AppState, action: Action): AppState {
         ...state,
         model: action.model,
         modelLoading: false,
+        firstPrunePending: true,
         atlas: action.atlas,
         sparsity: action.sparsity,
         settings: { ...state.settings, model: action.model.id, perLayer },
@@ -136,9 +149,14 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, prune: { ...state.prune, liveResiduals: live } };
     }
     case 'pruned':
-      return { ...state, prune: { view: action.view, busy: false, liveResiduals: [] }, error: null };
+      return {
+        ...state,
+        prune: { view: action.view, busy: false, liveResiduals: [] },
+        error: null,
+        ...(state.firstPrunePending && !state.modelLoading && action.view.report.model === state.model?.id && { loading: null, firstPrunePending: false }),
+      };
     case 'prune-settled':
-      return { ...state, prune: { ...state.prune, busy: false } };
+      return { ...state, prune: { ...state.prune, busy: false }, ...(!state.modelLoading && { loading: null, firstPrunePending: false }) };
     case 'sweep-started':
       return { ...state, sweep: { ...state.sweep, points: [], busy: true } };
     case 'sweep-point':

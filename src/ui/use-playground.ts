@@ -5,14 +5,11 @@
  * most one render per animation frame.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import { errorMessage, isCancelled, PlaygroundClient, PRUNE_METHODS, type TrainRequest } from '../client/worker-client';
+import { errorMessage, isCancelled, PlaygroundClient, PRUNE_METHODS, type LoadProgress, type ModelSummary, type TrainRequest } from '../client/worker-client';
 import { readUrlState, writeUrlState } from '../client/url-state';
 import { download, sweepCsv } from './downloads';
 import { initialState, keepRatios, reducer, type Action, type Settings } from './store';
-import { coarseFirst, SWEEP_PERCENTS } from './sweep-plan';
-
-/** GFS past this many kept neurons makes the sweep crawl; the chart notes where it stops. */
-export const SWEEP_GFS_MAX_PERCENT = 50;
+import { gfsMaxPercent, sweepOrder } from './sweep-plan';
 
 function frameBatcher(dispatch: (action: Action) => void) {
   let queue: Action[] = [];
@@ -59,23 +56,30 @@ export function usePlayground() {
     if (!isCancelled(error)) dispatch({ type: 'error', error: errorMessage(error) });
   }, []);
 
+  const onLoadProgress = useCallback((progress: LoadProgress) => batched({ type: 'load-progress', progress }), [batched]);
+  const loadTicket = useRef(0);
+
+  /** Opens a model; a newer open supersedes it (the worker cancels the older one; its outcome is dropped here). */
   const openModel = useCallback(
-    async (load: () => ReturnType<PlaygroundClient['loadModel']>) => {
+    async (load: (onProgress: (progress: LoadProgress) => void) => Promise<ModelSummary>) => {
+      const ticket = ++loadTicket.current;
       dispatch({ type: 'model-loading' });
       try {
-        const summary = await load();
-        const [atlas, sparsity] = await Promise.all([client.neurons(), client.sparsity()]);
+        const summary = await load(onLoadProgress);
+        const [atlas, sparsity] = await Promise.all([client.neurons(onLoadProgress), client.sparsity(onLoadProgress)]);
+        if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-loaded', model: summary, atlas, sparsity });
         dispatch({ type: 'announce', text: `Loaded ${summary.title}: dense test accuracy ${(summary.denseAccuracy * 100).toFixed(1)}%` });
         return summary;
       } catch (error) {
+        if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-failed' });
         // A stopped training run is not a failure, but the user should hear what was kept.
         dispatch({ type: 'error', error: errorMessage(error) });
         return null;
       }
     },
-    [client, fail],
+    [client, onLoadProgress],
   );
 
   // Start-up: backend, model list, then the model from the URL or the default.
@@ -88,7 +92,7 @@ export function usePlayground() {
         if (!alive) return;
         dispatch({ type: 'started', backend, models });
         const wanted = models.find((entry) => entry.id === settingsRef.current.model) ?? models[0];
-        if (wanted) await openModel(() => client.loadModel(wanted.id));
+        if (wanted) await openModel((onProgress) => client.loadModel(wanted.id, onProgress));
       } catch (error) {
         dispatch({ type: 'failed', error: errorMessage(error) });
       }
@@ -124,7 +128,7 @@ export function usePlayground() {
     };
     dispatch({ type: 'prune-started' });
     client
-      .prune(request, (layer, residual) => batched({ type: 'prune-iteration', layer, residual }))
+      .prune(request, (layer, residual) => batched({ type: 'prune-iteration', layer, residual }), onLoadProgress)
       .then((view) => {
         if (!view) return;
         dispatch({ type: 'pruned', view });
@@ -138,7 +142,7 @@ export function usePlayground() {
         dispatch({ type: 'prune-settled' });
         fail(error);
       });
-  }, [client, batched, fail, model, hiddenLayers, settings]);
+  }, [client, batched, fail, onLoadProgress, model, hiddenLayers, settings]);
 
   // The accuracy sweep depends on the model and the calibration settings, not on the slider.
   const { iterations, samples, seed, refit } = settings;
@@ -146,9 +150,10 @@ export function usePlayground() {
     if (!model) return;
     let alive = true;
     dispatch({ type: 'sweep-started' });
-    const keeps = coarseFirst(SWEEP_PERCENTS).map((percent) => percent / 100);
+    const widths = model.sizes.slice(1, -1);
+    const keeps = sweepOrder(widths).map((percent) => percent / 100);
     client
-      .sweep({ methods: PRUNE_METHODS, maxKeep: { gfs: SWEEP_GFS_MAX_PERCENT / 100 }, keeps, iterations, samples, seed, refit }, (point) => {
+      .sweep({ methods: PRUNE_METHODS, maxKeep: { gfs: gfsMaxPercent(widths) / 100 }, keeps, iterations, samples, seed, refit }, (point) => {
         if (alive) slowBatched({ type: 'sweep-point', point });
       })
       .then(
@@ -178,18 +183,18 @@ export function usePlayground() {
         dispatch({ type: 'settings', patch });
       },
       selectModel(id: string) {
-        void openModel(() => client.loadModel(id));
+        void openModel((onProgress) => client.loadModel(id, onProgress));
       },
       async importFiles(files: File[]) {
         dispatch({ type: 'error', error: null });
         const payload = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
-        const summary = await openModel(() => client.importModel(payload));
+        const summary = await openModel((onProgress) => client.importModel(payload, onProgress));
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },
       async train(request: TrainRequest) {
         dispatch({ type: 'error', error: null });
         dispatch({ type: 'train-started' });
-        const summary = await openModel(() => client.train(request, (progress) => batched({ type: 'train-progress', progress })));
+        const summary = await openModel((onProgress) => client.train(request, (progress) => batched({ type: 'train-progress', progress }), onProgress));
         dispatch({ type: 'train-finished' });
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },

@@ -85,16 +85,69 @@ describe('playground worker api', () => {
     expect((await api.memory()).numTensors).toBe(before);
   });
 
-  it('sweeps every method and ratio; GFS prefixes equal a direct GFS prune', async () => {
+  it('sweeps every method and ratio, others in the order asked, the greedy run by growing kept count; GFS prefixes equal a direct GFS prune', async () => {
     await api.loadModel('one');
     const seen: string[] = [];
+    const before = (await api.memory()).numTensors;
+    const held: number[] = [];
     const points = await api.sweep(
       { methods: ['ispasp', 'topk', 'gfs'], keeps: [0.5, 0.1], iterations: 20, samples: 500, seed: 0, refit: false },
-      (point) => seen.push(`${point.method}@${point.keep}`),
+      (point) => {
+        seen.push(`${point.method}@${point.keep}`);
+        void api.memory().then((memory) => {
+          held.push(memory.sweepTensors);
+          expect(memory.numTensors - memory.sweepTensors).toBe(before);
+        });
+      },
     );
-    expect(seen).toEqual(['ispasp@0.5', 'topk@0.5', 'gfs@0.5', 'ispasp@0.1', 'topk@0.1', 'gfs@0.1']);
+    expect(seen.filter((label) => !label.startsWith('gfs'))).toEqual(['ispasp@0.5', 'topk@0.5', 'ispasp@0.1', 'topk@0.1']);
+    expect(seen.filter((label) => label.startsWith('gfs'))).toEqual(['gfs@0.1', 'gfs@0.5']);
+    expect(Math.max(...held)).toBeGreaterThan(0);
+    expect(await api.memory()).toMatchObject({ numTensors: before, sweepTensors: 0 });
     const gfs = await api.prune({ ...request, method: 'gfs', keep: 0.1 });
     expect(points.find((p) => p.method === 'gfs' && p.keep === 0.1)!.raw).toBe(gfs.accuracy.raw);
+    const greedyMs = points.filter((p) => p.method === 'gfs').map((p) => p.pruneMs);
+    expect(greedyMs[1]).toBeGreaterThan(greedyMs[0]);
+  });
+
+  it('keeps a sweep from starting a step while a prune is in flight, and waits for a quiet slider', async () => {
+    await api.loadModel('one');
+    await api.prune(request);
+    const pointTimes: number[] = [];
+    const sweeping = api.sweep({ methods: ['ispasp', 'topk'], keeps: [0.3, 0.2], iterations: 20, samples: 500, seed: 0, refit: false }, () => pointTimes.push(performance.now()));
+    await api.prune({ ...request, keep: 0.4 });
+    const prunedAt = performance.now();
+    expect(pointTimes).toHaveLength(0);
+    await sweeping;
+    expect(pointTimes).toHaveLength(4);
+    expect(pointTimes[0]).toBeGreaterThan(prunedAt);
+  });
+
+  it('reports the phases of a model load and of a prune', async () => {
+    const loadPhases: string[] = [];
+    const fractions: number[] = [];
+    await api.loadModel('two', (progress) => {
+      loadPhases.push(progress.phase);
+      if (progress.phase === 'test-cache') fractions.push(progress.fraction!);
+    });
+    expect([...new Set(loadPhases)]).toEqual(['download', 'test-cache']);
+    expect(fractions.at(-1)).toBe(1);
+    fractions.forEach((fraction, k) => k > 0 && expect(fraction).toBeGreaterThanOrEqual(fractions[k - 1]));
+    const prunePhases: string[] = [];
+    await api.prune({ ...request, samples: 300 }, undefined, (progress) => prunePhases.push(progress.phase));
+    expect(prunePhases).toEqual(['calibration', 'prune', 'evaluate']);
+    prunePhases.length = 0;
+    await api.prune({ ...request, samples: 300, keep: 0.5 }, undefined, (progress) => prunePhases.push(progress.phase));
+    expect(prunePhases).toEqual(['prune', 'evaluate']);
+  });
+
+  it('lets the latest model load win: an older one still loading rejects, the newer one is opened', async () => {
+    const [older, newer] = await Promise.allSettled([api.loadModel('two'), api.loadModel('one')]);
+    expect(older.status).toBe('rejected');
+    expect((older as PromiseRejectedResult).reason.name).toBe('CancelledError');
+    expect((newer as PromiseFulfilledResult<{ id: string }>).value.id).toBe('one');
+    const view = await api.prune(request);
+    expect(view.layers[0].units).toBe(48);
   });
 
   it('cancels a sweep', async () => {

@@ -4,12 +4,15 @@
  * data (types.ts); progress arrives through callbacks the client passes (Comlink proxies them).
  *
  * Jobs: `prune` is latest-wins (a newer call supersedes queued older ones, which reject with a
- * CancelledError); `sweep`, `train` and fine-tuning run until done or `cancel()`.
+ * CancelledError), and so is opening a model (a newer load cancels one still building its test
+ * cache); `sweep`, `train` and fine-tuning run until done or `cancel()`. The sweep steps aside
+ * while prunes or a model load are in flight and resumes when the slider has been still for a
+ * moment, so it never holds a slider move back by more than one of its steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
-import { CancelledError, ModelFormatError, OptionError } from '../core/errors';
+import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
 import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
@@ -29,6 +32,7 @@ import type {
   BackendName,
   BackendReport,
   ExportedFiles,
+  LoadProgress,
   ModelEntry,
   ModelSummary,
   NeuronAtlas,
@@ -51,6 +55,27 @@ export interface ApiDependencies {
 
 /** Lets queued messages (a newer slider value, a cancel) arrive before long work starts. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The same through a message task: a chain of zero-delay timers is clamped to 4 ms per step
+ * after five (HTML timer nesting), which a sweep of a few hundred steps would pay in full.
+ * Messages already queued (a prune, a cancel) still run first.
+ */
+const yieldTask = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+
+/** The sweep resumes once no prune has started or finished for this long (a drag is a burst of prunes). */
+const SWEEP_IDLE_MS = 150;
+
+type ProgressCallback = (progress: LoadProgress) => void;
 
 export function createPlaygroundApi(deps: ApiDependencies) {
   let backend: BackendReport | null = null;
@@ -62,6 +87,10 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   let lastPruned: { view: PruneView; model: Mlp } | null = null;
   let pruneGeneration = 0;
   let job: AbortController | null = null;
+  let loadJob: AbortController | null = null;
+  let prunesInFlight = 0;
+  let lastPruneActivity = -Infinity;
+  let sweepTensors = 0;
 
   async function ensureData() {
     if (!data) {
@@ -76,13 +105,47 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     return session;
   }
 
-  async function openSession(entry: ModelEntry, dense: Mlp): Promise<ModelSummary> {
-    const { train, test, testImages } = await ensureData();
-    const next = createModelSession(entry.id, dense, train, test, testImages);
-    session = next;
-    sessionEntry = entry;
-    lastPruned = null;
-    return summarize(entry, next);
+  /** A newer model load cancels an older one still in progress. */
+  function startLoad(): AbortController {
+    loadJob?.abort();
+    loadJob = new AbortController();
+    return loadJob;
+  }
+
+  async function openSession(entry: ModelEntry, dense: Mlp, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+    try {
+      const { train, test, testImages } = await ensureData();
+      throwIfCancelled(controller.signal);
+      onProgress?.({ phase: 'test-cache', fraction: 0 });
+      const next = await createModelSession(entry.id, dense, train, test, testImages, {
+        signal: controller.signal,
+        yieldToEvents,
+        onProgress: (fraction) => onProgress?.({ phase: 'test-cache', fraction }),
+      });
+      throwIfCancelled(controller.signal);
+      session = next;
+      sessionEntry = entry;
+      lastPruned = null;
+      return summarize(entry, next);
+    } finally {
+      if (loadJob === controller) loadJob = null;
+    }
+  }
+
+  /** The first layer's calibration problem, saying so first when it costs a pass over the images. */
+  function problemFor(current: ModelSession, samples: number, onProgress?: ProgressCallback) {
+    if (!current.hasFirstLayerProblem(samples)) onProgress?.({ phase: 'calibration' });
+    return current.firstLayerProblem(samples);
+  }
+
+  /** The sweep's pause between steps: lets queued requests in, then waits for a quiet slider and no model load. */
+  async function sweepPause(): Promise<void> {
+    await yieldTask();
+    for (;;) {
+      const quietFor = performance.now() - lastPruneActivity;
+      if (prunesInFlight === 0 && !loadJob && quietFor >= SWEEP_IDLE_MS) return;
+      await sleep(prunesInFlight > 0 || loadJob ? 20 : SWEEP_IDLE_MS - quietFor);
+    }
   }
 
   function summarize(entry: ModelEntry, current: ModelSession): ModelSummary {
@@ -101,6 +164,83 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     return job;
   }
 
+  async function pruneNow(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
+    const generation = ++pruneGeneration;
+    await yieldToEvents();
+    if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
+    const current = requireSession();
+    const { train, test, testImages } = await ensureData();
+    resolveKeepRatios(current.dense, request);
+    const calibration = current.calibration(request.samples);
+    const controller = request.finetuneEpochs > 0 ? startJob() : null;
+    const firstProblem = problemFor(current, request.samples, onProgress);
+    onProgress?.({ phase: 'prune' });
+    const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
+      ...request,
+      firstLayerProblem: firstProblem,
+      onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
+    });
+    onProgress?.({ phase: 'evaluate' });
+    const evaluateStarted = performance.now();
+    const firstKept = outcome.layers[0].kept;
+    const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
+    const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
+    const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
+    const evaluateMs = performance.now() - evaluateStarted;
+    let delivered = outcome.model;
+    let finetuned: number | undefined;
+    let finetuneMs: number | undefined;
+    if (controller) {
+      const started = performance.now();
+      const result = await trainMlp(outcome.model, { train, test }, trainOptionsWithDefaults({ epochs: request.finetuneEpochs, hiddenWidths: outcome.model.layers.slice(0, -1).map((l) => l.units), seed: request.seed }), {
+        signal: controller.signal,
+      });
+      if (result.cancelled) throw new CancelledError('fine-tuning cancelled');
+      delivered = result.model;
+      finetuned = testAccuracy(delivered, testImages, test.labels);
+      finetuneMs = performance.now() - started;
+    }
+    const accuracy = { dense: current.denseAccuracy, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) };
+    const report: PruneReport = buildPruneReport({
+      modelName: sessionEntry?.id ?? current.id,
+      method: request.method,
+      keep: request.keep,
+      iterations: request.iterations,
+      samples: request.samples,
+      seed: request.seed,
+      refit: request.refit,
+      backend: backend?.name ?? tf.getBackend(),
+      dense: current.dense,
+      outcome: { ...outcome, model: delivered },
+      accuracy: { ...accuracy, pruned: finetuned ?? refit ?? raw },
+      timingsMs: { load: 0, evaluate: evaluateMs, total: outcome.pruneMs + outcome.refitMs + evaluateMs + (finetuneMs ?? 0) },
+    });
+    const view: PruneView = {
+      request,
+      layers: outcome.layers.map((layer, index) => ({
+        ...(index === 0 && { importance }),
+        units: layer.units,
+        keptCount: layer.kept.length,
+        kept: layer.kept,
+        relativeResidual: layer.relativeResidual,
+        residuals: layer.residuals ?? [layer.relativeResidual],
+        ...(layer.steps && {
+          iterations: layer.steps.map((step, index) => {
+            const before = new Set(index === 0 ? [] : layer.steps![index - 1].kept);
+            const entered = step.kept.filter((j) => !before.has(j)).length;
+            return { ...step, entered, left: before.size - (step.kept.length - entered) };
+          }),
+        }),
+      })),
+      accuracy,
+      ...compareSizes(current.dense, delivered),
+      timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }) },
+      report,
+    };
+    lastPruned = { view, model: delivered };
+    return view;
+  }
+
   return {
     /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
     async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
@@ -115,18 +255,26 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       return [...entries.values()];
     },
 
-    async loadModel(id: string): Promise<ModelSummary> {
+    /** Opens a model: fetches it, then builds its test-activation cache (progress through `onProgress`). */
+    async loadModel(id: string, onProgress?: ProgressCallback): Promise<ModelSummary> {
       const entry = entries.get(id);
       if (!entry) throw new OptionError(`unknown model '${id}'`);
-      const shippedEntry = shipped.find((candidate) => candidate.id === id);
-      const dense = shippedEntry
-        ? await loadMlpFromSite(deps.fetchBytes, `models/${shippedEntry.path}`)
-        : await deps.persistence.load(id);
-      return openSession(entry, dense);
+      const controller = startLoad();
+      onProgress?.({ phase: 'download' });
+      try {
+        const shippedEntry = shipped.find((candidate) => candidate.id === id);
+        const dense = shippedEntry
+          ? await loadMlpFromSite(deps.fetchBytes, `models/${shippedEntry.path}`)
+          : await deps.persistence.load(id);
+        throwIfCancelled(controller.signal);
+        return await openSession(entry, dense, controller, onProgress);
+      } finally {
+        if (loadJob === controller) loadJob = null;
+      }
     },
 
     /** A tfjs model chosen by the user: model.json plus its weight files, by name. */
-    async importModel(files: { name: string; bytes: ArrayBuffer }[]): Promise<ModelSummary> {
+    async importModel(files: { name: string; bytes: ArrayBuffer }[], onProgress?: ProgressCallback): Promise<ModelSummary> {
       const jsonFile = files.find((file) => file.name.endsWith('.json'));
       if (!jsonFile) throw new ModelFormatError('no model.json among the chosen files: pick the .json file and its .bin weight files together');
       const modelJson = parseModelJson(new TextDecoder().decode(jsonFile.bytes), jsonFile.name);
@@ -144,92 +292,36 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       };
       entries.set(entry.id, entry);
       await deps.persistence.save(entry, dense).catch(() => undefined);
-      return openSession(entry, dense);
+      return openSession(entry, dense, startLoad(), onProgress);
     },
 
-    async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void): Promise<PruneView> {
-      const generation = ++pruneGeneration;
-      await yieldToEvents();
-      if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
-      const current = requireSession();
-      const { train, test, testImages } = await ensureData();
-      resolveKeepRatios(current.dense, request);
-      const calibration = current.calibration(request.samples);
-      const controller = request.finetuneEpochs > 0 ? startJob() : null;
-      const firstProblem = current.firstLayerProblem(request.samples);
-      const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
-        ...request,
-        firstLayerProblem: firstProblem,
-        onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
-      });
-      const evaluateStarted = performance.now();
-      const firstKept = outcome.layers[0].kept;
-      const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
-      const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
-      const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
-      const evaluateMs = performance.now() - evaluateStarted;
-      let delivered = outcome.model;
-      let finetuned: number | undefined;
-      let finetuneMs: number | undefined;
-      if (controller) {
-        const started = performance.now();
-        const result = await trainMlp(outcome.model, { train, test }, trainOptionsWithDefaults({ epochs: request.finetuneEpochs, hiddenWidths: outcome.model.layers.slice(0, -1).map((l) => l.units), seed: request.seed }), {
-          signal: controller.signal,
-        });
-        if (result.cancelled) throw new CancelledError('fine-tuning cancelled');
-        delivered = result.model;
-        finetuned = testAccuracy(delivered, testImages, test.labels);
-        finetuneMs = performance.now() - started;
+    /**
+     * Prunes the loaded model. `onProgress` hears the phases (calibration pass when not cached,
+     * pruning, evaluating), which the UI shows while a model's first prune runs.
+     */
+    async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
+      prunesInFlight++;
+      lastPruneActivity = performance.now();
+      try {
+        return await pruneNow(request, onIteration, onProgress);
+      } finally {
+        prunesInFlight--;
+        lastPruneActivity = performance.now();
       }
-      const accuracy = { dense: current.denseAccuracy, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) };
-      const report: PruneReport = buildPruneReport({
-        modelName: sessionEntry?.id ?? current.id,
-        method: request.method,
-        keep: request.keep,
-        iterations: request.iterations,
-        samples: request.samples,
-        seed: request.seed,
-        refit: request.refit,
-        backend: backend?.name ?? tf.getBackend(),
-        dense: current.dense,
-        outcome: { ...outcome, model: delivered },
-        accuracy: { ...accuracy, pruned: finetuned ?? refit ?? raw },
-        timingsMs: { load: 0, evaluate: evaluateMs, total: outcome.pruneMs + outcome.refitMs + evaluateMs + (finetuneMs ?? 0) },
-      });
-      const view: PruneView = {
-        request,
-        layers: outcome.layers.map((layer, index) => ({
-          ...(index === 0 && { importance }),
-          units: layer.units,
-          keptCount: layer.kept.length,
-          kept: layer.kept,
-          relativeResidual: layer.relativeResidual,
-          residuals: layer.residuals ?? [layer.relativeResidual],
-          ...(layer.steps && {
-            iterations: layer.steps.map((step, index) => {
-              const before = new Set(index === 0 ? [] : layer.steps![index - 1].kept);
-              const entered = step.kept.filter((j) => !before.has(j)).length;
-              return { ...step, entered, left: before.size - (step.kept.length - entered) };
-            }),
-          }),
-        })),
-        accuracy,
-        ...compareSizes(current.dense, delivered),
-        timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }) },
-        report,
-      };
-      lastPruned = { view, model: delivered };
-      return view;
     },
 
     /** Accuracy against the keep ratio for several methods, point by point (cancellable). */
     async sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void): Promise<SweepPoint[]> {
       const controller = startJob();
       const current = requireSession();
-      return runSweep(current, request, onPoint, controller.signal, yieldToEvents);
+      return runSweep(current, request, onPoint, {
+        signal: controller.signal,
+        yieldToEvents: sweepPause,
+        onHeldTensors: (count) => (sweepTensors = count),
+      });
     },
 
-    async train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void): Promise<ModelSummary> {
+    async train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void, onLoadProgress?: ProgressCallback): Promise<ModelSummary> {
       const options = trainOptionsWithDefaults({
         hiddenWidths: request.hiddenWidths,
         epochs: request.epochs,
@@ -264,22 +356,24 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       };
       entries.set(entry.id, entry);
       await deps.persistence.save(entry, result.model).catch(() => undefined);
-      return openSession(entry, result.model);
+      return openSession(entry, result.model, startLoad(), onLoadProgress);
     },
 
-    /** Stops the running sweep, training or fine-tuning; queued prunes are superseded. */
+    /** Stops the running sweep, training, fine-tuning or model load; queued prunes are superseded. */
     cancel(): void {
       job?.abort();
+      loadJob?.abort();
       pruneGeneration++;
     },
 
-    async neurons(samples = 1000): Promise<NeuronAtlas> {
+    async neurons(samples = 1000, onProgress?: ProgressCallback): Promise<NeuronAtlas> {
       const current = requireSession();
-      return neuronAtlas(current.dense, current.firstLayerProblem(samples).hiddenSums);
+      return neuronAtlas(current.dense, problemFor(current, samples, onProgress).hiddenSums);
     },
 
-    async sparsity(samples = 1000): Promise<SparsityProfile> {
-      return sparsityProfile(requireSession().firstLayerProblem(samples));
+    async sparsity(samples = 1000, onProgress?: ProgressCallback): Promise<SparsityProfile> {
+      const current = requireSession();
+      return sparsityProfile(problemFor(current, samples, onProgress));
     },
 
     /** A test image (pixels in [0, 1]) and its label, for the digit pad. */
@@ -311,7 +405,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     async memory(): Promise<WorkerMemory> {
       const { numTensors, numBytes } = tf.memory();
-      return { numTensors, numBytes };
+      return { numTensors, numBytes, sweepTensors };
     },
   };
 }

@@ -1,47 +1,116 @@
 /**
  * Everything the worker keeps for the loaded model that does not change with the keep ratio:
  * the first hidden layer's pruning problem per calibration size, and the first hidden layer's
- * activations on the test images, so a new ratio costs a gather and small matmuls, not a
- * forward pass over 10,000 images.
+ * activations on the test images, so a new ratio costs a walk over cached activations and small
+ * matmuls, not a forward pass over 10,000 images.
+ *
+ * The test activations are cached in one of two forms, chosen by the layer's width:
+ * - small layers: dense, `test images x units` float32 (at most TEST_CACHE_MAX_VALUES values);
+ * - wide layers (784-10000-10 would need 400 MB dense): their non-zeros only, in blocks of rows
+ *   (core/model/sparse-activations), at most SPARSE_CACHE_MAX_BYTES. Past that cap the session
+ *   keeps nothing and recomputes the kept neurons' activations exactly on each request, block by
+ *   block, so no path ever holds `test images x units` values at once.
+ * The cache is built block by block, yielding between blocks, so that a newer request or a cancel
+ * gets in and progress can be shown.
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalizedImages, type MnistSplit } from '../core/data/mnist';
-import { reluAffineSparse, sparseKernelAvailable, sparseRowsOf } from '../core/kernels/sparse-relu-affine';
+import { throwIfCancelled, type CancelToken } from '../core/errors';
+import { SparseReluAffine, sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerPreActivation, mlpLogits } from '../core/model/forward';
-import { keepLayerOutputs, type Mlp } from '../core/model/mlp';
+import { keepLayerOutputs, type DenseLayer, type Mlp } from '../core/model/mlp';
+import {
+  countArgmaxMatches,
+  gatherBlockColumns,
+  MAX_BLOCK_ROWS,
+  sparseColumnBlock,
+  sparseColumnBlockBytes,
+  SparseActivations,
+} from '../core/model/sparse-activations';
 import { readValues } from '../core/tensor-read';
 import { buildLayerProblem, gatherColumns, type LayerProblem } from '../core/pruning/layer-problem';
+
+export type TestCacheKind = 'dense' | 'sparse' | 'none';
 
 export interface ModelSession {
   readonly id: string;
   readonly dense: Mlp;
   readonly denseAccuracy: number;
+  /** How the first layer's test activations are kept, and their bytes. */
+  readonly testCache: { readonly kind: TestCacheKind; readonly bytes: number };
   firstLayerProblem(samples: number): LayerProblem;
+  /** Whether `firstLayerProblem(samples)` is already built (else it costs a calibration pass). */
+  hasFirstLayerProblem(samples: number): boolean;
   calibration(samples: number): Float32Array;
   /**
-   * Test accuracy of a pruned network whose first layer keeps `firstKept` of the dense first
-   * layer's neurons with unchanged weights (selection and refit both leave layer 1 as it was).
+   * Test accuracy of a pruned network whose first layer keeps `firstKept` (ascending) of the
+   * dense first layer's neurons with unchanged weights (selection and refit both leave layer 1
+   * as it was; refit changes the later layers, which are read from `pruned`).
    */
   prunedAccuracy(pruned: Mlp, firstKept: readonly number[]): number;
 }
 
 /**
- * Above this many cached values (test images x first-layer neurons, 4 bytes each) the session
- * does not cache test activations: a 784-10000-10 network would need 400 MB. It then computes
- * the kept neurons' activations exactly with the sparse kernel each time, at a cost that grows
- * with the kept count rather than the layer width.
+ * Above this many values (test images x first-layer neurons, 4 bytes each) the dense cache is
+ * not used: 2^25 values = 128 MB, which covers 784-2048-10 on 10,000 test images.
  */
 export const TEST_CACHE_MAX_VALUES = 2 ** 25;
 
-export function createModelSession(
+/**
+ * The sparse cache's cap: 6 bytes per non-zero activation, so 384 MB holds 64 million of them,
+ * 64% of a 10,000 x 10,000 layer (a trained 784-10000-10 ReLU network has about 22%). Together
+ * with the rest of the worker (MNIST, the model, the calibration problem, tfjs) this stays well
+ * under 1 GB.
+ */
+export const SPARSE_CACHE_MAX_BYTES = 384 * 2 ** 20;
+
+export interface SessionOptions {
+  /** Dense cache up to this many values (default TEST_CACHE_MAX_VALUES). */
+  readonly testCacheMaxValues?: number;
+  /** Sparse cache up to this many bytes (default SPARSE_CACHE_MAX_BYTES); past it, none. */
+  readonly sparseCacheMaxBytes?: number;
+  /** Test images per block (default: about 16 MB of dense activations per block). */
+  readonly blockRows?: number;
+  readonly signal?: CancelToken;
+  /** Fraction of the test images done, after each block. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Awaited between blocks; the worker lets queued messages in there. */
+  readonly yieldToEvents?: () => Promise<void>;
+}
+
+interface TestBlock {
+  readonly start: number;
+  readonly count: number;
+}
+
+/** Rows per block so that one block of dense activations is about 16 MB. */
+export function defaultBlockRows(units: number): number {
+  return Math.max(64, Math.min(4096, Math.floor(2 ** 22 / Math.max(1, units))));
+}
+
+/**
+ * Builds the session: one pass over the test images through the first layer, block by block,
+ * giving the dense accuracy and the test-activation cache. Rejects with a CancelledError when
+ * `signal` is aborted (checked between blocks).
+ */
+export async function createModelSession(
   id: string,
   dense: Mlp,
   train: MnistSplit,
   test: MnistSplit,
   testImages: Float32Array,
-  testCacheMaxValues = TEST_CACHE_MAX_VALUES,
-): ModelSession {
+  options: SessionOptions = {},
+): Promise<ModelSession> {
   const first = dense.layers[0];
+  const { units, inputSize } = first;
+  const rows = test.count;
+  const outputs = dense.layers[dense.layers.length - 1].units;
+  const oneHidden = dense.layers.length === 2;
+  const denseRest: Mlp = { layers: dense.layers.slice(1) };
+  const blockRows = Math.min(MAX_BLOCK_ROWS, Math.max(1, Math.floor(options.blockRows ?? defaultBlockRows(units))));
+  const sparseCap = options.sparseCacheMaxBytes ?? SPARSE_CACHE_MAX_BYTES;
+  const yieldToEvents = options.yieldToEvents ?? (() => Promise.resolve());
+
   const problems = new Map<number, LayerProblem>();
   const calibrations = new Map<number, Float32Array>();
   const calibration = (samples: number) => {
@@ -53,33 +122,80 @@ export function createModelSession(
     }
     return images;
   };
-  const testSparse = sparseKernelAvailable() ? sparseRowsOf(testImages, test.count, first.inputSize) : null;
-  /** relu(X_test W[:, kept] + b[kept]), row-major `test.count x kept.length`. */
-  const keptTestActivations = (kept: readonly number[]): Float32Array => {
-    const layer = kept.length === first.units ? first : keepLayerOutputs(first, kept);
-    if (testSparse) return reluAffineSparse(testSparse, layer.kernel, layer.bias, layer.units).hidden;
-    return readValues(() => tf.relu(layerPreActivation(tf.tensor2d(testImages, [test.count, first.inputSize]), layer)));
+
+  const kernelAvailable = sparseKernelAvailable();
+  const blockInputs: TestBlock[] = [];
+  for (let start = 0; start < rows; start += blockRows) blockInputs.push({ start, count: Math.min(blockRows, rows - start) });
+  /** relu(X W + b) for one block of test images, row-major `count x layer.units` (the sparse kernel skips zero pixels). */
+  const blockActivations = (block: TestBlock, layer: DenseLayer, packed: SparseReluAffine | null): Float32Array => {
+    const images = testImages.subarray(block.start * inputSize, (block.start + block.count) * inputSize);
+    if (packed) return packed.applyDense(images, block.count).hidden;
+    return readValues(() => tf.relu(layerPreActivation(tf.tensor2d(images, [block.count, inputSize]), layer)));
   };
-  const allNeurons = Array.from({ length: first.units }, (_, j) => j);
-  const testHiddenValues = first.units * test.count <= testCacheMaxValues ? keptTestActivations(allNeurons) : null;
+  const correctOf = (rest: Mlp, activations: Float32Array, block: TestBlock, width: number): number => {
+    const logits = readValues(() => mlpLogits(rest, tf.tensor2d(activations, [block.count, width])));
+    return countArgmaxMatches(logits, block.count, outputs, test.labels, block.start);
+  };
+
+  // One pass: dense accuracy, and the cache in whichever form fits.
+  const denseValues = units * rows <= (options.testCacheMaxValues ?? TEST_CACHE_MAX_VALUES) ? new Float32Array(rows * units) : null;
+  let sparse: SparseActivations | null = denseValues ? null : new SparseActivations(units);
+  const referenceOutputs = sparse && oneHidden ? new Float64Array(rows * outputs) : null;
+  let denseCorrect = 0;
+  const packed = kernelAvailable ? new SparseReluAffine(first.kernel, first.bias, inputSize, units) : null;
+  try {
+    for (const [index, block] of blockInputs.entries()) {
+      if (index > 0) await yieldToEvents();
+      throwIfCancelled(options.signal);
+      const hidden = blockActivations(block, first, packed);
+      const logits = readValues(() => mlpLogits(denseRest, tf.tensor2d(hidden, [block.count, units])));
+      denseCorrect += countArgmaxMatches(logits, block.count, outputs, test.labels, block.start);
+      if (denseValues) denseValues.set(hidden, block.start * units);
+      if (sparse) {
+        const columns = sparseColumnBlock(hidden, block.count, units);
+        if (sparse.bytes + sparseColumnBlockBytes(columns) > sparseCap) sparse = null;
+        else sparse.append(columns);
+      }
+      referenceOutputs?.set(logits, block.start * outputs);
+      options.onProgress?.((block.start + block.count) / rows);
+    }
+  } finally {
+    packed?.dispose();
+  }
+  if (sparse && referenceOutputs) sparse.setReference(dense.layers[1].kernel, dense.layers[1].bias, referenceOutputs);
+  const cachedSparse = sparse;
+
   const prunedAccuracy = (pruned: Mlp, firstKept: readonly number[]): number => {
-    const activations = testHiddenValues
-      ? gatherColumns(testHiddenValues, test.count, first.units, firstKept)
-      : keptTestActivations(firstKept);
     const rest: Mlp = { layers: pruned.layers.slice(1) };
-    const predicted = tf.tidy(() => tf.argMax(mlpLogits(rest, tf.tensor2d(activations, [test.count, firstKept.length])), 1));
-    const classes = predicted.dataSync();
-    predicted.dispose();
+    const width = firstKept.length;
     let correct = 0;
-    for (let i = 0; i < test.count; i++) if (classes[i] === test.labels[i]) correct++;
-    return correct / test.count;
+    if (denseValues) {
+      correct = correctOf(rest, gatherColumns(denseValues, rows, units, firstKept), { start: 0, count: rows }, width);
+    } else if (cachedSparse && rest.layers.length === 1) {
+      correct = countArgmaxMatches(cachedSparse.linearOutputs(firstKept, rest.layers[0]), rows, outputs, test.labels);
+    } else if (cachedSparse) {
+      cachedSparse.blocks.forEach((block, index) => (correct += correctOf(rest, gatherBlockColumns(block, firstKept), blockInputs[index], width)));
+    } else {
+      const keptLayer = width === units ? first : keepLayerOutputs(first, firstKept);
+      const keptPacked = kernelAvailable ? new SparseReluAffine(keptLayer.kernel, keptLayer.bias, inputSize, width) : null;
+      try {
+        for (const block of blockInputs) correct += correctOf(rest, blockActivations(block, keptLayer, keptPacked), block, width);
+      } finally {
+        keptPacked?.dispose();
+      }
+    }
+    return correct / rows;
   };
-  const denseAccuracy = prunedAccuracy(dense, allNeurons);
 
   return {
     id,
     dense,
-    denseAccuracy,
+    denseAccuracy: denseCorrect / rows,
+    testCache: denseValues
+      ? { kind: 'dense', bytes: denseValues.byteLength }
+      : cachedSparse
+        ? { kind: 'sparse', bytes: cachedSparse.bytes }
+        : { kind: 'none', bytes: 0 },
     calibration,
     firstLayerProblem(samples) {
       let problem = problems.get(samples);
@@ -89,6 +205,9 @@ export function createModelSession(
         problems.set(samples, problem);
       }
       return problem;
+    },
+    hasFirstLayerProblem(samples) {
+      return problems.has(samples);
     },
     prunedAccuracy,
   };

@@ -1,69 +1,113 @@
 /**
  * Accuracy against the keep ratio for several methods, computed point by point with the cached
- * first-layer problem. GFS on a one-hidden-layer network runs once to the largest ratio: greedy
- * selections are nested, so each smaller ratio's kept set is a prefix of that order.
+ * first-layer problem, in the order the request lists the ratios (the UI puts coarse ones first).
+ *
+ * GFS on a one-hidden-layer network runs once, as a greedy order that grows in short slices
+ * between the other points (it would otherwise hold every other point back for the whole run: a
+ * minute on 784-10000-10). Greedy selections are nested, so each ratio's kept set is a prefix of
+ * that order, scored when the run reaches it; its prune time is the busy time the run took to
+ * get there.
  */
+import * as tf from '@tensorflow/tfjs';
 import { throwIfCancelled, type CancelToken } from '../core/errors';
 import { keepLayerInputs, keepLayerOutputs, type Mlp } from '../core/model/mlp';
-import { greedySelector } from '../core/pruning/gfs';
+import { greedySelector, type GreedySelector } from '../core/pruning/gfs';
+import type { PruneMethod } from '../core/pruning/methods';
 import { pruneNetwork } from '../core/pruning/prune-network';
 import { refitNetwork } from '../core/pruning/refit-network';
 import { keptCount } from '../core/pruning/select-top';
 import type { ModelSession } from './model-session';
 import type { SweepPoint, SweepRequest } from './types';
 
+/** A greedy slice stops adding neurons after this long, so a slider prune waits at most about this. */
+const GREEDY_SLICE_MS = 30;
+/** A point whose pruning took longer than this yields before it is scored (wide layers: both halves take a while). */
+const SPLIT_POINT_MS = 25;
+
+export interface SweepHooks {
+  readonly signal: CancelToken;
+  /** Awaited between steps; the worker lets queued requests run there (and waits for a quiet slider). */
+  readonly yieldToEvents: () => Promise<void>;
+  /** The number of tensors the sweep holds between its steps, whenever it changes (0 at the end). */
+  readonly onHeldTensors?: (count: number) => void;
+}
+
 export async function runSweep(
   session: ModelSession,
   request: SweepRequest,
   onPoint: (point: SweepPoint) => void,
-  signal: CancelToken,
-  yieldToEvents: () => Promise<void>,
+  hooks: SweepHooks,
 ): Promise<SweepPoint[]> {
+  const { signal, yieldToEvents } = hooks;
   const { dense } = session;
+  const units = dense.layers[0].units;
   const calibration = session.calibration(request.samples);
   const firstLayerProblem = session.firstLayerProblem(request.samples);
-  const oneHidden = dense.layers.length === 2;
-  let greedyOrder: number[] | null = null;
-  /** Busy time the greedy run took to reach each kept count (its time at that ratio). */
-  const greedyMsAt: number[] = [];
+  const maxKeep = (method: PruneMethod) => request.maxKeep?.[method] ?? 1;
   const points: SweepPoint[] = [];
 
-  for (const keep of request.keeps) {
-    for (const method of request.methods) {
-      if (keep > (request.maxKeep?.[method] ?? 1)) continue;
-      await yieldToEvents();
-      throwIfCancelled(signal);
+  const score = (method: PruneMethod, keep: number, selected: Mlp, kept: number[][], pruneMs: number) => {
+    const raw = session.prunedAccuracy(selected, kept[0]);
+    // Refit needs more calibration samples than kept neurons; past that the point has no refit value.
+    const refitPossible = request.refit && kept.every((layer) => layer.length < request.samples);
+    const refit = refitPossible
+      ? session.prunedAccuracy(refitNetwork(dense, selected, kept, calibration, signal).model, kept[0])
+      : undefined;
+    const point: SweepPoint = { method, keep, raw, ...(refit !== undefined && { refit }), pruneMs };
+    points.push(point);
+    onPoint(point);
+  };
+
+  // The greedy run: the ratios it must reach, smallest kept count first.
+  const greedyKeeps =
+    dense.layers.length === 2 && request.methods.includes('gfs')
+      ? request.keeps.filter((keep) => keep <= maxKeep('gfs')).sort((a, b) => a - b)
+      : [];
+  let greedy: GreedySelector | null = null;
+  let greedyBusyMs = 0;
+  let greedyNext = 0;
+  const releaseGreedy = () => {
+    greedy?.dispose();
+    greedy = null;
+    hooks.onHeldTensors?.(0);
+  };
+  /** Grows the greedy order for about `budgetMs` of busy time, scoring every ratio it reaches. */
+  const advanceGreedy = async (budgetMs: number) => {
+    let spent = 0;
+    while (greedyNext < greedyKeeps.length && spent < budgetMs) {
       const started = performance.now();
-      let selected: Mlp;
-      let kept: number[][];
-      if (method === 'gfs' && oneHidden) {
-        if (!greedyOrder) {
-          // One greedy run to the largest ratio, in slices, so slider prunes are not stuck behind it.
-          const largest = Math.min(Math.max(...request.keeps), request.maxKeep?.gfs ?? 1);
-          const target = keptCount(largest, dense.layers[0].units);
-          const selector = greedySelector(firstLayerProblem);
-          let busyMs = performance.now() - started;
-          try {
-            while (selector.order.length < target) {
-              const slice = performance.now();
-              const sliceStartMs = busyMs;
-              selector.add(Math.min(16, target - selector.order.length), {
-                signal,
-                onAdded: (added) => (greedyMsAt[added] = sliceStartMs + performance.now() - slice),
-              });
-              busyMs += performance.now() - slice;
-              await yieldToEvents();
-              throwIfCancelled(signal);
-            }
-            greedyOrder = [...selector.order];
-          } finally {
-            selector.dispose();
-          }
-        }
-        const firstKept = greedyOrder.slice(0, keptCount(keep, dense.layers[0].units)).sort((a, b) => a - b);
-        selected = { layers: [keepLayerOutputs(dense.layers[0], firstKept), keepLayerInputs(dense.layers[1], firstKept)] };
-        kept = [firstKept];
-      } else {
+      if (!greedy) {
+        const before = tf.memory().numTensors;
+        greedy = greedySelector(firstLayerProblem);
+        hooks.onHeldTensors?.(tf.memory().numTensors - before);
+      }
+      const target = keptCount(greedyKeeps[greedyNext], units);
+      while (greedy.order.length < target && performance.now() - started < GREEDY_SLICE_MS) greedy.add(1, { signal });
+      const sliceMs = performance.now() - started;
+      greedyBusyMs += sliceMs;
+      spent += sliceMs;
+      while (greedyNext < greedyKeeps.length && keptCount(greedyKeeps[greedyNext], units) <= greedy.order.length) {
+        const keep = greedyKeeps[greedyNext++];
+        const firstKept = greedy.order.slice(0, keptCount(keep, units)).sort((a, b) => a - b);
+        const selected: Mlp = { layers: [keepLayerOutputs(dense.layers[0], firstKept), keepLayerInputs(dense.layers[1], firstKept)] };
+        score('gfs', keep, selected, [firstKept], greedyBusyMs);
+      }
+      if (greedyNext >= greedyKeeps.length) releaseGreedy();
+      // The caller yields before its next step anyway; only a slice with more to come yields here.
+      if (spent < budgetMs && greedyNext < greedyKeeps.length) {
+        await yieldToEvents();
+        throwIfCancelled(signal);
+      }
+    }
+  };
+
+  try {
+    for (const keep of request.keeps) {
+      for (const method of request.methods) {
+        if (keep > maxKeep(method) || (method === 'gfs' && greedyKeeps.length > 0)) continue;
+        await yieldToEvents();
+        throwIfCancelled(signal);
+        const started = performance.now();
         const outcome = pruneNetwork(dense, calibration, {
           method,
           keep,
@@ -73,20 +117,25 @@ export async function runSweep(
           firstLayerProblem,
           signal,
         });
-        selected = outcome.selectedModel;
-        kept = outcome.layers.map((layer) => layer.kept);
+        const pruneMs = performance.now() - started;
+        // On wide layers pruning and scoring each take a while: a slider move may come in between.
+        if (pruneMs > SPLIT_POINT_MS) {
+          await yieldToEvents();
+          throwIfCancelled(signal);
+        }
+        const scoreStarted = performance.now();
+        score(method, keep, outcome.selectedModel, outcome.layers.map((layer) => layer.kept), pruneMs);
+        // As much greedy time as this point took, so both fill in at a similar pace.
+        await advanceGreedy(pruneMs + performance.now() - scoreStarted);
       }
-      const pruneMs = method === 'gfs' && oneHidden ? greedyMsAt[kept[0].length] : performance.now() - started;
-      const raw = session.prunedAccuracy(selected, kept[0]);
-      // Refit needs more calibration samples than kept neurons; past that the point has no refit value.
-      const refitPossible = request.refit && kept.every((layer) => layer.length < request.samples);
-      const refit = refitPossible
-        ? session.prunedAccuracy(refitNetwork(dense, selected, kept, calibration, signal).model, kept[0])
-        : undefined;
-      const point: SweepPoint = { method, keep, raw, ...(refit !== undefined && { refit }), pruneMs };
-      points.push(point);
-      onPoint(point);
     }
+    while (greedyNext < greedyKeeps.length) {
+      await yieldToEvents();
+      throwIfCancelled(signal);
+      await advanceGreedy(GREEDY_SLICE_MS);
+    }
+  } finally {
+    releaseGreedy();
   }
   return points;
 }

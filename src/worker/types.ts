@@ -52,6 +52,19 @@ export interface PruneRequest {
   readonly finetuneEpochs: number;
 }
 
+/**
+ * What the worker is doing while a model gets ready and pruned the first time: fetching the
+ * model (and MNIST), building the test-activation cache, the calibration pass (the first layer
+ * on the calibration images), pruning, evaluating on the test images.
+ */
+export type LoadPhase = 'download' | 'test-cache' | 'calibration' | 'prune' | 'evaluate';
+
+export interface LoadProgress {
+  readonly phase: LoadPhase;
+  /** Share of this phase done, in [0, 1], where the worker can tell (the test cache); else absent. */
+  readonly fraction?: number;
+}
+
 export interface IterationView {
   readonly iteration: number;
   readonly candidates: number[];
@@ -159,4 +172,9 @@ export interface ExportedFiles {
 export interface WorkerMemory {
   readonly numTensors: number;
   readonly numBytes: number;
+  /**
+   * Tensors a running sweep holds between its steps (GFS keeps the calibration activations on
+   * the backend for its whole run): part of numTensors, and released when the sweep ends.
+   */
+  readonly sweepTensors: number;
 }

@@ -4,6 +4,7 @@ import { mlpLogits } from '../core/model/forward';
 import type { Mlp } from '../core/model/mlp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
 import type { NeuronAtlas, Prediction, SparsityProfile } from './types';
+import { selectAscending } from '../core/pruning/select-top';
 
 /**
  * Each first-layer neuron's incoming weights as a row in [-1, 1], scaled by the 98th percentile
@@ -16,8 +17,13 @@ export function neuronAtlas(dense: Mlp, activationSums: Float64Array): NeuronAtl
   const magnitudes = new Float32Array(inputSize);
   const rank = Math.min(inputSize - 1, Math.floor(0.98 * inputSize));
   for (let j = 0; j < units; j++) {
-    for (let i = 0; i < inputSize; i++) magnitudes[i] = Math.abs(kernel[i * units + j]);
-    const reference = magnitudes.sort()[rank] || magnitudes[inputSize - 1];
+    let largest = 0;
+    for (let i = 0; i < inputSize; i++) {
+      magnitudes[i] = Math.abs(kernel[i * units + j]);
+      if (magnitudes[i] > largest) largest = magnitudes[i];
+    }
+    // A selection, not a sort: 10,000 neurons' sorts took half a second on 784-10000-10.
+    const reference = selectAscending(magnitudes, rank) || largest;
     const scale = reference > 0 ? 1 / reference : 0;
     for (let i = 0; i < inputSize; i++) weights[j * inputSize + i] = Math.max(-1, Math.min(1, kernel[i * units + j] * scale));
   }
@@ -29,10 +35,14 @@ export function neuronAtlas(dense: Mlp, activationSums: Float64Array): NeuronAtl
  * ranks (what a log-log plot needs), and the fraction that are exactly zero.
  */
 export function sparsityProfile(problem: LayerProblem): SparsityProfile {
-  const values = Float32Array.from(problem.hidden).sort().reverse();
-  let zeros = 0;
-  for (let k = values.length - 1; k >= 0 && values[k] === 0; k--) zeros++;
-  const nonZero = values.length - zeros;
+  // Only the non-zeros need sorting (ReLU outputs are >= 0): a fifth of 10 million values on 784-10000-10.
+  const { hidden } = problem;
+  let nonZero = 0;
+  for (let k = 0; k < hidden.length; k++) if (hidden[k] !== 0) nonZero++;
+  const zeros = hidden.length - nonZero;
+  const values = new Float32Array(nonZero);
+  for (let k = 0, e = 0; k < hidden.length; k++) if (hidden[k] !== 0) values[e++] = hidden[k];
+  values.sort().reverse();
   const rank: number[] = [];
   const magnitude: number[] = [];
   let previous = -1;
@@ -43,7 +53,7 @@ export function sparsityProfile(problem: LayerProblem): SparsityProfile {
     rank.push(index + 1);
     magnitude.push(values[index]);
   }
-  return { rank, magnitude, zeroFraction: values.length === 0 ? 0 : zeros / values.length };
+  return { rank, magnitude, zeroFraction: hidden.length === 0 ? 0 : zeros / hidden.length };
 }
 
 /** Class probabilities of the dense and the pruned network for one 28x28 image (values in [0, 1]). */

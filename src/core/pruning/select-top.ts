@@ -41,7 +41,7 @@ export function topIndices(scores: ArrayLike<number>, k: number, candidates?: re
  * The value at position `position` of `values` sorted ascending (no NaNs), reordering `values`
  * in place: iterative quickselect with a median-of-three pivot.
  */
-export function selectAscending(values: Float64Array, position: number): number {
+export function selectAscending(values: Float32Array | Float64Array, position: number): number {
   let lo = 0;
   let hi = values.length - 1;
   while (hi > lo) {
@@ -70,7 +70,7 @@ export function selectAscending(values: Float64Array, position: number): number 
   return values[position];
 }
 
-function swap(values: Float64Array, a: number, b: number): void {
+function swap(values: Float32Array | Float64Array, a: number, b: number): void {
   const t = values[a];
   values[a] = values[b];
   values[b] = t;

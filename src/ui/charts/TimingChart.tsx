@@ -11,12 +11,27 @@ import { propsEqual } from './props-equal';
 export interface TimingChartProps {
   readonly timings: readonly { readonly method: PruneMethod; readonly ms: number }[];
   readonly caption?: string;
+  /**
+   * i-SpaSP's and GFS's times at one common kept count, for the lead sentence; when the bars'
+   * GFS time is from another ratio (the sweep stops GFS early), this is what they are compared at.
+   */
+  readonly speedupAt?: { readonly keptNeurons: number; readonly ispaspMs: number; readonly gfsMs: number } | null;
 }
 
-function TimingChartView({ timings, caption }: TimingChartProps) {
+function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
   const bars = useMemo(() => timingBars(timings), [timings]);
   const domain = timingDomain(bars);
-  const speedup = speedupSentence(timings);
+  const speedup = speedupAt
+    ? speedupSentence(
+        [
+          { method: 'ispasp', ms: speedupAt.ispaspMs },
+          { method: 'gfs', ms: speedupAt.gfsMs },
+        ],
+        'ispasp',
+        'gfs',
+        `at ${speedupAt.keptNeurons.toLocaleString('en-US')} kept neuron${speedupAt.keptNeurons === 1 ? '' : 's'}`,
+      )
+    : speedupSentence(timings);
 
   return (
     <ChartFrame
@@ -28,7 +43,11 @@ function TimingChartView({ timings, caption }: TimingChartProps) {
       caption={
         bars.length > 0 ? (
           <>
-            {speedup ? <strong className="chart__lead">{speedup}</strong> : null}
+            {speedup ? (
+              <strong className="chart__lead" data-testid="speedup">
+                {speedup}
+              </strong>
+            ) : null}
             {speedup && caption ? ' ' : null}
             {caption ?? (speedup ? null : 'Log scale.')}
           </>

@@ -34,6 +34,12 @@ describe('speedupSentence', () => {
     expect(speedupSentence([{ method: 'ispasp', ms: 20 }, { method: 'gfs', ms: 48 }])).toBe('i-SpaSP is 2.4× faster than GFS on this machine.');
   });
 
+  it('names the kept count it compares at', () => {
+    expect(speedupSentence([{ method: 'ispasp', ms: 230 }, { method: 'gfs', ms: 37_000 }], 'ispasp', 'gfs', 'at 1,000 kept neurons')).toBe(
+      'i-SpaSP is 161× faster than GFS at 1,000 kept neurons on this machine.',
+    );
+  });
+
   it('reverses when GFS is faster, and says when they are about equal', () => {
     expect(speedupSentence([{ method: 'ispasp', ms: 30 }, { method: 'gfs', ms: 10 }])).toBe('GFS is 3.0× faster than i-SpaSP on this machine.');
     expect(speedupSentence([{ method: 'ispasp', ms: 100 }, { method: 'gfs', ms: 102 }])).toMatch(/about as long/);

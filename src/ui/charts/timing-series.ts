@@ -53,17 +53,19 @@ export function formatRatio(ratio: number): string {
 
 /**
  * "i-SpaSP is 37× faster than GFS on this machine" when both were timed (positive times);
- * reversed when GFS was faster; null otherwise.
+ * reversed when GFS was faster; null otherwise. `where` ("at 1,000 kept neurons") goes before
+ * "on this machine".
  */
-export function speedupSentence(timings: readonly TimingInput[], fast: PruneMethod = 'ispasp', slow: PruneMethod = 'gfs'): string | null {
+export function speedupSentence(timings: readonly TimingInput[], fast: PruneMethod = 'ispasp', slow: PruneMethod = 'gfs', where?: string): string | null {
   const bars = timingBars(timings);
   const a = bars.find((bar) => bar.method === fast)?.measured;
   const b = bars.find((bar) => bar.method === slow)?.measured;
   if (a === undefined || b === undefined || !(a > 0) || !(b > 0)) return null;
-  if (Math.abs(a - b) / Math.max(a, b) < 0.05) return `${METHOD_LABELS[fast]} and ${METHOD_LABELS[slow]} take about as long on this machine.`;
+  const tail = where ? `${where} on this machine.` : 'on this machine.';
+  if (Math.abs(a - b) / Math.max(a, b) < 0.05) return `${METHOD_LABELS[fast]} and ${METHOD_LABELS[slow]} take about as long ${tail}`;
   return a < b
-    ? `${METHOD_LABELS[fast]} is ${formatRatio(b / a)} faster than ${METHOD_LABELS[slow]} on this machine.`
-    : `${METHOD_LABELS[slow]} is ${formatRatio(a / b)} faster than ${METHOD_LABELS[fast]} on this machine.`;
+    ? `${METHOD_LABELS[fast]} is ${formatRatio(b / a)} faster than ${METHOD_LABELS[slow]} ${tail}`
+    : `${METHOD_LABELS[slow]} is ${formatRatio(a / b)} faster than ${METHOD_LABELS[fast]} ${tail}`;
 }
 
 export function timingSummary(bars: readonly TimingBar[]): string {

@@ -1,17 +1,21 @@
 import type { ModelSummary, PruneView } from '../../client/worker-client';
 import { count, milliseconds, percent, reduction } from '../format';
+import type { LoadBar } from '../load-progress';
 
 interface Props {
   model: ModelSummary | null;
   view: PruneView | null;
   busy: boolean;
+  /** While a model loads and is pruned the first time. */
+  loading: LoadBar | null;
 }
 
-export function Readouts({ model, view, busy }: Props) {
+export function Readouts({ model, view, busy, loading }: Props) {
   const accuracy = view?.accuracy;
   return (
-    <section className="card readouts" aria-labelledby="results-heading" aria-busy={busy}>
+    <section className="card readouts" aria-labelledby="results-heading" aria-busy={busy || loading !== null}>
       <h2 id="results-heading">Result</h2>
+      {loading && <LoadProgressBar loading={loading} />}
       <div className="big-numbers">
         <div>
           <span className="label">Pruned test accuracy</span>
@@ -66,5 +70,28 @@ export function Readouts({ model, view, busy }: Props) {
         </dl>
       )}
     </section>
+  );
+}
+
+function LoadProgressBar({ loading }: { loading: LoadBar }) {
+  const value = Math.round(loading.percent);
+  return (
+    <div
+      className="load-progress"
+      data-testid="prune-progress"
+      role="progressbar"
+      aria-label="Preparing the model"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={value}
+      aria-valuetext={`${loading.label}: ${value}%`}
+    >
+      <div className="load-progress__track">
+        <div className="load-progress__fill" style={{ width: `${loading.percent}%` }} />
+      </div>
+      <span className="load-progress__label" data-testid="prune-progress-phase">
+        {loading.label}… {value}%
+      </span>
+    </div>
   );
 }
