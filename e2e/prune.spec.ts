@@ -6,6 +6,11 @@ test('loads a network, shows its dense accuracy and a first prune, without conso
   await openApp(page);
   expect(percentOf(await page.getByTestId('dense-accuracy').textContent())).toBeGreaterThan(90);
   await expect(page.getByTestId('backend-badge')).toContainText(/WASM|WEBGL|CPU|WEBGPU/);
+  // The sparse kernel shares its work with one helper per extra core (up to 4 threads) on a
+  // cross-origin isolated page.
+  const { cores, isolated } = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, isolated: crossOriginIsolated }));
+  expect(isolated).toBe(true);
+  await expect(page.getByTestId('backend-badge')).toContainText(`pruning kernel ${Math.min(4, cores)} thread`);
   await expect(page.getByTestId('pruned-accuracy')).toHaveText(/\d+\.\d%/);
   expect(errors).toEqual([]);
 });

@@ -20,15 +20,15 @@ const blobWorkerSpawner: KernelThreadSpawner = (body, init) => {
 };
 
 /**
- * One helper per core beyond the two the page and this worker keep busy... at most 3; none where
- * the page is not cross-origin isolated. Returns a line for the backend report.
+ * One helper per core beyond the one this worker runs on, at most 3; none where the page is not
+ * cross-origin isolated. Returns how many threads the kernel may use and why not more.
  */
-export function startKernelThreads(): string {
+export function startKernelThreads(): { threads: number; note: string } {
   const cores = typeof navigator === 'object' ? navigator.hardwareConcurrency || 1 : 1;
-  if (!globalThis.crossOriginIsolated) return 'sparse kernel: 1 thread (page not cross-origin isolated)';
+  if (!globalThis.crossOriginIsolated) return { threads: 1, note: 'page not cross-origin isolated' };
   const helpers = Math.max(0, Math.min(3, cores - 1));
-  if (helpers === 0) return 'sparse kernel: 1 thread (one core)';
+  if (helpers === 0) return { threads: 1, note: 'one core' };
   useKernelThreads(blobWorkerSpawner, helpers);
   const status = kernelThreadStatus();
-  return status.reason ? `sparse kernel: 1 thread (${status.reason})` : `sparse kernel: up to ${helpers + 1} threads`;
+  return status.reason ? { threads: 1, note: status.reason } : { threads: helpers + 1, note: `${helpers} helper worker${helpers === 1 ? '' : 's'}` };
 }

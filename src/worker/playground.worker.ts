@@ -15,8 +15,12 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 }
 
 // Before any model loads: the helpers boot while the model list and data arrive.
-console.info(startKernelThreads());
+const kernel = startKernelThreads();
 
-const api = createPlaygroundApi({ fetchBytes, activateBackend, persistence: indexedDbPersistence() });
+const api = createPlaygroundApi({
+  fetchBytes,
+  activateBackend: async (forced) => ({ ...(await activateBackend(forced)), kernelThreads: kernel.threads }),
+  persistence: indexedDbPersistence(),
+});
 
 Comlink.expose(api);

@@ -18,6 +18,8 @@ export interface BackendReport {
   /** WASM only: threads in use and SIMD support. */
   readonly threads?: number;
   readonly simd?: boolean;
+  /** Threads the sparse first-layer kernel (calibration pass, test activations) may use. */
+  readonly kernelThreads?: number;
 }
 
 export type ModelSource = 'shipped' | 'trained' | 'imported';
