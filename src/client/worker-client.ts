@@ -22,6 +22,7 @@ export type { PruneMethod } from '../core/pruning/methods';
 export { METHOD_LABELS, PRUNE_METHODS } from '../core/pruning/methods';
 
 import { serviceWorkerControl } from './register-service-worker';
+import { isCancelled } from '../core/errors';
 
 type Remote = Comlink.Remote<PlaygroundApi>;
 
@@ -35,9 +36,7 @@ export function errorMessage(error: unknown): string {
   return message.split('\n')[0];
 }
 
-export function isCancelled(error: unknown): boolean {
-  return errorName(error) === 'CancelledError';
-}
+export { isCancelled };
 
 /** A callback the worker can call back across the boundary (Comlink proxies functions). */
 function proxied<A extends unknown[]>(callback: ((...args: A) => void) | undefined) {
@@ -48,11 +47,19 @@ export class PlaygroundClient {
   private worker: Worker | null = null;
   private remote: Remote | null = null;
   private pruneCounter = 0;
+  /** Shared with the worker: 1 while a prune is on its way, so a running sweep step gives way. */
+  private pruneFlag: Int32Array | null = null;
 
   private api(): Remote {
     if (!this.remote) {
       this.worker = new Worker(new URL('../worker/playground.worker.ts', import.meta.url), { type: 'module' });
       this.remote = Comlink.wrap<PlaygroundApi>(this.worker);
+      this.pruneFlag = null;
+      if (globalThis.crossOriginIsolated && typeof SharedArrayBuffer === 'function') {
+        const buffer = new SharedArrayBuffer(4);
+        this.pruneFlag = new Int32Array(buffer);
+        void this.remote.sharePruneFlag(buffer);
+      }
     }
     return this.remote;
   }
@@ -75,7 +82,9 @@ export class PlaygroundClient {
   async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: (progress: LoadProgress) => void): Promise<PruneView | null> {
     const ticket = ++this.pruneCounter;
     try {
-      const view = await this.api().prune(request, proxied(onIteration), proxied(onProgress));
+      const api = this.api();
+      if (this.pruneFlag) Atomics.store(this.pruneFlag, 0, 1);
+      const view = await api.prune(request, proxied(onIteration), proxied(onProgress));
       return ticket === this.pruneCounter ? view : null;
     } catch (error) {
       if (isCancelled(error) || ticket !== this.pruneCounter) return null;
@@ -102,8 +111,9 @@ export class PlaygroundClient {
     this.remote = null;
   }
 
-  neurons(onProgress?: (progress: LoadProgress) => void) {
-    return this.api().neurons(undefined, proxied(onProgress));
+  /** The atlas with weights for the first `maxNeurons` neurons (those the grid draws). */
+  neurons(onProgress?: (progress: LoadProgress) => void, maxNeurons?: number) {
+    return this.api().neurons(undefined, proxied(onProgress), maxNeurons);
   }
 
   sparsity(onProgress?: (progress: LoadProgress) => void) {

@@ -67,6 +67,11 @@ export interface CancelToken {
   readonly aborted: boolean;
 }
 
+/** True for a CancelledError, also one Comlink rebuilt across the worker boundary (matched by name). */
+export function isCancelled(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'CancelledError';
+}
+
 export function throwIfCancelled(token: CancelToken | undefined): void {
   if (token?.aborted) throw new CancelledError();
 }

@@ -10,6 +10,7 @@ import { readUrlState, writeUrlState } from '../client/url-state';
 import { download, sweepCsv } from './downloads';
 import { initialState, keepRatios, reducer, type Action, type Settings } from './store';
 import { gfsMaxPercent, sweepOrder } from './sweep-plan';
+import { MAX_DRAWN } from './neurons/grid-layout';
 
 function frameBatcher(dispatch: (action: Action) => void) {
   let queue: Action[] = [];
@@ -66,7 +67,7 @@ export function usePlayground() {
       dispatch({ type: 'model-loading' });
       try {
         const summary = await load(onLoadProgress);
-        const [atlas, sparsity] = await Promise.all([client.neurons(onLoadProgress), client.sparsity(onLoadProgress)]);
+        const [atlas, sparsity] = await Promise.all([client.neurons(onLoadProgress, MAX_DRAWN), client.sparsity(onLoadProgress)]);
         if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-loaded', model: summary, atlas, sparsity });
         dispatch({ type: 'announce', text: `Loaded ${summary.title}: dense test accuracy ${(summary.denseAccuracy * 100).toFixed(1)}%` });

@@ -123,6 +123,31 @@ describe('playground worker api', () => {
     expect(pointTimes[0]).toBeGreaterThan(prunedAt);
   });
 
+  it('stops a sweep step as soon as the page flags a prune on its way, and redoes it after that prune', async () => {
+    await api.loadModel('one');
+    await api.prune(request);
+    const sweepRequest = { methods: ['ispasp', 'topk', 'gfs'] as const, keeps: [0.3, 0.2], iterations: 20, samples: 500, seed: 0, refit: false };
+    const uninterrupted = await api.sweep({ ...sweepRequest, methods: [...sweepRequest.methods] }, () => undefined);
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    api.sharePruneFlag(flag.buffer as SharedArrayBuffer);
+    try {
+      // The page sets the flag when it sends a prune; here the prune comes 400 ms later, long after
+      // the sweep's quiet period: every step it starts meanwhile must give way at once.
+      Atomics.store(flag, 0, 1);
+      const pointTimes: number[] = [];
+      const sweeping = api.sweep({ ...sweepRequest, methods: [...sweepRequest.methods] }, () => pointTimes.push(performance.now()));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(pointTimes).toHaveLength(0);
+      await api.prune({ ...request, keep: 0.4 });
+      expect(Atomics.load(flag, 0)).toBe(0);
+      const points = await sweeping;
+      const strip = (list: typeof points) => list.map(({ method, keep, raw }) => ({ method, keep, raw })).sort((x, y) => `${x.method}${x.keep}`.localeCompare(`${y.method}${y.keep}`));
+      expect(strip(points)).toEqual(strip(uninterrupted));
+    } finally {
+      api.sharePruneFlag(new SharedArrayBuffer(4));
+    }
+  });
+
   it('reports the phases of a model load and of a prune', async () => {
     const loadPhases: string[] = [];
     const fractions: number[] = [];

@@ -91,6 +91,12 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   let prunesInFlight = 0;
   let lastPruneActivity = -Infinity;
   let sweepTensors = 0;
+  /**
+   * Set by the page (shared memory) the moment it sends a prune, before the message can arrive:
+   * a running sweep step sees it and gives way at once; the prune clears it when it starts.
+   */
+  let pruneWaiting: Int32Array | null = null;
+  const interrupt = { get aborted() { return pruneWaiting !== null && Atomics.load(pruneWaiting, 0) !== 0; } };
 
   async function ensureData() {
     if (!data) {
@@ -242,6 +248,15 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   }
 
   return {
+    /**
+     * The page's "a prune is on its way" flag: one int32 in a SharedArrayBuffer (cross-origin
+     * isolated pages only), set to 1 by the page when it sends a prune.
+     */
+    sharePruneFlag(buffer: SharedArrayBuffer): void {
+      if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < 4) throw new OptionError('the prune flag must be a SharedArrayBuffer of at least 4 bytes');
+      pruneWaiting = new Int32Array(buffer, 0, 1);
+    },
+
     /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
     async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
       backend = await deps.activateBackend(forced);
@@ -300,6 +315,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
      * pruning, evaluating), which the UI shows while a model's first prune runs.
      */
     async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
+      if (pruneWaiting) Atomics.store(pruneWaiting, 0, 0);
       prunesInFlight++;
       lastPruneActivity = performance.now();
       try {
@@ -316,6 +332,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       const current = requireSession();
       return runSweep(current, request, onPoint, {
         signal: controller.signal,
+        interrupt,
         yieldToEvents: sweepPause,
         onHeldTensors: (count) => (sweepTensors = count),
       });
@@ -366,9 +383,10 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       pruneGeneration++;
     },
 
-    async neurons(samples = 1000, onProgress?: ProgressCallback): Promise<NeuronAtlas> {
+    /** The neuron atlas; weights for the first `maxNeurons` neurons only (what the grid draws). */
+    async neurons(samples = 1000, onProgress?: ProgressCallback, maxNeurons = Infinity): Promise<NeuronAtlas> {
       const current = requireSession();
-      return neuronAtlas(current.dense, problemFor(current, samples, onProgress).hiddenSums);
+      return neuronAtlas(current.dense, problemFor(current, samples, onProgress).hiddenSums, maxNeurons);
     },
 
     async sparsity(samples = 1000, onProgress?: ProgressCallback): Promise<SparsityProfile> {

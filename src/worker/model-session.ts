@@ -47,7 +47,8 @@ export interface ModelSession {
    * dense first layer's neurons with unchanged weights (selection and refit both leave layer 1
    * as it was; refit changes the later layers, which are read from `pruned`).
    */
-  prunedAccuracy(pruned: Mlp, firstKept: readonly number[]): number;
+  /** `signal` is checked between blocks of test images, so a long evaluation can give way. */
+  prunedAccuracy(pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): number;
 }
 
 /**
@@ -165,21 +166,27 @@ export async function createModelSession(
   if (sparse && referenceOutputs) sparse.setReference(dense.layers[1].kernel, dense.layers[1].bias, referenceOutputs);
   const cachedSparse = sparse;
 
-  const prunedAccuracy = (pruned: Mlp, firstKept: readonly number[]): number => {
+  const prunedAccuracy = (pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): number => {
     const rest: Mlp = { layers: pruned.layers.slice(1) };
     const width = firstKept.length;
     let correct = 0;
     if (denseValues) {
       correct = correctOf(rest, gatherColumns(denseValues, rows, units, firstKept), { start: 0, count: rows }, width);
     } else if (cachedSparse && rest.layers.length === 1) {
-      correct = countArgmaxMatches(cachedSparse.linearOutputs(firstKept, rest.layers[0]), rows, outputs, test.labels);
+      correct = countArgmaxMatches(cachedSparse.linearOutputs(firstKept, rest.layers[0], signal), rows, outputs, test.labels);
     } else if (cachedSparse) {
-      cachedSparse.blocks.forEach((block, index) => (correct += correctOf(rest, gatherBlockColumns(block, firstKept), blockInputs[index], width)));
+      cachedSparse.blocks.forEach((block, index) => {
+        throwIfCancelled(signal);
+        correct += correctOf(rest, gatherBlockColumns(block, firstKept), blockInputs[index], width);
+      });
     } else {
       const keptLayer = width === units ? first : keepLayerOutputs(first, firstKept);
       const keptPacked = kernelAvailable ? new SparseReluAffine(keptLayer.kernel, keptLayer.bias, inputSize, width) : null;
       try {
-        for (const block of blockInputs) correct += correctOf(rest, blockActivations(block, keptLayer, keptPacked), block, width);
+        for (const block of blockInputs) {
+          throwIfCancelled(signal);
+          correct += correctOf(rest, blockActivations(block, keptLayer, keptPacked), block, width);
+        }
       } finally {
         keptPacked?.dispose();
       }

@@ -7,9 +7,13 @@
  * minute on 784-10000-10). Greedy selections are nested, so each ratio's kept set is a prefix of
  * that order, scored when the run reaches it; its prune time is the busy time the run took to
  * get there.
+ *
+ * A slider prune must not wait for a sweep step (on wide layers a step takes a few hundred ms):
+ * with an `interrupt` token the step's work stops as soon as a prune is waiting, and the step
+ * runs again once the sweep resumes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { throwIfCancelled, type CancelToken } from '../core/errors';
+import { isCancelled, throwIfCancelled, type CancelToken } from '../core/errors';
 import { keepLayerInputs, keepLayerOutputs, type Mlp } from '../core/model/mlp';
 import { greedySelector, type GreedySelector } from '../core/pruning/gfs';
 import type { PruneMethod } from '../core/pruning/methods';
@@ -25,7 +29,10 @@ const GREEDY_SLICE_MS = 30;
 const SPLIT_POINT_MS = 25;
 
 export interface SweepHooks {
+  /** Ends the sweep. */
   readonly signal: CancelToken;
+  /** Aborted while a prune request waits: the current step stops and is redone after the next yield. */
+  readonly interrupt?: CancelToken;
   /** Awaited between steps; the worker lets queued requests run there (and waits for a quiet slider). */
   readonly yieldToEvents: () => Promise<void>;
   /** The number of tensors the sweep holds between its steps, whenever it changes (0 at the end). */
@@ -38,7 +45,21 @@ export async function runSweep(
   onPoint: (point: SweepPoint) => void,
   hooks: SweepHooks,
 ): Promise<SweepPoint[]> {
-  const { signal, yieldToEvents } = hooks;
+  const { signal, yieldToEvents, interrupt } = hooks;
+  /** What the steps' computations check: the sweep's end, or a waiting prune. */
+  const work: CancelToken = interrupt ? { get aborted() { return signal.aborted || interrupt.aborted; } } : signal;
+  /** Runs a step; when a waiting prune interrupts it, yields (the prune runs) and runs it again. */
+  const step = async <T>(body: () => T): Promise<T> => {
+    for (;;) {
+      try {
+        return body();
+      } catch (error) {
+        if (!(isCancelled(error) && !signal.aborted && interrupt?.aborted)) throw error;
+      }
+      await yieldToEvents();
+      throwIfCancelled(signal);
+    }
+  };
   const { dense } = session;
   const units = dense.layers[0].units;
   const calibration = session.calibration(request.samples);
@@ -46,12 +67,12 @@ export async function runSweep(
   const maxKeep = (method: PruneMethod) => request.maxKeep?.[method] ?? 1;
   const points: SweepPoint[] = [];
 
-  const score = (method: PruneMethod, keep: number, selected: Mlp, kept: number[][], pruneMs: number) => {
-    const raw = session.prunedAccuracy(selected, kept[0]);
+  const score = async (method: PruneMethod, keep: number, selected: Mlp, kept: number[][], pruneMs: number) => {
+    const raw = await step(() => session.prunedAccuracy(selected, kept[0], work));
     // Refit needs more calibration samples than kept neurons; past that the point has no refit value.
     const refitPossible = request.refit && kept.every((layer) => layer.length < request.samples);
     const refit = refitPossible
-      ? session.prunedAccuracy(refitNetwork(dense, selected, kept, calibration, signal).model, kept[0])
+      ? await step(() => session.prunedAccuracy(refitNetwork(dense, selected, kept, calibration, work).model, kept[0], work))
       : undefined;
     const point: SweepPoint = { method, keep, raw, ...(refit !== undefined && { refit }), pruneMs };
     points.push(point);
@@ -82,15 +103,20 @@ export async function runSweep(
         hooks.onHeldTensors?.(tf.memory().numTensors - before);
       }
       const target = keptCount(greedyKeeps[greedyNext], units);
-      while (greedy.order.length < target && performance.now() - started < GREEDY_SLICE_MS) greedy.add(1, { signal });
+      const selector = greedy;
+      // Each add is whole or not at all, so an interrupted slice keeps what it added.
+      await step(() => {
+        while (selector.order.length < target && performance.now() - started < GREEDY_SLICE_MS) selector.add(1, { signal: work });
+      });
       const sliceMs = performance.now() - started;
       greedyBusyMs += sliceMs;
       spent += sliceMs;
       while (greedyNext < greedyKeeps.length && keptCount(greedyKeeps[greedyNext], units) <= greedy.order.length) {
-        const keep = greedyKeeps[greedyNext++];
+        const keep = greedyKeeps[greedyNext];
         const firstKept = greedy.order.slice(0, keptCount(keep, units)).sort((a, b) => a - b);
         const selected: Mlp = { layers: [keepLayerOutputs(dense.layers[0], firstKept), keepLayerInputs(dense.layers[1], firstKept)] };
-        score('gfs', keep, selected, [firstKept], greedyBusyMs);
+        await score('gfs', keep, selected, [firstKept], greedyBusyMs);
+        greedyNext++;
       }
       if (greedyNext >= greedyKeeps.length) releaseGreedy();
       // The caller yields before its next step anyway; only a slice with more to come yields here.
@@ -107,15 +133,18 @@ export async function runSweep(
         if (keep > maxKeep(method) || (method === 'gfs' && greedyKeeps.length > 0)) continue;
         await yieldToEvents();
         throwIfCancelled(signal);
-        const started = performance.now();
-        const outcome = pruneNetwork(dense, calibration, {
-          method,
-          keep,
-          iterations: request.iterations,
-          seed: request.seed,
-          refit: false,
-          firstLayerProblem,
-          signal,
+        let started = 0;
+        const outcome = await step(() => {
+          started = performance.now();
+          return pruneNetwork(dense, calibration, {
+            method,
+            keep,
+            iterations: request.iterations,
+            seed: request.seed,
+            refit: false,
+            firstLayerProblem,
+            signal: work,
+          });
         });
         const pruneMs = performance.now() - started;
         // On wide layers pruning and scoring each take a while: a slider move may come in between.
@@ -124,7 +153,7 @@ export async function runSweep(
           throwIfCancelled(signal);
         }
         const scoreStarted = performance.now();
-        score(method, keep, outcome.selectedModel, outcome.layers.map((layer) => layer.kept), pruneMs);
+        await score(method, keep, outcome.selectedModel, outcome.layers.map((layer) => layer.kept), pruneMs);
         // As much greedy time as this point took, so both fill in at a similar pace.
         await advanceGreedy(pruneMs + performance.now() - scoreStarted);
       }

@@ -124,7 +124,7 @@ export interface SweepRequest {
 /** What the neuron grid draws: each first-layer neuron's incoming weights and statistics. */
 export interface NeuronAtlas {
   readonly units: number;
-  /** Row-major [units, 784], each row scaled to [-1, 1] by its own max |w|. */
+  /** Row-major [min(units, the requested maximum), 784], each row scaled to [-1, 1] (see neuronAtlas). */
   readonly weights: Float32Array;
   /** Activation sum over the calibration images, per neuron. */
   readonly activationSums: Float64Array;

@@ -20,6 +20,12 @@ describe('worker views', () => {
       }
     }
     expect(atlas.weights[5 * 784]).toBe(1);
+    // Capped: the same first rows only, the full unit count and every activation sum.
+    const sums = Float64Array.from({ length: units }, (_, j) => j * 1.5);
+    const capped = neuronAtlas(dense, sums, 4);
+    expect(capped.units).toBe(units);
+    expect(capped.weights).toEqual(atlas.weights.subarray(0, 4 * 784));
+    expect(capped.activationSums).toEqual(sums);
   });
 
   it('profiles activation magnitudes in descending order at log-spaced ranks, with the share of zeros', () => {

@@ -7,27 +7,29 @@ import type { NeuronAtlas, Prediction, SparsityProfile } from './types';
 import { selectAscending } from '../core/pruning/select-top';
 
 /**
- * Each first-layer neuron's incoming weights as a row in [-1, 1], scaled by the 98th percentile
- * of its |weights| and clipped: scaling by the single largest weight leaves most pixels near zero
- * and the tiles washed out.
+ * The first `maxNeurons` first-layer neurons' incoming weights as rows in [-1, 1] (the grid draws
+ * no more; all 10,000 rows of 784-10000-10 would be 31 MB to send), each scaled by the 98th
+ * percentile of its |weights| and clipped: scaling by the single largest weight leaves most
+ * pixels near zero and the tiles washed out. Activation sums come for every neuron.
  */
-export function neuronAtlas(dense: Mlp, activationSums: Float64Array): NeuronAtlas {
-  const { inputSize, units, kernel } = dense.layers[0];
+export function neuronAtlas(dense: Mlp, activationSums: Float64Array, maxNeurons = Infinity): NeuronAtlas {
+  const { inputSize, units: allUnits, kernel } = dense.layers[0];
+  const units = Math.min(allUnits, maxNeurons);
   const weights = new Float32Array(units * inputSize);
   const magnitudes = new Float32Array(inputSize);
   const rank = Math.min(inputSize - 1, Math.floor(0.98 * inputSize));
   for (let j = 0; j < units; j++) {
     let largest = 0;
     for (let i = 0; i < inputSize; i++) {
-      magnitudes[i] = Math.abs(kernel[i * units + j]);
+      magnitudes[i] = Math.abs(kernel[i * allUnits + j]);
       if (magnitudes[i] > largest) largest = magnitudes[i];
     }
     // A selection, not a sort: 10,000 neurons' sorts took half a second on 784-10000-10.
     const reference = selectAscending(magnitudes, rank) || largest;
     const scale = reference > 0 ? 1 / reference : 0;
-    for (let i = 0; i < inputSize; i++) weights[j * inputSize + i] = Math.max(-1, Math.min(1, kernel[i * units + j] * scale));
+    for (let i = 0; i < inputSize; i++) weights[j * inputSize + i] = Math.max(-1, Math.min(1, kernel[i * allUnits + j] * scale));
   }
-  return { units, weights, activationSums: Float64Array.from(activationSums) };
+  return { units: allUnits, weights, activationSums: Float64Array.from(activationSums) };
 }
 
 /**

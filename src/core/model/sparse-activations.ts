@@ -9,7 +9,7 @@
  *
  * Plain typed arrays, no tensors: runs in Node, in the worker and in tests.
  */
-import { DataFormatError } from '../errors';
+import { DataFormatError, throwIfCancelled, type CancelToken } from '../errors';
 
 export const MAX_BLOCK_ROWS = 65536;
 
@@ -223,7 +223,7 @@ export class SparseActivations {
    * `bias + H[:, columns] kernel` over all cached rows, row-major `rows x outputs` in float64,
    * for `columns` ascending and distinct and `kernel` rows in the same order.
    */
-  linearOutputs(columns: readonly number[], readout: LinearReadout): Float64Array {
+  linearOutputs(columns: readonly number[], readout: LinearReadout, signal?: CancelToken): Float64Array {
     const outputs = readout.bias.length;
     if (readout.kernel.length !== columns.length * outputs) {
       throw new DataFormatError(`SparseActivations.linearOutputs: kernel holds ${readout.kernel.length} values, expected ${columns.length} x ${outputs}`);
@@ -237,6 +237,7 @@ export class SparseActivations {
     }
     let offset = 0;
     for (const block of this.blockList) {
+      throwIfCancelled(signal);
       const out = result.subarray(offset * outputs, (offset + block.rows) * outputs);
       if (complement) accumulateColumns(block, complement, this.reference!.kernel, outputs, out, { sign: -1, byColumn: true });
       else accumulateColumns(block, columns, readout.kernel, outputs, out);
