@@ -138,10 +138,22 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     }
   }
 
-  /** The first layer's calibration problem, saying so first when it costs a pass over the images. */
+  /** Sparsity profiles per session and calibration size: they never change with the ratio. */
+  const profiles = new WeakMap<ModelSession, Map<number, SparsityProfile>>();
+
+  /**
+   * The first layer's calibration problem, saying so first when it costs a pass over the images.
+   * A new problem's sparsity profile is computed with it, while the first prune's progress bar
+   * shows (about 0.2 s on 784-10000-10): asked for later, it would hold up the first slider moves.
+   */
   function problemFor(current: ModelSession, samples: number, onProgress?: ProgressCallback) {
-    if (!current.hasFirstLayerProblem(samples)) onProgress?.({ phase: 'calibration' });
-    return current.firstLayerProblem(samples);
+    if (current.hasFirstLayerProblem(samples)) return current.firstLayerProblem(samples);
+    onProgress?.({ phase: 'calibration' });
+    const problem = current.firstLayerProblem(samples);
+    const known = profiles.get(current) ?? new Map<number, SparsityProfile>();
+    known.set(samples, sparsityProfile(problem));
+    profiles.set(current, known);
+    return problem;
   }
 
   /** The sweep's pause between steps: lets queued requests in, then waits for a quiet slider and no model load. */
@@ -391,7 +403,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     async sparsity(samples = 1000, onProgress?: ProgressCallback): Promise<SparsityProfile> {
       const current = requireSession();
-      return sparsityProfile(problemFor(current, samples, onProgress));
+      const problem = problemFor(current, samples, onProgress);
+      return profiles.get(current)?.get(samples) ?? sparsityProfile(problem);
     },
 
     /** A test image (pixels in [0, 1]) and its label, for the digit pad. */

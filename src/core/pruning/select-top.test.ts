@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keptCount, selectAscending, topIndices, unionSorted } from './select-top';
+import { keptCount, selectAscending, selectPositionsAscending, topIndices, unionSorted } from './select-top';
 
 /** The rule spelled out: sort by score descending, then index ascending; take k; report ascending. */
 function naiveTop(scores: number[], k: number, candidates: number[]): number[] {
@@ -72,6 +72,27 @@ describe('selectAscending', () => {
     const many = Float64Array.from({ length: 5000 }, (_, i) => i % 3);
     expect(selectAscending(many, 2500)).toBe(1);
     expect(selectAscending(Float64Array.from({ length: 5000 }, (_, i) => 5000 - i), 0)).toBe(1);
+  });
+});
+
+describe('selectPositionsAscending', () => {
+  it('returns what a sort would put at each asked position, in the order asked', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 120 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
+        (values, picks) => {
+          const positions = picks.map((p) => p % values.length);
+          const sorted = Float64Array.from(values).sort();
+          expect(selectPositionsAscending(Float64Array.from(values), positions)).toEqual(positions.map((p) => sorted[p]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    const big = Float32Array.from({ length: 100_000 }, (_, i) => Math.fround(Math.sin(i) * 1000));
+    const sorted = big.slice().sort();
+    const positions = [99_999, 0, 50_000, 12_345, 99_998];
+    expect(selectPositionsAscending(big, positions)).toEqual(positions.map((p) => sorted[p]));
   });
 });
 
