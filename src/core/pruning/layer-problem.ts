@@ -71,9 +71,12 @@ export function buildLayerProblem(
     },
     residualTracker() {
       // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S: each change
-      // of support adds H[:, C] (±V[C, :]) for the changed neurons C, one small matmul.
+      // of support adds H[:, C] (±V[C, :]) for the changed neurons C, one small matmul. H[:, C]
+      // is gathered into one buffer reused across iterations: on 784-10000-10 a fresh 40 MB array
+      // per iteration made the garbage collector stall other work (a slider prune in the app).
       const prunedOutput = new Float64Array(samples * outputs);
       const inSupport = new Uint8Array(units);
+      let scratch: Float32Array = new Float32Array(0);
       return (kept) => {
         const next = new Uint8Array(units);
         for (const j of kept) next[j] = 1;
@@ -87,7 +90,7 @@ export function buildLayerProblem(
           });
           const delta = readValues(() =>
             tf.matMul(
-              tf.tensor2d(gatherColumns(hidden, samples, units, changed), [samples, changed.length]),
+              tf.tensor2d(gatherColumns(hidden, samples, units, changed, (scratch = grown(scratch, samples * changed.length))), [samples, changed.length]),
               tf.tensor2d(signedRows, [changed.length, outputs]),
             ),
           );
@@ -151,10 +154,18 @@ export function nonZeroColumns(values: Float32Array, rows: number, cols: number)
   return live;
 }
 
-/** Columns `columns` of a row-major `rows x cols` matrix, as a new row-major matrix. */
-export function gatherColumns(values: Float32Array, rows: number, cols: number, columns: readonly number[]): Float32Array {
+/** `buffer` if it holds at least `length` values, else a new array of `length` (grown buffers are reused). */
+function grown(buffer: Float32Array, length: number): Float32Array {
+  return buffer.length >= length ? buffer : new Float32Array(length);
+}
+
+/**
+ * Columns `columns` of a row-major `rows x cols` matrix, as a row-major matrix: a new array, or
+ * the first `rows * columns.length` values of `into` (then a view of it).
+ */
+export function gatherColumns(values: Float32Array, rows: number, cols: number, columns: readonly number[], into?: Float32Array): Float32Array {
   const width = columns.length;
-  const out = new Float32Array(rows * width);
+  const out = into ? into.subarray(0, rows * width) : new Float32Array(rows * width);
   for (let i = 0; i < rows; i++) {
     const from = i * cols;
     const to = i * width;
