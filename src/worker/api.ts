@@ -72,8 +72,12 @@ const yieldTask = () =>
     channel.port2.postMessage(null);
   });
 
-/** The sweep resumes once no prune has started or finished for this long (a drag is a burst of prunes). */
-const SWEEP_IDLE_MS = 150;
+/**
+ * The sweep resumes once no prune has started or finished for this long. A drag is a burst of
+ * prunes, and someone trying ratios reads each result for a moment: on wide layers a sweep step
+ * started in such a pause is what a prune waits for (part of it cannot stop half-way).
+ */
+const SWEEP_IDLE_MS = 600;
 
 type ProgressCallback = (progress: LoadProgress) => void;
 
