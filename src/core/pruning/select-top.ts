@@ -45,29 +45,37 @@ export function selectAscending(values: Float32Array | Float64Array, position: n
   let lo = 0;
   let hi = values.length - 1;
   while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    // Median of three as the pivot, which also guards the scans below.
-    if (values[mid] < values[lo]) swap(values, mid, lo);
-    if (values[hi] < values[lo]) swap(values, hi, lo);
-    if (values[hi] < values[mid]) swap(values, hi, mid);
-    const pivot = values[mid];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        swap(values, i, j);
-        i++;
-        j--;
-      }
-    }
-    // Now [lo, j] <= pivot <= [i, hi], and anything strictly between j and i equals the pivot.
+    const [j, i] = partition(values, lo, hi);
     if (position <= j) hi = j;
     else if (position >= i) lo = i;
     else return values[position];
   }
   return values[position];
+}
+
+/**
+ * One Hoare partition of `values[lo..hi]` (lo < hi) around the median of three: afterwards
+ * [lo, j] <= pivot <= [i, hi], and anything strictly between j and i equals the pivot.
+ */
+function partition(values: Float32Array | Float64Array, lo: number, hi: number): [j: number, i: number] {
+  const mid = (lo + hi) >>> 1;
+  // Median of three as the pivot, which also guards the scans below.
+  if (values[mid] < values[lo]) swap(values, mid, lo);
+  if (values[hi] < values[lo]) swap(values, hi, lo);
+  if (values[hi] < values[mid]) swap(values, hi, mid);
+  const pivot = values[mid];
+  let i = lo;
+  let j = hi;
+  while (i <= j) {
+    while (values[i] < pivot) i++;
+    while (values[j] > pivot) j--;
+    if (i <= j) {
+      swap(values, i, j);
+      i++;
+      j--;
+    }
+  }
+  return [j, i];
 }
 
 /**
@@ -87,23 +95,8 @@ export function selectPositionsAscending(values: Float32Array | Float64Array, po
       for (let w = first; w < end; w++) found.set(wanted[w], values[wanted[w]]);
       continue;
     }
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < values[lo]) swap(values, mid, lo);
-    if (values[hi] < values[lo]) swap(values, hi, lo);
-    if (values[hi] < values[mid]) swap(values, hi, mid);
-    const pivot = values[mid];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        swap(values, i, j);
-        i++;
-        j--;
-      }
-    }
-    // [lo, j] <= pivot <= [i, hi]; positions strictly between j and i hold the pivot.
+    const [j, i] = partition(values, lo, hi);
+    // Positions strictly between j and i hold the pivot.
     let leftEnd = first;
     while (leftEnd < end && wanted[leftEnd] <= j) leftEnd++;
     let rightStart = leftEnd;
