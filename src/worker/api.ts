@@ -17,6 +17,7 @@ import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
+import type { LayerProblem } from '../core/pruning/layer-problem';
 import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
 import { resolveKeepRatios } from '../core/pruning/prune-options';
 import { buildPruneReport, type PruneReport } from '../core/report';
@@ -145,6 +146,14 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   /** Sparsity profiles per session and calibration size: they never change with the ratio. */
   const profiles = new WeakMap<ModelSession, Map<number, SparsityProfile>>();
 
+  function profileFor(current: ModelSession, samples: number, problem: LayerProblem): SparsityProfile {
+    let known = profiles.get(current);
+    if (!known) profiles.set(current, (known = new Map()));
+    let profile = known.get(samples);
+    if (!profile) known.set(samples, (profile = sparsityProfile(problem)));
+    return profile;
+  }
+
   /**
    * The first layer's calibration problem, saying so first when it costs a pass over the images.
    * A new problem's sparsity profile is computed with it, while the first prune's progress bar
@@ -154,9 +163,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     if (current.hasFirstLayerProblem(samples)) return current.firstLayerProblem(samples);
     onProgress?.({ phase: 'calibration' });
     const problem = current.firstLayerProblem(samples);
-    const known = profiles.get(current) ?? new Map<number, SparsityProfile>();
-    known.set(samples, sparsityProfile(problem));
-    profiles.set(current, known);
+    profileFor(current, samples, problem);
     return problem;
   }
 
@@ -407,8 +414,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     async sparsity(samples = 1000, onProgress?: ProgressCallback): Promise<SparsityProfile> {
       const current = requireSession();
-      const problem = problemFor(current, samples, onProgress);
-      return profiles.get(current)?.get(samples) ?? sparsityProfile(problem);
+      return profileFor(current, samples, problemFor(current, samples, onProgress));
     },
 
     /** A test image (pixels in [0, 1]) and its label, for the digit pad. */
