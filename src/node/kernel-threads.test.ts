@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { stripShare, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
+import { helpersForCores, stripShare, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
 import { kernelThreadStatus, reluAffineDense, SparseReluAffine, useKernelThreads } from '../core/kernels/sparse-relu-affine';
 import { nodeKernelThreadSpawner } from './kernel-threads';
 
@@ -28,6 +28,12 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 }
 
 afterAll(() => useKernelThreads(null));
+
+describe('helpersForCores', () => {
+  it('starts one helper per core beyond the first, none on one core, at most 3', () => {
+    expect([1, 2, 3, 4, 5, 16].map(helpersForCores)).toEqual([0, 1, 2, 3, 3, 3]);
+  });
+});
 
 describe('stripShare', () => {
   it('splits the strips into contiguous, disjoint shares that cover them all', () => {

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { KernelThreadSpawner } from '../core/kernels/kernel-threads';
+import { helpersForCores, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
 import { useKernelThreads } from '../core/kernels/sparse-relu-affine';
 
 export const nodeKernelThreadSpawner: KernelThreadSpawner = (body, init) => {
@@ -15,9 +15,8 @@ export const nodeKernelThreadSpawner: KernelThreadSpawner = (body, init) => {
   return { terminate: () => void worker.terminate() };
 };
 
-/** One helper per core beyond the first, at most 3 (the kernel is memory-bound past ~4 threads). */
 export function defaultKernelHelpers(): number {
-  return Math.max(0, Math.min(3, os.availableParallelism() - 1));
+  return helpersForCores(os.availableParallelism());
 }
 
 /** Turns on the kernel's helper threads; 0 helpers turns them off. */

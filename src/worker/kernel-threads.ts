@@ -4,7 +4,7 @@
  * Needs a cross-origin isolated page (SharedArrayBuffer); the app's servers and its service
  * worker send the COOP/COEP headers that make it so.
  */
-import type { KernelThreadSpawner } from '../core/kernels/kernel-threads';
+import { helpersForCores, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
 import { kernelThreadStatus, useKernelThreads } from '../core/kernels/sparse-relu-affine';
 
 const blobWorkerSpawner: KernelThreadSpawner = (body, init) => {
@@ -26,7 +26,7 @@ const blobWorkerSpawner: KernelThreadSpawner = (body, init) => {
 export function startKernelThreads(): { threads: number; note: string } {
   const cores = typeof navigator === 'object' ? navigator.hardwareConcurrency || 1 : 1;
   if (!globalThis.crossOriginIsolated) return { threads: 1, note: 'page not cross-origin isolated' };
-  const helpers = Math.max(0, Math.min(3, cores - 1));
+  const helpers = helpersForCores(cores);
   if (helpers === 0) return { threads: 1, note: 'one core' };
   useKernelThreads(blobWorkerSpawner, helpers);
   const status = kernelThreadStatus();

@@ -89,6 +89,11 @@ for (;;) {
 }
 `;
 
+/** Helpers to start on a machine with `cores` cores: one per core beyond the caller's, at most 3 (the kernel is memory-bound past ~4 threads). */
+export function helpersForCores(cores: number): number {
+  return Math.max(0, Math.min(3, Math.floor(cores) - 1));
+}
+
 /** Strips `[first, end)` of `strips` for participant `rank` of `team`. */
 export function stripShare(rank: number, team: number, strips: number): [number, number] {
   return [Math.floor((rank * strips) / team), Math.floor(((rank + 1) * strips) / team)];
