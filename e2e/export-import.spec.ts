@@ -13,7 +13,7 @@ test('exported model loads with tfjs in Node, scores the shown accuracy and has 
   const shown = percentOf(await page.getByTestId('pruned-accuracy').textContent());
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
   const binDownload = await page.waitForEvent('download');
-  expect(jsonDownload.suggestedFilename()).toMatch(/ispasp-keep10\.json$/);
+  expect(jsonDownload.suggestedFilename()).toMatch(/-ispasp-keep10-T20-n1000-seed0\.json$/);
   const jsonPath = testInfo.outputPath(jsonDownload.suggestedFilename());
   const binPath = testInfo.outputPath(binDownload.suggestedFilename());
   await jsonDownload.saveAs(jsonPath);

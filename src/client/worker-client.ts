@@ -5,9 +5,12 @@
  * and starts a fresh one (its caches are rebuilt lazily).
  */
 import * as Comlink from 'comlink';
+import { SETTINGS } from '../core/settings';
+import type { PruneMethod } from '../core/pruning/methods';
 import type { PlaygroundApi } from '../worker/api';
 import type {
-  BackendName,
+  JobLane,
+  JobStatus,
   LoadProgress,
   PruneRequest,
   PruneView,
@@ -17,12 +20,15 @@ import type {
   TrainRequest,
 } from '../worker/types';
 
-export type * from '../worker/types';
-export type { PruneMethod } from '../core/pruning/methods';
-export { METHOD_LABELS, PRUNE_METHODS } from '../core/pruning/methods';
-
 import { serviceWorkerControl } from './register-service-worker';
-import { isCancelled } from '../core/errors';
+
+/** The boundary's plain-data types (worker/types.ts): what the UI receives and sends. */
+export type * from '../worker/types';
+export type { PruneMethod };
+
+/** The methods in the settings table's order, and their names, for menus and chart legends. */
+export const PRUNE_METHODS: readonly PruneMethod[] = SETTINGS.method.choices.map((choice) => choice.value);
+export const METHOD_LABELS = Object.fromEntries(SETTINGS.method.choices.map((choice) => [choice.value, choice.label])) as Record<PruneMethod, string>;
 
 type Remote = Comlink.Remote<PlaygroundApi>;
 
@@ -36,7 +42,10 @@ export function errorMessage(error: unknown): string {
   return message.split('\n')[0];
 }
 
-export { isCancelled };
+/** A job the worker ended on purpose (superseded, stopped); its state comes through `watchJobs`. */
+export function isCancelled(error: unknown): boolean {
+  return errorName(error) === 'CancelledError';
+}
 
 /** A callback the worker can call back across the boundary (Comlink proxies functions). */
 function proxied<A extends unknown[]>(callback: ((...args: A) => void) | undefined) {
@@ -64,7 +73,8 @@ export class PlaygroundClient {
     return this.remote;
   }
 
-  async init(forced: BackendName | null) {
+  /** `forced` is the raw ?backend= value; the worker says when it is not a backend. */
+  async init(forced: string | null) {
     await serviceWorkerControl();
     return this.api().init(forced);
   }
@@ -100,24 +110,23 @@ export class PlaygroundClient {
     return this.api().train(request, Comlink.proxy(onProgress), proxied(onLoadProgress));
   }
 
-  cancel() {
-    return this.api().cancel();
+  /** Stops one lane's job (training's Stop), or every job when no lane is given. */
+  cancel(lane?: JobLane) {
+    return this.api().cancel(lane);
   }
 
-  /** Ends whatever the worker is doing, even a job that never checks for cancellation. */
-  restart() {
-    this.worker?.terminate();
-    this.worker = null;
-    this.remote = null;
+  /** Hears every lane's latest job state whenever one changes. */
+  watchJobs(listener: (jobs: JobStatus[]) => void) {
+    return this.api().watchJobs(Comlink.proxy(listener));
   }
 
-  /** The atlas with weights for the first `maxNeurons` neurons (those the grid draws). */
-  neurons(onProgress?: (progress: LoadProgress) => void, maxNeurons?: number) {
-    return this.api().neurons(undefined, proxied(onProgress), maxNeurons);
+  /** The atlas from `samples` calibration images, with weights for the first `maxNeurons` neurons (those the grid draws). */
+  neurons(samples: number, onProgress?: (progress: LoadProgress) => void, maxNeurons?: number) {
+    return this.api().neurons(samples, proxied(onProgress), maxNeurons);
   }
 
-  sparsity(onProgress?: (progress: LoadProgress) => void) {
-    return this.api().sparsity(undefined, proxied(onProgress));
+  sparsity(samples: number, onProgress?: (progress: LoadProgress) => void) {
+    return this.api().sparsity(samples, proxied(onProgress));
   }
 
   testImage(index: number) {

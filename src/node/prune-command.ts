@@ -8,14 +8,25 @@ import { parseArgs } from 'node:util';
 import { isSpaspError, OptionError } from '../core/errors';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
-import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
+import { METHOD_LABELS } from '../core/pruning/methods';
 import { pruneNetwork } from '../core/pruning/prune-network';
 import { resolveKeepRatios, type PruneOptions } from '../core/pruning/prune-options';
 import { warmUpPruning } from '../core/pruning/warm-up';
 import { buildPruneReport, type PruneReport } from '../core/report';
 import { trainMlp } from '../core/train/train';
-import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
-import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
+import { trainOptionsWithDefaults } from '../core/train/train-options';
+import {
+  limitsText,
+  parseNumberSetting,
+  SETTING_NAMES,
+  SETTINGS,
+  type ChoiceSetting,
+  type FlagSetting,
+  type NumberSetting,
+  type PruneSettings,
+  type SettingName,
+} from '../core/settings';
+import { parseKeepOption } from './cli-args';
 import { loadMnist } from './mnist-files';
 import { loadMlpFile, saveMlpFiles } from './model-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
@@ -25,38 +36,50 @@ export interface CommandIo {
   readonly stderr: (line: string) => void;
 }
 
-/** Adam's learning rate for fine-tuning: the trainer's default, so the CLI and the playground agree. */
-export const DEFAULT_FINETUNE_RATE = 1e-3;
+const TABLE_OPTIONS = SETTING_NAMES.map((name) => SETTINGS[name]);
 
-export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [--method ${PRUNE_METHODS.join('|')}]
-       [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--finetune-epochs E [--finetune-rate LR]]
-       [--report FILE] [--out DIR] [--backend wasm|cpu]
+function defaultText(setting: NumberSetting | ChoiceSetting | FlagSetting): string {
+  if (setting.kind === 'flag') return setting.default ? 'on' : 'off';
+  if (setting.kind === 'number' && setting.default === 0 && setting.presets) return 'off';
+  return String(setting.default);
+}
 
-  --model PATH     tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
-  --keep RHO       fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
-  --method NAME    ispasp (default), topk, magnitude, random or gfs
-  --iterations T   i-SpaSP iterations (default 20)
-  --samples N      calibration images: the first N MNIST training images (default 1000)
-  --seed S         seed of the random method and of the fine-tuning (default 0)
-  --refit          least-squares refit of the layer after each pruned one
-  --finetune-epochs E
-                   then fine-tune the pruned network for E epochs of the 60,000 training images, in (0, ${MAX_EPOCHS}];
-                   fractions allowed (0.25 = a quarter epoch); Adam, batch 128, no activation penalty
-  --finetune-rate LR
-                   Adam learning rate of the fine-tuning, in (0, 1] (default ${DEFAULT_FINETUNE_RATE})
-  --report FILE    write the JSON run report
-  --out DIR        write the pruned model (model.json + weights) in tfjs format
-  --backend NAME   tfjs backend: wasm (default) or cpu`;
+/** The options the settings table describes, one usage entry each. */
+const tableUsage = TABLE_OPTIONS.map((setting) => {
+  const flag = `--${setting.cliFlag}${setting.kind === 'flag' ? '' : setting.kind === 'choice' ? ' NAME' : ' N'}`;
+  const limits = setting.kind === 'number' ? `; ${limitsText(setting).replace(/^must be /, '')}` : setting.kind === 'choice' ? `: ${setting.choices.map((c) => c.value).join(', ')}` : '';
+  return `  ${flag.padEnd(22)} ${setting.help}${limits} (default ${defaultText(setting)})`;
+}).join('\n');
 
-interface PruneCommandOptions extends PruneOptions {
+export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [options]
+
+  --model PATH           tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
+  --keep RHO             fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
+${tableUsage}
+  --report FILE          write the JSON run report
+  --out DIR              write the pruned model (model.json + weights) in tfjs format
+  --backend NAME         tfjs backend: wasm (default) or cpu`;
+
+interface PruneCommandOptions extends PruneOptions, PruneSettings {
   readonly modelPath: string;
-  readonly samples: number;
-  /** 0 = no fine-tuning. */
-  readonly finetuneEpochs: number;
-  readonly finetuneRate: number;
   readonly reportPath?: string;
   readonly outDir?: string;
   readonly backend: NodeBackendName;
+}
+
+/** One setting from its command-line text, with the table's limits; absent: the table's default. */
+function settingFromArg(setting: NumberSetting | ChoiceSetting | FlagSetting, raw: string | boolean | undefined): PruneSettings[SettingName] {
+  if (raw === undefined) return setting.default;
+  if (setting.kind === 'flag') return raw as boolean;
+  const text = String(raw);
+  if (setting.kind === 'choice') {
+    const choice = setting.choices.find((candidate) => candidate.value === text);
+    if (!choice) throw new OptionError(`--${setting.cliFlag} must be one of ${setting.choices.map((c) => c.value).join(', ')}, got '${text}'`);
+    return choice.value;
+  }
+  const parsed = parseNumberSetting(setting, text);
+  if (!parsed.ok) throw new OptionError(`--${setting.cliFlag} ${parsed.problem}`);
+  return parsed.value;
 }
 
 export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | 'help' {
@@ -69,13 +92,7 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
       options: {
         model: { type: 'string' },
         keep: { type: 'string' },
-        method: { type: 'string', default: 'ispasp' },
-        iterations: { type: 'string', default: '20' },
-        samples: { type: 'string', default: '1000' },
-        seed: { type: 'string', default: '0' },
-        refit: { type: 'boolean', default: false },
-        'finetune-epochs': { type: 'string' },
-        'finetune-rate': { type: 'string' },
+        ...Object.fromEntries(TABLE_OPTIONS.map((setting) => [setting.cliFlag, { type: setting.kind === 'flag' ? ('boolean' as const) : ('string' as const) }])),
         report: { type: 'string' },
         out: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
@@ -85,35 +102,22 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
   } catch (error) {
     throw new OptionError(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
-  const values = parsed.values;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return 'help';
   if (!values.model) throw new OptionError('--model PATH is required (a tfjs model.json)');
   if (!values.keep) throw new OptionError('--keep RHO is required (fraction of hidden neurons kept, e.g. 0.1)');
-  const method = values.method!;
-  if (!isPruneMethod(method)) throw new OptionError(`--method must be one of ${PRUNE_METHODS.join(', ')}, got '${method}'`);
-  const backend = values.backend!;
+  const backend = values.backend as string;
   if (backend !== 'wasm' && backend !== 'cpu') throw new OptionError(`--backend must be wasm or cpu, got '${backend}'`);
-  const epochsRaw = values['finetune-epochs'];
-  const finetuneEpochs = epochsRaw === undefined ? 0 : parseNumberOption('finetune-epochs', epochsRaw);
-  if (epochsRaw !== undefined && !(finetuneEpochs > 0 && finetuneEpochs <= MAX_EPOCHS)) {
-    throw new OptionError(`--finetune-epochs must be in (0, ${MAX_EPOCHS}] (fractions allowed, 0.25 = a quarter epoch), got '${epochsRaw}'`);
+  const settings = Object.fromEntries(SETTING_NAMES.map((name) => [name, settingFromArg(SETTINGS[name], values[SETTINGS[name].cliFlag])])) as unknown as PruneSettings;
+  if (values[SETTINGS.finetuneLearningRate.cliFlag] !== undefined && !(settings.finetuneEpochs > 0)) {
+    throw new OptionError(`--${SETTINGS.finetuneLearningRate.cliFlag} needs --${SETTINGS.finetuneEpochs.cliFlag} E`);
   }
-  const rateRaw = values['finetune-rate'];
-  if (rateRaw !== undefined && epochsRaw === undefined) throw new OptionError('--finetune-rate needs --finetune-epochs E');
-  const finetuneRate = rateRaw === undefined ? DEFAULT_FINETUNE_RATE : parseNumberOption('finetune-rate', rateRaw);
-  if (!(finetuneRate > 0 && finetuneRate <= 1)) throw new OptionError(`--finetune-rate must be in (0, 1], got '${rateRaw}'`);
   return {
-    modelPath: values.model,
-    keep: parseKeepOption(values.keep),
-    method: method as PruneMethod,
-    iterations: parseIntegerOption('iterations', values.iterations!, 1, 1000),
-    samples: parseIntegerOption('samples', values.samples!, 1, 60000),
-    seed: parseIntegerOption('seed', values.seed!, 0, Number.MAX_SAFE_INTEGER),
-    refit: values.refit!,
-    finetuneEpochs,
-    finetuneRate,
-    reportPath: values.report,
-    outDir: values.out,
+    ...settings,
+    modelPath: values.model as string,
+    keep: parseKeepOption(values.keep as string),
+    reportPath: values.report as string | undefined,
+    outDir: values.out as string | undefined,
     backend,
   };
 }
@@ -166,7 +170,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     const trainOptions = trainOptionsWithDefaults({
       hiddenWidths: outcome.model.layers.slice(0, -1).map((layer) => layer.units),
       epochs: options.finetuneEpochs,
-      learningRate: options.finetuneRate,
+      learningRate: options.finetuneLearningRate,
       seed: options.seed,
     });
     const result = await trainMlp(outcome.model, { train }, trainOptions, {
@@ -192,7 +196,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     seed: options.seed,
     refit: options.refit,
     finetuneEpochs: options.finetuneEpochs,
-    finetuneLearningRate: options.finetuneRate,
+    finetuneLearningRate: options.finetuneLearningRate,
     backend,
     dense,
     outcome: { ...outcome, model: delivered },

@@ -1,6 +1,8 @@
 import { useDeferredValue, useEffect, useMemo } from 'react';
 import { METHOD_LABELS, PRUNE_METHODS } from '../client/worker-client';
 import { BackendBadge } from './BackendBadge';
+import { ErrorNote, ErrorToasts } from './ErrorNotes';
+import { overallKeepPercent, sweepLine } from './job-lines';
 import { VisibleOnly } from './VisibleOnly';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { KeptChart } from './charts/KeptChart';
@@ -16,7 +18,7 @@ import { AboutPanel } from './panels/AboutPanel';
 import { ExportPanel } from './panels/ExportPanel';
 import { ModelPanel } from './panels/ModelPanel';
 import { PrunePanel } from './panels/PrunePanel';
-import { Readouts } from './panels/Readouts';
+import { CompactResult, Readouts } from './panels/Readouts';
 import { TrainPanel } from './panels/TrainPanel';
 import { keepRatios } from './store';
 import { gfsMaxPercent, WIDE_LAYER_UNITS } from './sweep-plan';
@@ -30,9 +32,9 @@ export function App() {
   const view = prune.view;
   // Charts follow deferred copies: the slider and readouts update first, charts when React has time.
   const chartView = useDeferredValue(view);
-  const chartKeep = useDeferredValue(settings.keep);
-  const chartPoints = useDeferredValue(sweep.points);
   const hiddenWidths = useMemo(() => (model ? model.sizes.slice(1, -1) : []), [model]);
+  const chartKeep = useDeferredValue(overallKeepPercent(settings.keep, settings.perLayer, hiddenWidths));
+  const chartPoints = useDeferredValue(sweep.points);
   const firstLayer = chartView?.layers[0];
   const iterations = firstLayer?.iterations;
   const stepView = state.step !== null && iterations ? iterations[Math.min(state.step, iterations.length - 1)] : null;
@@ -50,7 +52,7 @@ export function App() {
     () => (liveResiduals && liveResiduals.length > 0 ? liveResiduals.map((residuals) => ({ residuals })) : chartView?.layers ?? []),
     [liveResiduals, chartView],
   );
-  const chartKeepRatios = useMemo(() => keepRatios({ ...settings, keep: chartKeep }, hiddenWidths.length), [settings, chartKeep, hiddenWidths]);
+  const chartKeepRatios = useMemo(() => keepRatios(settings, hiddenWidths.length), [settings, hiddenWidths]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -89,20 +91,24 @@ export function App() {
       <p className="visually-hidden" aria-live="polite" data-testid="live-region">
         {state.announcement}
       </p>
-      {state.error && (
-        <div className="error-banner" role="alert">
-          <span data-testid="error-message">{state.error}</span>
-          <button onClick={actions.dismissError} aria-label="Dismiss error">
-            ×
-          </button>
-        </div>
-      )}
+      <ErrorToasts errors={state.errors} onDismiss={actions.dismissError} />
       {state.phase === 'starting' && <p className="loading">Starting the pruning engine and loading MNIST…</p>}
       <main className="layout">
         <aside className="controls">
+          <ErrorNote errors={state.errors} sources={['start', 'link', 'model', 'saved']} onDismiss={actions.dismissError} />
           <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} />
           <PrunePanel settings={settings} hiddenWidths={hiddenWidths} onChange={actions.setSettings} />
-          {!state.presentation && <TrainPanel train={state.train} onTrain={actions.train} onStop={actions.stopTraining} />}
+          <ErrorNote errors={state.errors} sources={['prune']} onDismiss={actions.dismissError} />
+          {!state.presentation && (
+            <TrainPanel
+              train={state.train}
+              job={state.jobs.train}
+              errors={state.errors}
+              onDismissError={actions.dismissError}
+              onTrain={actions.train}
+              onStop={actions.stopTraining}
+            />
+          )}
           <ExportPanel
             canExport={Boolean(view)}
             canExportSweep={sweep.points.length > 0}
@@ -110,11 +116,13 @@ export function App() {
             onExportReport={actions.exportReport}
             onExportSweep={() => actions.exportSweep(sweep.points, model?.id ?? 'model')}
           />
+          <ErrorNote errors={state.errors} sources={['export']} onDismiss={actions.dismissError} />
           <AboutPanel />
           {!state.presentation && <p className="hint shortcuts">Keyboard: {SHORTCUTS}.</p>}
         </aside>
         <div className="results">
           <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} />
+          <CompactResult view={view} busy={prune.busy} />
           <div className="chart-grid">
             <section className="card">
               <AccuracyChart
@@ -125,8 +133,9 @@ export function App() {
                 onModeChange={actions.setSweepMode}
                 refitAvailable={settings.refit}
               />
+              <ErrorNote errors={state.errors} sources={['sweep']} onDismiss={actions.dismissError} />
               <p className="hint" data-testid="sweep-status">
-                {sweep.busy ? 'Sweeping all methods…' : `${sweep.points.length} points`};{' '}
+                {sweepLine(state.jobs.sweep, sweep.points.length, sweep.busy)};{' '}
                 {wide
                   ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
                   : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
@@ -165,6 +174,7 @@ export function App() {
           </section>
           <section className="card">
             <h2>Try it</h2>
+            <ErrorNote errors={state.errors} sources={['pad']} onDismiss={actions.dismissError} />
             <DigitPad
               prediction={state.pad.prediction}
               onInput={actions.padInput}

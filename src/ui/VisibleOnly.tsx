@@ -9,7 +9,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 export function VisibleOnly({ children, className }: { children: ReactNode; className?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(true);
-  const last = useRef<ReactNode>(children);
+  const [shown, setShown] = useState<ReactNode>(children);
   useEffect(() => {
     const element = ref.current;
     if (!element || typeof IntersectionObserver === 'undefined') return;
@@ -18,10 +18,11 @@ export function VisibleOnly({ children, className }: { children: ReactNode; clas
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
-  if (visible) last.current = children;
+  // Adjusting state while rendering (React's documented pattern): the new children show at once.
+  if (visible && shown !== children) setShown(children);
   return (
     <div ref={ref} className={className}>
-      {last.current}
+      {visible ? children : shown}
     </div>
   );
 }

@@ -4,6 +4,8 @@
  */
 import type {
   BackendReport,
+  JobLane,
+  JobStatus,
   LoadProgress,
   ModelEntry,
   ModelSummary,
@@ -17,9 +19,17 @@ import type {
 import { DEFAULT_URL_STATE, type UrlState } from '../client/url-state';
 import { loadBar, type LoadBar } from './load-progress';
 
-export interface Settings extends UrlState {
-  /** Per-hidden-layer keep percents (1..100); null = one ratio (`keep`) for every hidden layer. */
-  perLayer: number[] | null;
+/** Everything a prune and the sweep run with; what the URL carries (url-state.ts). */
+export type Settings = UrlState;
+
+/** Where an error came from: it is shown next to that control and in the toast, until dismissed or replaced by the same source. */
+export type ErrorSource = 'start' | 'link' | 'model' | 'prune' | 'sweep' | 'train' | 'export' | 'saved' | 'pad';
+
+export interface AppError {
+  readonly source: ErrorSource;
+  readonly message: string;
+  /** Increases with every error, so a repeated message still shows as new. */
+  readonly id: number;
 }
 
 export interface TrainState {
@@ -43,12 +53,14 @@ export interface AppState {
   prune: { view: PruneView | null; busy: boolean; liveResiduals: number[][] };
   sweep: { points: SweepPoint[]; busy: boolean; mode: 'raw' | 'refit' };
   train: TrainState;
+  /** Each lane's latest job in the worker, as its scheduler reports it. */
+  jobs: Partial<Record<JobLane, JobStatus>>;
   atlas: NeuronAtlas | null;
   sparsity: SparsityProfile | null;
   /** Step mode: index into the first layer's iterations, or null for the final result. */
   step: number | null;
   pad: { prediction: Prediction | null; image: Float32Array | null; label: number | null; pixels: Float32Array | null };
-  error: string | null;
+  errors: AppError[];
   announcement: string;
   presentation: boolean;
 }
@@ -57,7 +69,9 @@ export type Action =
   | { type: 'batch'; actions: Action[] }
   | { type: 'started'; backend: BackendReport; models: ModelEntry[] }
   | { type: 'failed'; error: string }
+  | { type: 'atlas'; atlas: NeuronAtlas; sparsity: SparsityProfile }
   | { type: 'model-loading' }
+  | { type: 'model-switching' }
   | { type: 'load-progress'; progress: LoadProgress }
   | { type: 'model-failed' }
   | { type: 'model-loaded'; model: ModelSummary; atlas: NeuronAtlas; sparsity: SparsityProfile }
@@ -78,7 +92,8 @@ export type Action =
   | { type: 'pad-image'; image: Float32Array | null; label: number | null }
   | { type: 'pad-input'; pixels: Float32Array }
   | { type: 'prediction'; prediction: Prediction }
-  | { type: 'error'; error: string | null }
+  | { type: 'jobs'; jobs: JobStatus[] }
+  | { type: 'error'; source: ErrorSource; error: string | null }
   | { type: 'announce'; text: string }
   | { type: 'presentation'; on: boolean };
 
@@ -91,15 +106,16 @@ export function initialState(url: UrlState): AppState {
     modelLoading: false,
     loading: null,
     firstPrunePending: false,
-    settings: { ...DEFAULT_URL_STATE, ...url, perLayer: null },
+    settings: { ...DEFAULT_URL_STATE, ...url },
     prune: { view: null, busy: false, liveResiduals: [] },
     sweep: { points: [], busy: false, mode: 'raw' },
     train: { busy: false, progress: null, curve: [] },
+    jobs: {},
     atlas: null,
     sparsity: null,
     step: null,
     pad: { prediction: null, image: null, label: null, pixels: null },
-    error: null,
+    errors: [],
     announcement: '',
     presentation: false,
   };
@@ -112,9 +128,22 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'started':
       return { ...state, phase: 'ready', backend: action.backend, models: action.models };
     case 'failed':
-      return { ...state, phase: 'failed', error: action.error };
+      return withError({ ...state, phase: 'failed' }, 'start', action.error);
     case 'model-loading':
       return { ...state, modelLoading: true, loading: null };
+    case 'model-switching':
+      // The old model's results go at once: nothing of it may show under the new name.
+      return {
+        ...state,
+        ...withoutResults(state),
+        model: null,
+        modelLoading: true,
+        loading: null,
+      };
+    case 'atlas':
+      return { ...state, atlas: action.atlas, sparsity: action.sparsity };
+    case 'jobs':
+      return { ...state, jobs: Object.fromEntries(action.jobs.map((job) => [job.lane, job])) };
     case 'load-progress':
       // Later prunes report phases too; only a model's way to its first result is shown.
       return state.modelLoading || state.firstPrunePending ? { ...state, loading: loadBar(action.progress, state.loading) } : state;
@@ -134,6 +163,8 @@ export function reducer(state: AppState, action: Action): AppState {
         prune: { view: null, busy: false, liveResiduals: [] },
         sweep: { ...state.sweep, points: [] },
         step: null,
+        pad: { ...state.pad, prediction: null },
+        errors: state.errors.filter((error) => error.source !== 'model' && error.source !== 'prune' && error.source !== 'sweep'),
       };
     }
     case 'model-added':
@@ -152,7 +183,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return {
         ...state,
         prune: { view: action.view, busy: false, liveResiduals: [] },
-        error: null,
+        // A prune that worked answers an earlier prune error; errors from elsewhere stay.
+        errors: state.errors.filter((error) => error.source !== 'prune'),
         ...(state.firstPrunePending && !state.modelLoading && action.view.report.model === state.model?.id && { loading: null, firstPrunePending: false }),
       };
     case 'prune-settled':
@@ -183,12 +215,36 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'prediction':
       return { ...state, pad: { ...state.pad, prediction: action.prediction } };
     case 'error':
-      return { ...state, error: action.error };
+      return withError(state, action.source, action.error);
     case 'announce':
       return { ...state, announcement: action.text };
     case 'presentation':
       return { ...state, presentation: action.on };
   }
+}
+
+let errorIds = 0;
+
+/** Sets (or, with null, clears) the error of one source; errors of other sources stay. */
+function withError(state: AppState, source: ErrorSource, message: string | null): AppState {
+  const others = state.errors.filter((error) => error.source !== source);
+  return { ...state, errors: message === null ? others : [...others, { source, message, id: ++errorIds }] };
+}
+
+function withoutResults(state: AppState): Partial<AppState> {
+  return {
+    prune: { view: null, busy: false, liveResiduals: [] },
+    sweep: { ...state.sweep, points: [] },
+    atlas: null,
+    sparsity: null,
+    step: null,
+    pad: { ...state.pad, prediction: null },
+  };
+}
+
+/** The first error of a source, for the message next to its control. */
+export function errorOf(errors: readonly AppError[], source: ErrorSource): AppError | undefined {
+  return errors.find((error) => error.source === source);
 }
 
 /** The keep ratios (fractions) per hidden layer the current settings ask for. */

@@ -7,8 +7,9 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { errorMessage, isCancelled, PlaygroundClient, PRUNE_METHODS, type LoadProgress, type ModelSummary, type TrainRequest } from '../client/worker-client';
 import { readUrlState, writeUrlState } from '../client/url-state';
+import { resetSavedData } from '../client/saved-data';
 import { download, sweepCsv } from './downloads';
-import { initialState, keepRatios, reducer, type Action, type Settings } from './store';
+import { initialState, keepRatios, reducer, type Action, type ErrorSource, type Settings } from './store';
 import { gfsMaxPercent, sweepOrder } from './sweep-plan';
 import { MAX_DRAWN } from './neurons/grid-layout';
 
@@ -45,16 +46,24 @@ function intervalBatcher(dispatch: (action: Action) => void, intervalMs: number)
 }
 
 export function usePlayground() {
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(readUrlState(window.location.search)));
+  const [state, dispatch] = useReducer(reducer, undefined, () => {
+    const url = readUrlState(window.location.search);
+    const state = initialState(url);
+    if (!url.problems) return state;
+    const listed = url.problems.map((problem) => `${problem.key}=${problem.raw}`).join(', ');
+    return reducer(state, { type: 'error', source: 'link', error: `This link has values the playground cannot use (${listed}); their defaults are used instead.` });
+  });
   const client = useMemo(() => new PlaygroundClient(), []);
   const batched = useMemo(() => frameBatcher(dispatch), []);
   const slowBatched = useMemo(() => intervalBatcher(dispatch, 250), []);
   const settingsRef = useRef(state.settings);
-  settingsRef.current = state.settings;
   const { settings, model } = state;
+  useEffect(() => {
+    settingsRef.current = settings;
+  }, [settings]);
 
-  const fail = useCallback((error: unknown) => {
-    if (!isCancelled(error)) dispatch({ type: 'error', error: errorMessage(error) });
+  const fail = useCallback((source: ErrorSource, error: unknown) => {
+    if (!isCancelled(error)) dispatch({ type: 'error', source, error: errorMessage(error) });
   }, []);
 
   const onLoadProgress = useCallback((progress: LoadProgress) => batched({ type: 'load-progress', progress }), [batched]);
@@ -62,21 +71,23 @@ export function usePlayground() {
 
   /** Opens a model; a newer open supersedes it (the worker cancels the older one; its outcome is dropped here). */
   const openModel = useCallback(
-    async (load: (onProgress: (progress: LoadProgress) => void) => Promise<ModelSummary>) => {
+    async (load: (onProgress: (progress: LoadProgress) => void) => Promise<ModelSummary>, source: ErrorSource = 'model', switching = false) => {
       const ticket = ++loadTicket.current;
-      dispatch({ type: 'model-loading' });
+      dispatch({ type: switching ? 'model-switching' : 'model-loading' });
       try {
         const summary = await load(onLoadProgress);
-        const [atlas, sparsity] = await Promise.all([client.neurons(onLoadProgress, MAX_DRAWN), client.sparsity(onLoadProgress)]);
+        const samples = settingsRef.current.samples;
+        const [atlas, sparsity] = await Promise.all([client.neurons(samples, onLoadProgress, MAX_DRAWN), client.sparsity(samples, onLoadProgress)]);
         if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-loaded', model: summary, atlas, sparsity });
         dispatch({ type: 'announce', text: `Loaded ${summary.title}: dense test accuracy ${(summary.denseAccuracy * 100).toFixed(1)}%` });
+        dispatch({ type: 'error', source: 'saved', error: summary.notSaved ? `${summary.title} is ${summary.notSaved}` : null });
         return summary;
       } catch (error) {
         if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-failed' });
-        // A stopped training run is not a failure, but the user should hear what was kept.
-        dispatch({ type: 'error', error: errorMessage(error) });
+        // A stopped training run is not an error: the training panel says what happened.
+        if (!isCancelled(error)) dispatch({ type: 'error', source, error: errorMessage(error) });
         return null;
       }
     },
@@ -89,10 +100,17 @@ export function usePlayground() {
     (async () => {
       try {
         const forced = new URLSearchParams(window.location.search).get('backend');
-        const { backend, models } = await client.init(forced as never);
+        const { backend, models, problems } = await client.init(forced);
         if (!alive) return;
         dispatch({ type: 'started', backend, models });
-        const wanted = models.find((entry) => entry.id === settingsRef.current.model) ?? models[0];
+        if (problems.length > 0) dispatch({ type: 'error', source: 'start', error: problems.join(' ') });
+        const asked = settingsRef.current.model;
+        const found = models.find((entry) => entry.id === asked);
+        const wanted = found ?? models[0];
+        if (asked && !found && wanted) {
+          const list = models.map((entry) => entry.id).join(', ');
+          dispatch({ type: 'error', source: 'link', error: `There is no model '${asked}' here; opened ${wanted.id} instead. Pick one in the Model panel: ${list}.` });
+        }
         if (wanted) await openModel((onProgress) => client.loadModel(wanted.id, onProgress));
       } catch (error) {
         dispatch({ type: 'failed', error: errorMessage(error) });
@@ -102,6 +120,11 @@ export function usePlayground() {
       alive = false;
     };
   }, [client, openModel]);
+
+  // Every lane's job state, for the sweep line and the training panel.
+  useEffect(() => {
+    void client.watchJobs((jobs) => batched({ type: 'jobs', jobs }));
+  }, [client, batched]);
 
   // A probe for tests and curious users: the worker's tfjs memory.
   useEffect(() => {
@@ -125,7 +148,8 @@ export function usePlayground() {
       samples: settings.samples,
       seed: settings.seed,
       refit: settings.refit,
-      finetuneEpochs: settings.finetune,
+      finetuneEpochs: settings.finetuneEpochs,
+      finetuneLearningRate: settings.finetuneLearningRate,
     };
     dispatch({ type: 'prune-started' });
     client
@@ -133,15 +157,14 @@ export function usePlayground() {
       .then((view) => {
         if (!view) return;
         dispatch({ type: 'pruned', view });
-        const shown = view.accuracy.finetuned ?? view.accuracy.refit ?? view.accuracy.raw;
         dispatch({
           type: 'announce',
-          text: `Kept ${view.layers.map((l) => `${l.keptCount} of ${l.units}`).join(', ')} neurons: test accuracy ${(shown * 100).toFixed(1)}%`,
+          text: `Kept ${view.layers.map((l) => `${l.keptCount} of ${l.units}`).join(', ')} neurons: test accuracy ${(view.accuracy.delivered * 100).toFixed(1)}%`,
         });
       })
       .catch((error) => {
         dispatch({ type: 'prune-settled' });
-        fail(error);
+        fail('prune', error);
       });
   }, [client, batched, fail, onLoadProgress, model, hiddenLayers, settings]);
 
@@ -161,8 +184,9 @@ export function usePlayground() {
         // Queued after the last batch of points, so the count is final when "finished" shows.
         () => alive && slowBatched({ type: 'sweep-finished' }),
         (error) => {
+          // A cancelled sweep is not an error: its job state (shown beside the chart) says why it ended.
           if (alive) dispatch({ type: 'sweep-finished' });
-          if (!isCancelled(error)) fail(error);
+          fail('sweep', error);
         },
       );
     return () => {
@@ -170,12 +194,29 @@ export function usePlayground() {
     };
   }, [client, slowBatched, fail, model, iterations, samples, seed, refit]);
 
+  // The neuron grid and the sparsity chart follow the calibration size the prune uses.
+  const atlasFor = useRef<{ model: ModelSummary; samples: number } | null>(null);
+  useEffect(() => {
+    if (!model) return;
+    const previous = atlasFor.current;
+    atlasFor.current = { model, samples };
+    if (!previous || previous.model !== model || previous.samples === samples) return;
+    let alive = true;
+    Promise.all([client.neurons(samples, undefined, MAX_DRAWN), client.sparsity(samples)]).then(
+      ([atlas, sparsity]) => alive && dispatch({ type: 'atlas', atlas, sparsity }),
+      (error) => fail('prune', error),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client, fail, model, samples]);
+
   // Predictions follow the pad and the pruned network.
   const { pixels } = state.pad;
   const view = state.prune.view;
   useEffect(() => {
     if (!pixels || !view) return;
-    client.predict(pixels).then((prediction) => dispatch({ type: 'prediction', prediction }), fail);
+    client.predict(pixels).then((prediction) => dispatch({ type: 'prediction', prediction }), (error) => fail('pad', error));
   }, [client, fail, pixels, view]);
 
   const actions = useMemo(
@@ -184,23 +225,32 @@ export function usePlayground() {
         dispatch({ type: 'settings', patch });
       },
       selectModel(id: string) {
-        void openModel((onProgress) => client.loadModel(id, onProgress));
+        dispatch({ type: 'error', source: 'link', error: null });
+        void openModel((onProgress) => client.loadModel(id, onProgress), 'model', true);
       },
       async importFiles(files: File[]) {
-        dispatch({ type: 'error', error: null });
+        dispatch({ type: 'error', source: 'model', error: null });
         const payload = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
         const summary = await openModel((onProgress) => client.importModel(payload, onProgress));
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },
       async train(request: TrainRequest) {
-        dispatch({ type: 'error', error: null });
+        dispatch({ type: 'error', source: 'train', error: null });
         dispatch({ type: 'train-started' });
-        const summary = await openModel((onProgress) => client.train(request, (progress) => batched({ type: 'train-progress', progress }), onProgress));
+        const summary = await openModel((onProgress) => client.train(request, (progress) => batched({ type: 'train-progress', progress }), onProgress), 'train');
         dispatch({ type: 'train-finished' });
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },
       stopTraining() {
-        void client.cancel();
+        void client.cancel('train');
+      },
+      async resetSavedData() {
+        try {
+          await resetSavedData();
+          window.location.reload();
+        } catch (error) {
+          fail('saved', error);
+        }
       },
       setStep(index: number | null) {
         dispatch({ type: 'step', index });
@@ -222,23 +272,25 @@ export function usePlayground() {
           download(`${files.baseName}.json`, files.modelJson, 'application/json');
           download(files.weightsFileName, files.weights, 'application/octet-stream');
           dispatch({ type: 'announce', text: `Exported ${files.baseName}.json and ${files.weightsFileName}` });
+          dispatch({ type: 'error', source: 'export', error: null });
         } catch (error) {
-          fail(error);
+          fail('export', error);
         }
       },
       async exportReport() {
         try {
           const files = await client.exportPruned();
           download(`${files.baseName}.report.json`, files.reportJson, 'application/json');
+          dispatch({ type: 'error', source: 'export', error: null });
         } catch (error) {
-          fail(error);
+          fail('export', error);
         }
       },
       exportSweep(points: Parameters<typeof sweepCsv>[0], name: string) {
         download(`${name}-sweep.csv`, sweepCsv(points), 'text/csv');
       },
-      dismissError() {
-        dispatch({ type: 'error', error: null });
+      dismissError(source: ErrorSource) {
+        dispatch({ type: 'error', source, error: null });
       },
       setPresentation(on: boolean) {
         dispatch({ type: 'presentation', on });

@@ -12,6 +12,8 @@ import { saveMlpFiles } from '../node/model-files';
 import { initNodeBackend } from '../node/tf-node';
 import { createPlaygroundApi, type PlaygroundApi } from './api';
 import { memoryPersistence } from './persistence';
+import type { JobStatus } from './types';
+import type { PruneMethod } from '../core/pruning/methods';
 
 let site: string;
 let api: PlaygroundApi;
@@ -43,7 +45,7 @@ afterAll(async () => {
   await rm(site, { recursive: true, force: true });
 });
 
-const request = { method: 'ispasp' as const, keep: 0.25, iterations: 20, samples: 500, seed: 0, refit: false, finetuneEpochs: 0 };
+const request = { method: 'ispasp' as const, keep: 0.25, iterations: 20, samples: 500, seed: 0, refit: false, finetuneEpochs: 0, finetuneLearningRate: 0.001 };
 
 describe('playground worker api', () => {
   it('starts, lists the shipped models and loads one with its dense accuracy', async () => {
@@ -175,6 +177,31 @@ describe('playground worker api', () => {
     expect(view.layers[0].units).toBe(48);
   });
 
+  it('a fine-tune during a sweep: the sweep says it is paused, resumes, and both finish', async () => {
+    await api.loadModel('one');
+    await api.prune(request);
+    const seen: JobStatus[][] = [];
+    api.watchJobs((jobs) => seen.push(jobs));
+    const sweepRequest = { methods: ['ispasp', 'topk'] as PruneMethod[], keeps: [0.5, 0.3, 0.2, 0.1], iterations: 20, samples: 500, seed: 0, refit: false };
+    const pointLog: number[] = [];
+    const sweeping = api.sweep(sweepRequest, () => pointLog.push(performance.now()));
+    // The sweep starts after the slider's quiet period; the fine-tune comes while it waits.
+    const tuned = await api.prune({ ...request, finetuneEpochs: 0.02 });
+    const tunedAt = performance.now();
+    const points = await sweeping;
+    expect(points).toHaveLength(8);
+    expect(pointLog.every((time) => time > tunedAt)).toBe(true);
+    expect(tuned.accuracy.finetuned).toBeGreaterThan(0);
+    expect(tuned.report).toMatchObject({ finetuneEpochs: 0.02, finetuneLearningRate: 0.001 });
+    expect(tuned.report.timingsMs.finetune).toBeGreaterThan(0);
+    expect(tuned.accuracy.delivered).toBe(tuned.accuracy.finetuned);
+    const sweepStates = seen.map((jobs) => jobs.find((job) => job.lane === 'sweep')).filter((job) => job !== undefined);
+    const paused = sweepStates.find((job) => job.state === 'paused');
+    expect(paused?.reason).toMatch(/paused while fine-tuning runs; it resumes after/);
+    expect(sweepStates.at(-1)?.state).toBe('done');
+    expect(seen.at(-1)!.find((job) => job.lane === 'finetune')?.state).toBe('done');
+  });
+
   it('cancels a sweep', async () => {
     await api.loadModel('one');
     const running = api.sweep({ methods: ['ispasp', 'topk'], keeps: [0.9, 0.8, 0.7, 0.6, 0.5], iterations: 20, samples: 500, seed: 0, refit: false }, () => api.cancel());
@@ -185,7 +212,7 @@ describe('playground worker api', () => {
     await api.loadModel('one');
     const view = await api.prune({ ...request, keep: 0.5 });
     const files = await api.exportPruned();
-    expect(files.baseName).toBe('one-ispasp-keep50');
+    expect(files.baseName).toBe('one-ispasp-keep50-T20-n500-seed0');
     const modelJson = JSON.parse(files.modelJson);
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: files.weights }));
     const { test } = await loadMnist();

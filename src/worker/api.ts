@@ -3,24 +3,25 @@
  * playground.worker.ts and testable in Node without a Worker. Arguments and results are plain
  * data (types.ts); progress arrives through callbacks the client passes (Comlink proxies them).
  *
- * Jobs: `prune` is latest-wins (a newer call supersedes queued older ones, which reject with a
- * CancelledError), and so is opening a model (a newer load cancels one still building its test
- * cache); `sweep`, `train` and fine-tuning run until done or `cancel()`. The sweep steps aside
- * while prunes or a model load are in flight and resumes when the slider has been still for a
- * moment, so it never holds a slider move back by more than one of its steps.
+ * Jobs run through the scheduler (scheduler.ts), one lane per kind: within a lane the latest
+ * wins, between lanes the priorities written there hold, and every job's state reaches the page
+ * (`watchJobs`). Opening a model is latest-wins too (a newer load cancels one still building its
+ * test cache). The sweep also steps aside while prunes or a model load are in flight and resumes
+ * when the slider has been still for a moment, so it never holds a slider move back by more than
+ * one of its steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
-import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
+import { accuracy as testAccuracy } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
 import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
 import { resolveKeepRatios } from '../core/pruning/prune-options';
-import { buildPruneReport, type PruneReport } from '../core/report';
+import { exportBaseName, validatePruneSettings } from '../core/settings';
 import { trainMlp } from '../core/train/train';
 import { trainOptionsWithDefaults, validateTrainOptions } from '../core/train/train-options';
 import { hiddenZeroFraction } from '../core/train/hidden-sparsity';
@@ -28,10 +29,15 @@ import { loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes,
 import { createModelSession, type ModelSession } from './model-session';
 import type { ModelPersistence } from './persistence';
 import { neuronAtlas, predictBoth, sparsityProfile } from './views';
+import { parseBackendOverride } from './backend-policy';
+import { pruneViewOf } from './prune-view';
+import { JobScheduler, type Job } from './scheduler';
 import { runSweep } from './sweep';
 import type {
   BackendName,
   BackendReport,
+  JobLane,
+  JobStatus,
   ExportedFiles,
   LoadProgress,
   ModelEntry,
@@ -90,8 +96,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   let session: ModelSession | null = null;
   let sessionEntry: ModelEntry | null = null;
   let lastPruned: { view: PruneView; model: Mlp } | null = null;
-  let pruneGeneration = 0;
-  let job: AbortController | null = null;
+  const jobs = new JobScheduler();
   let loadJob: AbortController | null = null;
   let prunesInFlight = 0;
   let lastPruneActivity = -Infinity;
@@ -124,6 +129,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   }
 
   async function openSession(entry: ModelEntry, dense: Mlp, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+    for (const lane of ['prune', 'finetune', 'sweep'] as const) jobs.cancel(lane, 'another model was opened');
     try {
       const { train, test, testImages } = await ensureData();
       throwIfCancelled(controller.signal);
@@ -167,10 +173,14 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     return problem;
   }
 
-  /** The sweep's pause between steps: lets queued requests in, then waits for a quiet slider and no model load. */
-  async function sweepPause(): Promise<void> {
+  /**
+   * The sweep's pause between steps: lets queued requests in, then waits for its turn (no
+   * fine-tune or training running), a quiet slider and no model load.
+   */
+  async function sweepPause(job: Job): Promise<void> {
     await yieldTask();
     for (;;) {
+      await job.turn();
       const quietFor = performance.now() - lastPruneActivity;
       if (prunesInFlight === 0 && !loadJob && quietFor >= SWEEP_IDLE_MS) return;
       await sleep(prunesInFlight > 0 || loadJob ? 20 : SWEEP_IDLE_MS - quietFor);
@@ -187,85 +197,87 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     };
   }
 
-  function startJob(): AbortController {
-    job?.abort();
-    job = new AbortController();
-    return job;
+  /** Why a save to IndexedDB failed, for the page to show; null when it worked. */
+  async function keep(entry: ModelEntry, model: Mlp): Promise<string | null> {
+    try {
+      await deps.persistence.save(entry, model);
+      return null;
+    } catch (error) {
+      return `not kept for your next visit: ${(error as Error).message ?? String(error)}`;
+    }
+  }
+
+  /** Fine-tunes a pruned network in the fine-tune lane; a newer prune supersedes it. */
+  async function finetune(request: PruneRequest, pruned: Mlp) {
+    const job = jobs.start('finetune');
+    try {
+      const { train, test, testImages } = await ensureData();
+      const started = performance.now();
+      const options = trainOptionsWithDefaults({
+        epochs: request.finetuneEpochs,
+        learningRate: request.finetuneLearningRate,
+        hiddenWidths: pruned.layers.slice(0, -1).map((l) => l.units),
+        seed: request.seed,
+      });
+      const result = await trainMlp(pruned, { train, test }, options, { signal: job.signal });
+      job.throwIfCancelled();
+      const finetuneMs = performance.now() - started;
+      const accuracy = testAccuracy(result.model, testImages, test.labels);
+      job.settle();
+      return { model: result.model, accuracy, finetuneMs };
+    } catch (error) {
+      job.settle(error);
+      throw error;
+    }
   }
 
   async function pruneNow(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
-    const generation = ++pruneGeneration;
-    await yieldToEvents();
-    if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
-    const current = requireSession();
-    const { train, test, testImages } = await ensureData();
-    resolveKeepRatios(current.dense, request);
-    const calibration = current.calibration(request.samples);
-    const controller = request.finetuneEpochs > 0 ? startJob() : null;
-    const firstProblem = problemFor(current, request.samples, onProgress);
-    onProgress?.({ phase: 'prune' });
-    const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
-      ...request,
-      firstLayerProblem: firstProblem,
-      onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
-    });
-    onProgress?.({ phase: 'evaluate' });
-    const evaluateStarted = performance.now();
-    const firstKept = outcome.layers[0].kept;
-    const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
-    const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
-    const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
-    const evaluateMs = performance.now() - evaluateStarted;
-    let delivered = outcome.model;
-    let finetuned: number | undefined;
-    let finetuneMs: number | undefined;
-    if (controller) {
-      const started = performance.now();
-      const result = await trainMlp(outcome.model, { train, test }, trainOptionsWithDefaults({ epochs: request.finetuneEpochs, hiddenWidths: outcome.model.layers.slice(0, -1).map((l) => l.units), seed: request.seed }), {
-        signal: controller.signal,
+    const job = jobs.start('prune');
+    // A fine-tune of an older request would deliver a network nobody asked for any more.
+    jobs.cancel('finetune', 'superseded by a newer prune');
+    let view: PruneView;
+    let delivered: Mlp;
+    try {
+      await yieldToEvents();
+      job.throwIfCancelled();
+      const current = requireSession();
+      validatePruneSettings(request);
+      resolveKeepRatios(current.dense, request);
+      const calibration = current.calibration(request.samples);
+      const firstProblem = problemFor(current, request.samples, onProgress);
+      onProgress?.({ phase: 'prune' });
+      const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
+        ...request,
+        firstLayerProblem: firstProblem,
+        onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
       });
-      if (result.cancelled) throw new CancelledError('fine-tuning cancelled');
-      delivered = result.model;
-      finetuned = testAccuracy(delivered, testImages, test.labels);
-      finetuneMs = performance.now() - started;
+      onProgress?.({ phase: 'evaluate' });
+      const evaluateStarted = performance.now();
+      const firstKept = outcome.layers[0].kept;
+      const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
+      const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
+      const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
+      const evaluateMs = performance.now() - evaluateStarted;
+      job.settle();
+      const tuned = request.finetuneEpochs > 0 ? await finetune(request, outcome.model) : null;
+      delivered = tuned?.model ?? outcome.model;
+      view = pruneViewOf(request, {
+        modelName: sessionEntry?.id ?? current.id,
+        backend: backend?.name ?? tf.getBackend(),
+        dense: current.dense,
+        denseAccuracy: current.denseAccuracy,
+        outcome,
+        delivered,
+        raw,
+        ...(refit !== undefined && { refit }),
+        ...(tuned && { finetuned: tuned.accuracy, finetuneMs: tuned.finetuneMs }),
+        importance,
+        evaluateMs,
+      });
+    } catch (error) {
+      job.settle(error);
+      throw error;
     }
-    const accuracy = { dense: current.denseAccuracy, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) };
-    const report: PruneReport = buildPruneReport({
-      modelName: sessionEntry?.id ?? current.id,
-      method: request.method,
-      keep: request.keep,
-      iterations: request.iterations,
-      samples: request.samples,
-      seed: request.seed,
-      refit: request.refit,
-      backend: backend?.name ?? tf.getBackend(),
-      dense: current.dense,
-      outcome: { ...outcome, model: delivered },
-      accuracy: { ...accuracy, pruned: finetuned ?? refit ?? raw },
-      timingsMs: { load: 0, evaluate: evaluateMs, total: outcome.pruneMs + outcome.refitMs + evaluateMs + (finetuneMs ?? 0) },
-    });
-    const view: PruneView = {
-      request,
-      layers: outcome.layers.map((layer, index) => ({
-        ...(index === 0 && { importance }),
-        units: layer.units,
-        keptCount: layer.kept.length,
-        kept: layer.kept,
-        relativeResidual: layer.relativeResidual,
-        residuals: layer.residuals ?? [layer.relativeResidual],
-        ...(layer.steps && {
-          iterations: layer.steps.map((step, index) => {
-            const before = new Set(index === 0 ? [] : layer.steps![index - 1].kept);
-            const entered = step.kept.filter((j) => !before.has(j)).length;
-            return { ...step, entered, left: before.size - (step.kept.length - entered) };
-          }),
-        }),
-      })),
-      accuracy,
-      ...compareSizes(current.dense, delivered),
-      timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }) },
-      report,
-    };
     lastPruned = { view, model: delivered };
     return view;
   }
@@ -281,12 +293,23 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     },
 
     /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
-    async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
-      backend = await deps.activateBackend(forced);
+    async init(forced: string | null = null): Promise<{ backend: BackendReport; models: ModelEntry[]; problems: string[] }> {
+      const problems: string[] = [];
+      const override = parseBackendOverride(forced);
+      if (forced && !override) problems.push(`?backend=${forced} is not a backend: use webgpu, wasm, webgl or cpu (chosen automatically instead)`);
+      backend = await deps.activateBackend(override);
       shipped = await loadShippedManifest(deps.fetchBytes);
-      const saved = await deps.persistence.list().catch(() => []);
+      const saved = await deps.persistence.list().catch((error: Error) => {
+        problems.push(`Saved networks could not be read: ${error.message ?? String(error)}`);
+        return [];
+      });
       for (const entry of [...shipped, ...saved]) entries.set(entry.id, entry);
-      return { backend, models: [...entries.values()] };
+      return { backend, models: [...entries.values()], problems };
+    },
+
+    /** Calls `listener` with every lane's latest job whenever one changes (and once now). */
+    watchJobs(listener: (jobs: JobStatus[]) => void): void {
+      jobs.subscribe(listener);
     },
 
     async listModels(): Promise<ModelEntry[]> {
@@ -296,7 +319,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     /** Opens a model: fetches it, then builds its test-activation cache (progress through `onProgress`). */
     async loadModel(id: string, onProgress?: ProgressCallback): Promise<ModelSummary> {
       const entry = entries.get(id);
-      if (!entry) throw new OptionError(`unknown model '${id}'`);
+      if (!entry) throw new OptionError(`unknown model '${id}': choose one of ${[...entries.keys()].join(', ')}`);
       const controller = startLoad();
       onProgress?.({ phase: 'download' });
       try {
@@ -329,8 +352,9 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         hiddenZeroFraction: hiddenZeroFraction(dense, testImages, 1000),
       };
       entries.set(entry.id, entry);
-      await deps.persistence.save(entry, dense).catch(() => undefined);
-      return openSession(entry, dense, startLoad(), onProgress);
+      const notSaved = await keep(entry, dense);
+      const summary = await openSession(entry, dense, startLoad(), onProgress);
+      return notSaved ? { ...summary, notSaved } : summary;
     },
 
     /**
@@ -339,6 +363,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
      */
     async prune(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
       if (pruneWaiting) Atomics.store(pruneWaiting, 0, 0);
+      // The newest prune's job starts at once, so older queued ones see they are superseded.
       prunesInFlight++;
       lastPruneActivity = performance.now();
       try {
@@ -351,14 +376,20 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     /** Accuracy against the keep ratio for several methods, point by point (cancellable). */
     async sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void): Promise<SweepPoint[]> {
-      const controller = startJob();
-      const current = requireSession();
-      return runSweep(current, request, onPoint, {
-        signal: controller.signal,
-        interrupt,
-        yieldToEvents: sweepPause,
-        onHeldTensors: (count) => (sweepTensors = count),
-      });
+      const job = jobs.start('sweep');
+      try {
+        const points = await runSweep(requireSession(), request, onPoint, {
+          signal: job.signal,
+          interrupt,
+          yieldToEvents: () => sweepPause(job),
+          onHeldTensors: (count) => (sweepTensors = count),
+        });
+        job.settle();
+        return points;
+      } catch (error) {
+        job.settle(error);
+        throw error;
+      }
     },
 
     async train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void, onLoadProgress?: ProgressCallback): Promise<ModelSummary> {
@@ -372,21 +403,27 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         optimizer: request.optimizer,
       });
       validateTrainOptions(options);
-      const controller = startJob();
+      const job = jobs.start('train');
       const { train, test, testImages } = await ensureData();
       let lastTest: number | undefined;
       const result = await trainMlp(null, { train, test }, { ...options }, {
-        signal: controller.signal,
+        signal: job.signal,
         onBatch: (p) => onProgress({ fraction: p.fraction, epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, examplesPerSecond: p.examplesPerSecond, etaSeconds: p.etaSeconds, testAccuracy: lastTest }),
         onEpoch: (p) => {
           lastTest = p.testAccuracy;
         },
       });
-      if (result.epochsCompleted === 0) throw new CancelledError('training stopped before the first epoch finished; nothing was kept');
+      if (result.epochsCompleted === 0) {
+        const error = new CancelledError('training stopped before its first epoch finished, so there is no trained network to keep');
+        job.settle(error);
+        throw error;
+      }
+      job.settle(result.cancelled ? new CancelledError(`stopped after ${result.epochsCompleted} epoch(s); that network is kept`) : undefined);
       const sizes = layerSizes(result.model);
+      const sameShape = [...entries.values()].filter((known) => known.source === 'trained' && known.sizes.join('-') === sizes.join('-')).length;
       const entry: ModelEntry = {
         id: `trained-${Date.now().toString(36)}`,
-        title: request.title ?? `Trained ${sizes.join('-')}${request.activationL1 > 0 ? ' (sparse)' : ''}`,
+        title: request.title ?? `Trained ${sizes.join('-')}${request.activationL1 > 0 ? ' (sparse)' : ''}${sameShape > 0 ? ` #${sameShape + 1}` : ''}`,
         description: `Trained here: ${result.epochsCompleted} epoch(s), ${request.optimizer}, rate ${request.learningRate}, L1 ${request.activationL1}, seed ${request.seed}${result.cancelled ? ' (stopped early)' : ''}`,
         sizes,
         source: 'trained',
@@ -395,15 +432,19 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         training: { ...request, epochsCompleted: result.epochsCompleted },
       };
       entries.set(entry.id, entry);
-      await deps.persistence.save(entry, result.model).catch(() => undefined);
-      return openSession(entry, result.model, startLoad(), onLoadProgress);
+      const notSaved = await keep(entry, result.model);
+      const summary = await openSession(entry, result.model, startLoad(), onLoadProgress);
+      return notSaved ? { ...summary, notSaved } : summary;
     },
 
-    /** Stops the running sweep, training, fine-tuning or model load; queued prunes are superseded. */
-    cancel(): void {
-      job?.abort();
+    /** Stops one lane's job (the training's Stop button), or, without a lane, every job and a model load. */
+    cancel(lane?: JobLane): void {
+      if (lane) {
+        jobs.cancel(lane, lane === 'train' ? 'stopped' : 'cancelled');
+        return;
+      }
+      jobs.cancelAll('cancelled');
       loadJob?.abort();
-      pruneGeneration++;
     },
 
     /** The neuron atlas; weights for the first `maxNeurons` neurons only (what the grid draws). */
@@ -432,8 +473,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     async exportPruned(): Promise<ExportedFiles> {
       if (!lastPruned) throw new OptionError('prune the model first, then export');
       const { view, model } = lastPruned;
-      const keep = typeof view.request.keep === 'number' ? `${Math.round(view.request.keep * 100)}` : view.request.keep.map((k) => Math.round(k * 100)).join('-');
-      const baseName = `${sessionEntry?.id ?? 'model'}-${view.request.method}-keep${keep}`;
+      const baseName = exportBaseName(sessionEntry?.id ?? 'model', view.request, view.request.keep);
       const { modelJson, weightData, weightsFileName } = await saveMlpToArtifacts(model, { name: baseName, metadata: { pruning: { ...view.report } } });
       return {
         baseName,

@@ -8,7 +8,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { describeAdapter, planBackend, type BackendProbe, type GpuAdapterProbe } from '../backend/backend-policy';
+import { describeAdapter, planBackend, type BackendProbe, type GpuAdapterProbe } from './backend-policy';
 import { BackendUnavailableError } from '../core/errors';
 import type { BackendName, BackendReport } from './types';
 

@@ -5,6 +5,7 @@
  */
 import type { PruneMethod } from '../core/pruning/methods';
 import type { PruneReport } from '../core/report';
+import type { PruneSettings } from '../core/settings';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
@@ -40,18 +41,30 @@ export interface ModelSummary extends ModelEntry {
   readonly params: number;
   readonly macs: number;
   readonly denseAccuracy: number;
+  /** A trained or imported network that could not be kept for the next visit: why. */
+  readonly notSaved?: string;
 }
 
-export interface PruneRequest {
-  readonly method: PruneMethod;
+/** The settings table's values (core/settings.ts) and the keep ratio. */
+export interface PruneRequest extends PruneSettings {
   /** Fraction of hidden neurons kept: one for every hidden layer, or one per hidden layer. */
   readonly keep: number | readonly number[];
-  readonly iterations: number;
-  readonly samples: number;
-  readonly seed: number;
-  readonly refit: boolean;
-  /** Fine-tune the pruned network for this many epochs (fractions allowed); 0 = off. */
-  readonly finetuneEpochs: number;
+}
+
+/** Which network Export writes, and the readouts lead with. */
+export type DeliveredKind = 'raw' | 'refit' | 'finetuned';
+
+export type JobLane = 'prune' | 'finetune' | 'train' | 'sweep';
+export type JobState = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** One lane's latest job, as the scheduler (scheduler.ts) reports it. */
+export interface JobStatus {
+  readonly lane: JobLane;
+  /** Increases with every job started, across lanes. */
+  readonly id: number;
+  readonly state: JobState;
+  /** Why it is paused, cancelled or failed. */
+  readonly reason?: string;
 }
 
 /**
@@ -94,7 +107,15 @@ export interface PrunedLayerView {
 export interface PruneView {
   readonly request: PruneRequest;
   readonly layers: PrunedLayerView[];
-  readonly accuracy: { readonly dense: number; readonly raw: number; readonly refit?: number; readonly finetuned?: number };
+  readonly accuracy: {
+    readonly dense: number;
+    /** The delivered network's (what Export writes): the fine-tuned, else the refit, else the raw one. */
+    readonly delivered: number;
+    readonly deliveredKind: DeliveredKind;
+    readonly raw: number;
+    readonly refit?: number;
+    readonly finetuned?: number;
+  };
   readonly params: { readonly dense: number; readonly pruned: number };
   readonly macs: { readonly dense: number; readonly pruned: number };
   readonly timingsMs: { readonly prune: number; readonly refit: number; readonly evaluate: number; readonly finetune?: number };

@@ -1,6 +1,7 @@
 /** Validation of pruning options, shared by the CLI, the worker and tests. */
 import { OptionError } from '../errors';
 import type { Mlp } from '../model/mlp';
+import { limitsText, SETTINGS, withinLimits } from '../settings';
 import { isPruneMethod, PRUNE_METHODS, type PruneMethod } from './methods';
 
 export interface PruneOptions {
@@ -15,10 +16,6 @@ export interface PruneOptions {
   readonly refit: boolean;
 }
 
-export const DEFAULT_PRUNE_OPTIONS: PruneOptions = { method: 'ispasp', keep: 0.1, iterations: 20, seed: 0, refit: false };
-
-export const MAX_ITERATIONS = 1000;
-
 function checkKeepRatio(value: number, where: string): void {
   if (!Number.isFinite(value) || value <= 0 || value > 1) {
     throw new OptionError(`keep ratio ${where}must be in (0, 1], got ${value}`);
@@ -30,11 +27,8 @@ export function resolveKeepRatios(model: Mlp, options: PruneOptions): number[] {
   if (!isPruneMethod(options.method)) {
     throw new OptionError(`unknown method '${options.method}': use one of ${PRUNE_METHODS.join(', ')}`);
   }
-  if (!Number.isInteger(options.iterations) || options.iterations < 1 || options.iterations > MAX_ITERATIONS) {
-    throw new OptionError(`iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${options.iterations}`);
-  }
-  if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
-    throw new OptionError(`seed must be a non-negative integer, got ${options.seed}`);
+  for (const name of ['iterations', 'seed'] as const) {
+    if (!withinLimits(SETTINGS[name], options[name])) throw new OptionError(`${name} ${limitsText(SETTINGS[name])}, got ${options[name]}`);
   }
   const hiddenLayers = model.layers.length - 1;
   if (hiddenLayers < 1) throw new OptionError('the model has no hidden layer to prune');

@@ -25,6 +25,14 @@ const SIZE = MNIST_SIDE * 10;
 const STROKE = 22;
 const THROTTLE_MS = 100;
 
+/** Paints the pad black (MNIST's background). */
+function blank(canvas: HTMLCanvasElement | null): void {
+  const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return;
+  ctx.fillStyle = '#000000';
+  ctx.fillRect(0, 0, SIZE, SIZE);
+}
+
 function DigitPadView({ prediction, onInput, onPickTestImage, pickedLabel, image }: DigitPadProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drawing = useRef<{ pointer: number; x: number; y: number } | null>(null);
@@ -33,15 +41,10 @@ function DigitPadView({ prediction, onInput, onPickTestImage, pickedLabel, image
 
   const context = () => canvasRef.current?.getContext('2d', { willReadFrequently: true }) ?? null;
 
-  const clearCanvas = () => {
-    const ctx = context();
-    if (!ctx) return;
-    ctx.fillStyle = '#000000';
-    ctx.fillRect(0, 0, SIZE, SIZE);
-  };
+  const clearCanvas = () => blank(canvasRef.current);
 
   useEffect(() => {
-    clearCanvas();
+    blank(canvasRef.current);
   }, []);
 
   // Show a picked test image, scaled up without smoothing (each MNIST pixel stays a square).
@@ -60,9 +63,11 @@ function DigitPadView({ prediction, onInput, onPickTestImage, pickedLabel, image
       pixels.data.set([v, v, v, 255], i * 4);
     }
     smallContext.putImageData(pixels, 0, 0);
-    clearCanvas();
+    blank(canvasRef.current);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(small, 0, 0, SIZE, SIZE);
+    // The canvas is the external system here; its caption follows what was just drawn on it.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setShowing('image');
   }, [image]);
 

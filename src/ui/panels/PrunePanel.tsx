@@ -1,4 +1,6 @@
+import { METHOD_FIELD, NUMBER_FIELDS, parseFieldText, REFIT_LABEL, type NumberSettingName } from '../../client/setting-fields';
 import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../../client/worker-client';
+import { NumberField } from '../controls/NumberField';
 import type { Settings } from '../store';
 
 interface Props {
@@ -7,21 +9,39 @@ interface Props {
   onChange(patch: Partial<Settings>): void;
 }
 
-const FINETUNE_CHOICES = [0, 0.1, 0.25, 0.5, 1];
-
-export function keepLabel(percentKept: number): string {
+/** The slider's words: one ratio for every hidden layer, or the per-layer ratios when set. */
+export function keepLabel(percentKept: number, perLayer: readonly number[] | null = null): string {
+  if (perLayer) return `Keep ${perLayer.map((value) => `${value}%`).join(' / ')} of hidden neurons, layer by layer`;
   return `Keep ${percentKept}% of hidden neurons (prune ${100 - percentKept}%)`;
+}
+
+function SettingField({ name, settings, onChange }: { name: NumberSettingName; settings: Settings; onChange: Props['onChange'] }) {
+  const field = NUMBER_FIELDS[name];
+  return (
+    <NumberField
+      label={field.label}
+      value={settings[name]}
+      parse={(text) => parseFieldText(name, text)}
+      onCommit={(value) => onChange({ [name]: value })}
+      min={field.min}
+      max={field.max}
+      step={field.step}
+      testId={`${name}-input`}
+    />
+  );
 }
 
 export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
   const multiLayer = hiddenWidths.length > 1;
-  const perLayer = settings.perLayer;
+  const perLayer = settings.perLayer && settings.perLayer.length === hiddenWidths.length ? settings.perLayer : null;
+  const finetune = NUMBER_FIELDS.finetuneEpochs;
+  const finetuneChoices = finetune.presets?.includes(settings.finetuneEpochs) ? finetune.presets : [...(finetune.presets ?? []), settings.finetuneEpochs].sort((a, b) => a - b);
   return (
     <section className="card" aria-labelledby="prune-heading">
       <h2 id="prune-heading">Prune</h2>
       <label className="field">
-        <span>Method</span>
-        <select data-testid="method-select" value={settings.method} onChange={(e) => onChange({ method: e.target.value as PruneMethod })}>
+        <span>{METHOD_FIELD.label}</span>
+        <select data-testid="method-select" value={settings.method} title={METHOD_FIELD.help} onChange={(e) => onChange({ method: e.target.value as PruneMethod })}>
           {PRUNE_METHODS.map((method) => (
             <option key={method} value={method}>
               {METHOD_LABELS[method]}
@@ -31,7 +51,7 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
       </label>
       <label className="field slider-field">
         <span id="keep-label" data-testid="keep-label">
-          {keepLabel(settings.keep)}
+          {keepLabel(settings.keep, perLayer)}
         </span>
         <input
           data-testid="keep-slider"
@@ -41,7 +61,7 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
           step={1}
           value={settings.keep}
           aria-labelledby="keep-label"
-          aria-valuetext={keepLabel(settings.keep)}
+          aria-valuetext={keepLabel(settings.keep, perLayer)}
           onChange={(e) => onChange({ keep: Number(e.target.value), perLayer: null })}
         />
       </label>
@@ -51,6 +71,7 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
             <label>
               <input
                 type="checkbox"
+                data-testid="per-layer-toggle"
                 checked={perLayer !== null}
                 onChange={(e) => onChange({ perLayer: e.target.checked ? hiddenWidths.map(() => settings.keep) : null })}
               />{' '}
@@ -75,35 +96,24 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
         </fieldset>
       )}
       <div className="grid-form">
+        <SettingField name="iterations" settings={settings} onChange={onChange} />
+        <SettingField name="samples" settings={settings} onChange={onChange} />
+        <SettingField name="seed" settings={settings} onChange={onChange} />
         <label className="field">
-          <span>Iterations (i-SpaSP)</span>
-          <input type="number" min={1} max={200} value={settings.iterations} data-testid="iterations-input"
-            onChange={(e) => { const v = Number(e.target.value); if (Number.isInteger(v) && v >= 1 && v <= 200) onChange({ iterations: v }); }} />
-        </label>
-        <label className="field">
-          <span>Calibration images</span>
-          <input type="number" min={10} max={10000} step={10} value={settings.samples} data-testid="samples-input"
-            onChange={(e) => { const v = Number(e.target.value); if (Number.isInteger(v) && v >= 10 && v <= 10000) onChange({ samples: v }); }} />
-        </label>
-        <label className="field">
-          <span>Seed (random)</span>
-          <input type="number" min={0} value={settings.seed} data-testid="seed-input"
-            onChange={(e) => { const v = Number(e.target.value); if (Number.isInteger(v) && v >= 0) onChange({ seed: v }); }} />
-        </label>
-        <label className="field">
-          <span>Fine-tune after pruning</span>
-          <select value={settings.finetune} data-testid="finetune-select" onChange={(e) => onChange({ finetune: Number(e.target.value) })}>
-            {FINETUNE_CHOICES.map((epochs) => (
+          <span>{finetune.label}</span>
+          <select value={settings.finetuneEpochs} data-testid="finetune-select" title={finetune.help} onChange={(e) => onChange({ finetuneEpochs: Number(e.target.value) })}>
+            {finetuneChoices.map((epochs) => (
               <option key={epochs} value={epochs}>
                 {epochs === 0 ? 'off' : `${epochs} epoch${epochs === 1 ? '' : 's'}`}
               </option>
             ))}
           </select>
         </label>
+        {settings.finetuneEpochs > 0 && <SettingField name="finetuneLearningRate" settings={settings} onChange={onChange} />}
       </div>
       <label className="checkbox">
         <input type="checkbox" data-testid="refit-toggle" checked={settings.refit} onChange={(e) => onChange({ refit: e.target.checked })} />
-        Least-squares refit of the next layer
+        {REFIT_LABEL}
       </label>
     </section>
   );

@@ -1,4 +1,4 @@
-import type { ModelSummary, PruneView } from '../../client/worker-client';
+import type { DeliveredKind, ModelSummary, PruneView } from '../../client/worker-client';
 import { count, milliseconds, percent, reduction } from '../format';
 import type { LoadBar } from '../load-progress';
 
@@ -10,6 +10,17 @@ interface Props {
   loading: LoadBar | null;
 }
 
+const DELIVERED_WORDS: Record<DeliveredKind, string> = {
+  raw: 'kept neurons, original weights',
+  refit: 'after the least-squares refit',
+  finetuned: 'after fine-tuning',
+};
+
+/** The kept counts as shown everywhere: "102 / 1024" per hidden layer. */
+export function keptText(view: PruneView): string {
+  return view.layers.map((layer) => `${layer.keptCount} / ${layer.units}`).join(', ');
+}
+
 export function Readouts({ model, view, busy, loading }: Props) {
   const accuracy = view?.accuracy;
   return (
@@ -18,26 +29,28 @@ export function Readouts({ model, view, busy, loading }: Props) {
       {loading && <LoadProgressBar loading={loading} />}
       <div className="big-numbers">
         <div>
-          <span className="label">Pruned test accuracy</span>
+          <span className="label">Pruned network's test accuracy (what Export writes)</span>
           <span className="big" data-testid="pruned-accuracy">
-            {accuracy ? percent(accuracy.raw) : '–'}
+            {accuracy ? percent(accuracy.delivered) : '–'}
           </span>
-          {accuracy?.refit !== undefined && (
-            <span className="sub" data-testid="refit-accuracy">
-              refit {percent(accuracy.refit)}
+          {accuracy && (
+            <span className="sub" data-testid="delivered-kind">
+              {DELIVERED_WORDS[accuracy.deliveredKind]}
             </span>
           )}
-          {accuracy?.finetuned !== undefined && (
-            <span className="sub" data-testid="finetuned-accuracy">
-              fine-tuned {percent(accuracy.finetuned)}
+          {accuracy && (
+            <span className="sub breakdown">
+              <span data-testid="raw-accuracy">raw {percent(accuracy.raw)}</span>
+              {accuracy.refit !== undefined && <span data-testid="refit-accuracy">refit {percent(accuracy.refit)}</span>}
+              {accuracy.finetuned !== undefined && <span data-testid="finetuned-accuracy">fine-tuned {percent(accuracy.finetuned)}</span>}
+              {model && <span>dense {percent(model.denseAccuracy)}</span>}
             </span>
           )}
-          {model && <span className="sub">dense {percent(model.denseAccuracy)}</span>}
         </div>
         <div>
           <span className="label">Kept neurons</span>
           <span className="big" data-testid="kept-count">
-            {view ? view.layers.map((layer) => `${layer.keptCount} / ${layer.units}`).join(', ') : '–'}
+            {view ? keptText(view) : '–'}
           </span>
         </div>
       </div>
@@ -70,6 +83,20 @@ export function Readouts({ model, view, busy, loading }: Props) {
         </dl>
       )}
     </section>
+  );
+}
+
+/** On a phone the result card is far below the slider: this bar stays at the bottom of the screen. */
+export function CompactResult({ view, busy }: { view: PruneView | null; busy: boolean }) {
+  return (
+    <div className="compact-result" data-testid="compact-result" aria-hidden="true" data-busy={busy || undefined}>
+      <span>
+        Accuracy <strong>{view ? percent(view.accuracy.delivered) : '–'}</strong>
+      </span>
+      <span>
+        Kept <strong>{view ? keptText(view) : '–'}</strong>
+      </span>
+    </div>
   );
 }
 

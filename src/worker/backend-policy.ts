@@ -3,7 +3,7 @@
  * without a browser. WebGPU only on real hardware: on a software adapter (SwiftShader) it is
  * slower than WASM by an order of magnitude (measured: 0.5 against 22 GFLOP/s for one matmul).
  */
-import type { BackendName } from '../worker/types';
+import type { BackendName } from './types';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 

@@ -1,0 +1,78 @@
+/**
+ * What the page shows of a prune, from what ran: a pure function of the outcome, the
+ * measurements and the request, so the view and the report never disagree.
+ */
+import type { Mlp } from '../core/model/mlp';
+import type { PruneOutcome } from '../core/pruning/prune-network';
+import { buildPruneReport } from '../core/report';
+import { compareSizes } from '../core/metrics';
+import type { DeliveredKind, PruneRequest, PruneView } from './types';
+
+export interface PruneMeasurements {
+  readonly modelName: string;
+  readonly backend: string;
+  readonly dense: Mlp;
+  readonly denseAccuracy: number;
+  readonly outcome: PruneOutcome;
+  /** The network Export writes: fine-tuned, else refit, else the kept neurons as they were. */
+  readonly delivered: Mlp;
+  readonly raw: number;
+  readonly refit?: number;
+  readonly finetuned?: number;
+  readonly importance: number[];
+  readonly evaluateMs: number;
+  readonly finetuneMs?: number;
+}
+
+export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): PruneView {
+  const { outcome, raw, refit, finetuned } = measured;
+  const deliveredKind: DeliveredKind = finetuned !== undefined ? 'finetuned' : refit !== undefined ? 'refit' : 'raw';
+  const delivered = finetuned ?? refit ?? raw;
+  const accuracy = {
+    dense: measured.denseAccuracy,
+    delivered,
+    deliveredKind,
+    raw,
+    ...(refit !== undefined && { refit }),
+    ...(finetuned !== undefined && { finetuned }),
+  };
+  const finetuneMs = measured.finetuneMs ?? 0;
+  const report = buildPruneReport({
+    modelName: measured.modelName,
+    method: request.method,
+    keep: request.keep,
+    iterations: request.iterations,
+    samples: request.samples,
+    seed: request.seed,
+    refit: request.refit,
+    finetuneEpochs: request.finetuneEpochs,
+    finetuneLearningRate: request.finetuneLearningRate,
+    backend: measured.backend,
+    dense: measured.dense,
+    outcome: { ...outcome, model: measured.delivered },
+    accuracy: { dense: measured.denseAccuracy, pruned: delivered, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) },
+    timingsMs: { load: 0, evaluate: measured.evaluateMs, finetune: finetuneMs, total: outcome.pruneMs + outcome.refitMs + measured.evaluateMs + finetuneMs },
+  });
+  return {
+    request,
+    layers: outcome.layers.map((layer, index) => ({
+      ...(index === 0 && { importance: measured.importance }),
+      units: layer.units,
+      keptCount: layer.kept.length,
+      kept: layer.kept,
+      relativeResidual: layer.relativeResidual,
+      residuals: layer.residuals ?? [layer.relativeResidual],
+      ...(layer.steps && {
+        iterations: layer.steps.map((step, k) => {
+          const before = new Set(k === 0 ? [] : layer.steps![k - 1].kept);
+          const entered = step.kept.filter((j) => !before.has(j)).length;
+          return { ...step, entered, left: before.size - (step.kept.length - entered) };
+        }),
+      }),
+    })),
+    accuracy,
+    ...compareSizes(measured.dense, measured.delivered),
+    timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: measured.evaluateMs, ...(measured.finetuneMs !== undefined && { finetune: measured.finetuneMs }) },
+    report,
+  };
+}
