@@ -114,7 +114,7 @@ export const SETTINGS: { readonly [K in SettingName]: SettingOf<K> } = {
   finetuneEpochs: {
     kind: 'number',
     integer: false,
-    label: 'Fine-tune after pruning (epochs)',
+    label: 'Fine-tune epochs',
     help: 'Then fine-tune the pruned (and refit) network for E passes over the 60,000 training images; Adam, batch 128, no activation penalty; 0 = off.',
     urlKey: 'finetune',
     cliFlag: 'finetune-epochs',

@@ -87,9 +87,14 @@ export class JobScheduler {
         update('running');
       },
       settle: (error?: unknown) => {
-        if (entry.status.state === 'cancelled') return;
+        const cancelled = (error as { name?: string } | null)?.name === 'CancelledError';
+        // A cancelled job may end with a fuller account of what happened (what was kept).
+        if (entry.status.state === 'cancelled') {
+          if (cancelled) update('cancelled', (error as Error).message);
+          return;
+        }
         if (error === undefined) update('done');
-        else if ((error as { name?: string } | null)?.name === 'CancelledError') update('cancelled', (error as Error).message);
+        else if (cancelled) update('cancelled', (error as Error).message);
         else update('failed', (error as { message?: string } | null)?.message ?? String(error));
       },
     };

@@ -88,14 +88,16 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
             labelFormatter={(label) => `${trimNumber(Number(label))}% kept`}
             itemSorter={(item) => methodRank(item.dataKey)}
           />
-          <Legend verticalAlign="top" height={28} itemSorter={(item) => methodRank(item.dataKey)} />
+          {/* No fixed height: on a phone the legend wraps to two lines, and Recharts then makes room for both. */}
+          <Legend verticalAlign="top" itemSorter={(item) => methodRank(item.dataKey)} />
           {densePercent !== null ? (
             <ReferenceLine
               y={densePercent}
               stroke={DENSE_COLOR}
               strokeDasharray="6 4"
               ifOverflow="extendDomain"
-              label={{ value: 'dense', position: 'insideBottomLeft', fill: DENSE_COLOR }}
+              // Below the line: above it, near 100%, the label ran into the legend.
+              label={{ value: 'dense', position: 'insideBottomLeft', fill: DENSE_COLOR, dy: 16 }}
             />
           ) : null}
           {keepPercent > 0 ? (

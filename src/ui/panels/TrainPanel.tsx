@@ -27,7 +27,10 @@ export function parseWidths(text: string): number[] | null {
 export function trainOutcome(job: JobStatus | undefined): string | null {
   if (!job) return null;
   if (job.state === 'done') return 'Training finished; the network is now the current model and is listed under "Trained here".';
-  if (job.state === 'cancelled') return `Training ${job.reason ?? 'stopped'}.`;
+  if (job.state === 'cancelled') {
+    const reason = job.reason ?? 'stopped';
+    return `${reason[0].toUpperCase()}${reason.slice(1)}.`;
+  }
   if (job.state === 'failed') return null; // the error note says it
   return null;
 }
