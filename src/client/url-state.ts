@@ -21,7 +21,7 @@ export interface UrlState extends PruneSettings {
   perLayer: number[] | null;
 }
 
-export const KEEP_PERCENT = { min: 1, max: 100, default: 10 } as const;
+const KEEP_PERCENT = { min: 1, max: 100, default: 10 } as const;
 
 export const DEFAULT_URL_STATE: UrlState = { ...DEFAULT_PRUNE_SETTINGS, model: null, keep: KEEP_PERCENT.default, perLayer: null };
 

@@ -33,7 +33,7 @@ export const METHOD_LABELS = Object.fromEntries(SETTINGS.method.choices.map((cho
 type Remote = Comlink.Remote<PlaygroundApi>;
 
 /** Errors keep their `name` across the boundary; branch on it, never on instanceof. */
-export function errorName(error: unknown): string {
+function errorName(error: unknown): string {
   return (error as { name?: string } | null)?.name ?? 'Error';
 }
 

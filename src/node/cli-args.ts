@@ -2,7 +2,7 @@
 import { OptionError } from '../core/errors';
 import { parseDecimal } from '../core/settings';
 
-export function parseNumberOption(name: string, raw: string): number {
+function parseNumberOption(name: string, raw: string): number {
   const value = parseDecimal(raw);
   if (!Number.isFinite(value)) throw new OptionError(`--${name} expects a number, got '${raw}'`);
   return value;

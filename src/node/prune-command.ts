@@ -51,7 +51,7 @@ const tableUsage = TABLE_OPTIONS.map((setting) => {
   return `  ${flag.padEnd(22)} ${setting.help}${limits} (default ${defaultText(setting)})`;
 }).join('\n');
 
-export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [options]
+const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [options]
 
   --model PATH           tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
   --keep RHO             fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer

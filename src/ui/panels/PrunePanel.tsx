@@ -10,7 +10,7 @@ interface Props {
 }
 
 /** The slider's words: one ratio for every hidden layer, or the per-layer ratios when set. */
-export function keepLabel(percentKept: number, perLayer: readonly number[] | null = null): string {
+function keepLabel(percentKept: number, perLayer: readonly number[] | null = null): string {
   if (perLayer) return `Keep ${perLayer.map((value) => `${value}%`).join(' / ')} of hidden neurons, layer by layer`;
   return `Keep ${percentKept}% of hidden neurons (prune ${100 - percentKept}%)`;
 }

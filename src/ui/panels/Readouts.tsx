@@ -17,7 +17,7 @@ const DELIVERED_WORDS: Record<DeliveredKind, string> = {
 };
 
 /** The kept counts as shown everywhere: "102 / 1024" per hidden layer. */
-export function keptText(view: PruneView): string {
+function keptText(view: PruneView): string {
   return view.layers.map((layer) => `${layer.keptCount} / ${layer.units}`).join(', ');
 }
 

@@ -18,13 +18,13 @@ interface Props {
 }
 
 /** Parses "256" or "512, 256" into widths; null when malformed. */
-export function parseWidths(text: string): number[] | null {
+function parseWidths(text: string): number[] | null {
   const parts = text.split(/[,\s]+/).filter(Boolean).map(Number);
   return parts.length >= 1 && parts.length <= 4 && parts.every((w) => Number.isInteger(w) && w >= 1 && w <= 10000) ? parts : null;
 }
 
 /** How the last run ended, in words; null while none has run. */
-export function trainOutcome(job: JobStatus | undefined): string | null {
+function trainOutcome(job: JobStatus | undefined): string | null {
   if (!job) return null;
   if (job.state === 'done') return 'Training finished; the network is now the current model and is listed under "Trained here".';
   if (job.state === 'cancelled') {
