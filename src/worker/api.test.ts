@@ -245,11 +245,11 @@ describe('playground worker api', () => {
 
   it('reports neurons and sparsity for the grid and the chart', async () => {
     await api.loadModel('one');
-    const atlas = await api.neurons();
+    const atlas = await api.neurons(500);
     expect(atlas.units).toBe(48);
     expect(atlas.weights).toHaveLength(48 * 784);
     expect(Math.max(...atlas.weights.map(Math.abs))).toBeCloseTo(1, 6);
-    const profile = await api.sparsity();
+    const profile = await api.sparsity(500);
     expect(profile.zeroFraction).toBeGreaterThan(0);
     expect(profile.zeroFraction).toBeLessThan(1);
     for (let k = 1; k < profile.magnitude.length; k++) expect(profile.magnitude[k]).toBeLessThanOrEqual(profile.magnitude[k - 1]);

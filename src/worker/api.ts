@@ -14,7 +14,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
-import { accuracy as testAccuracy } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
@@ -22,8 +21,6 @@ import type { LayerProblem } from '../core/pruning/layer-problem';
 import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
 import { resolveKeepRatios } from '../core/pruning/prune-options';
 import { exportBaseName, validatePruneSettings } from '../core/settings';
-import { trainMlp } from '../core/train/train';
-import { trainOptionsWithDefaults, validateTrainOptions } from '../core/train/train-options';
 import { hiddenZeroFraction } from '../core/train/hidden-sparsity';
 import { loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes, type ShippedModelEntry } from './assets';
 import { createModelSession, type ModelSession } from './model-session';
@@ -33,6 +30,7 @@ import { parseBackendOverride } from './backend-policy';
 import { pruneViewOf } from './prune-view';
 import { JobScheduler, type Job } from './scheduler';
 import { runSweep } from './sweep';
+import { finetunePruned, trainNew } from './training';
 import type {
   BackendName,
   BackendReport,
@@ -207,24 +205,13 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     }
   }
 
-  /** Fine-tunes a pruned network in the fine-tune lane; a newer prune supersedes it. */
-  async function finetune(request: PruneRequest, pruned: Mlp) {
-    const job = jobs.start('finetune');
+  /** Runs `body` as a job of `lane`, recording how it ended (done, cancelled with why, failed). */
+  async function runJob<T>(lane: JobLane, body: (job: Job) => Promise<T>): Promise<T> {
+    const job = jobs.start(lane);
     try {
-      const { train, test, testImages } = await ensureData();
-      const started = performance.now();
-      const options = trainOptionsWithDefaults({
-        epochs: request.finetuneEpochs,
-        learningRate: request.finetuneLearningRate,
-        hiddenWidths: pruned.layers.slice(0, -1).map((l) => l.units),
-        seed: request.seed,
-      });
-      const result = await trainMlp(pruned, { train, test }, options, { signal: job.signal });
-      job.throwIfCancelled();
-      const finetuneMs = performance.now() - started;
-      const accuracy = testAccuracy(result.model, testImages, test.labels);
+      const result = await body(job);
       job.settle();
-      return { model: result.model, accuracy, finetuneMs };
+      return result;
     } catch (error) {
       job.settle(error);
       throw error;
@@ -259,7 +246,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
       const evaluateMs = performance.now() - evaluateStarted;
       job.settle();
-      const tuned = request.finetuneEpochs > 0 ? await finetune(request, outcome.model) : null;
+      const data = await ensureData();
+      const tuned = request.finetuneEpochs > 0 ? await runJob('finetune', (ft) => finetunePruned(outcome.model, request, data, ft.signal)) : null;
       delivered = tuned?.model ?? outcome.model;
       view = pruneViewOf(request, {
         modelName: sessionEntry?.id ?? current.id,
@@ -376,64 +364,28 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     /** Accuracy against the keep ratio for several methods, point by point (cancellable). */
     async sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void): Promise<SweepPoint[]> {
-      const job = jobs.start('sweep');
-      try {
-        const points = await runSweep(requireSession(), request, onPoint, {
+      return runJob('sweep', (job) =>
+        runSweep(requireSession(), request, onPoint, {
           signal: job.signal,
           interrupt,
           yieldToEvents: () => sweepPause(job),
           onHeldTensors: (count) => (sweepTensors = count),
-        });
-        job.settle();
-        return points;
-      } catch (error) {
-        job.settle(error);
-        throw error;
-      }
+        }),
+      );
     },
 
     async train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void, onLoadProgress?: ProgressCallback): Promise<ModelSummary> {
-      const options = trainOptionsWithDefaults({
-        hiddenWidths: request.hiddenWidths,
-        epochs: request.epochs,
-        batchSize: request.batchSize,
-        learningRate: request.learningRate,
-        activationL1: request.activationL1,
-        seed: request.seed,
-        optimizer: request.optimizer,
+      const data = await ensureData();
+      const sameShape = (sizes: number[]) => [...entries.values()].filter((known) => known.source === 'trained' && known.sizes.join('-') === sizes.join('-')).length;
+      const { model, entry } = await runJob('train', async (job) => {
+        const trained = await trainNew(request, data, job.signal, onProgress, sameShape);
+        // A run stopped after an epoch keeps that epoch's network: its job ends "cancelled" with that account.
+        if (trained.stopped) job.settle(new CancelledError(trained.stopped));
+        return trained;
       });
-      validateTrainOptions(options);
-      const job = jobs.start('train');
-      const { train, test, testImages } = await ensureData();
-      let lastTest: number | undefined;
-      const result = await trainMlp(null, { train, test }, { ...options }, {
-        signal: job.signal,
-        onBatch: (p) => onProgress({ fraction: p.fraction, epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, examplesPerSecond: p.examplesPerSecond, etaSeconds: p.etaSeconds, testAccuracy: lastTest }),
-        onEpoch: (p) => {
-          lastTest = p.testAccuracy;
-        },
-      });
-      if (result.epochsCompleted === 0) {
-        const error = new CancelledError('training stopped before its first epoch finished, so there is no trained network to keep');
-        job.settle(error);
-        throw error;
-      }
-      job.settle(result.cancelled ? new CancelledError(`stopped after ${result.epochsCompleted} epoch(s); that network is kept`) : undefined);
-      const sizes = layerSizes(result.model);
-      const sameShape = [...entries.values()].filter((known) => known.source === 'trained' && known.sizes.join('-') === sizes.join('-')).length;
-      const entry: ModelEntry = {
-        id: `trained-${Date.now().toString(36)}`,
-        title: request.title ?? `Trained ${sizes.join('-')}${request.activationL1 > 0 ? ' (sparse)' : ''}${sameShape > 0 ? ` #${sameShape + 1}` : ''}`,
-        description: `Trained here: ${result.epochsCompleted} epoch(s), ${request.optimizer}, rate ${request.learningRate}, L1 ${request.activationL1}, seed ${request.seed}${result.cancelled ? ' (stopped early)' : ''}`,
-        sizes,
-        source: 'trained',
-        testAccuracy: result.final?.testAccuracy,
-        hiddenZeroFraction: hiddenZeroFraction(result.model, testImages, 1000),
-        training: { ...request, epochsCompleted: result.epochsCompleted },
-      };
       entries.set(entry.id, entry);
-      const notSaved = await keep(entry, result.model);
-      const summary = await openSession(entry, result.model, startLoad(), onLoadProgress);
+      const notSaved = await keep(entry, model);
+      const summary = await openSession(entry, model, startLoad(), onLoadProgress);
       return notSaved ? { ...summary, notSaved } : summary;
     },
 
@@ -448,12 +400,12 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     },
 
     /** The neuron atlas; weights for the first `maxNeurons` neurons only (what the grid draws). */
-    async neurons(samples = 1000, onProgress?: ProgressCallback, maxNeurons = Infinity): Promise<NeuronAtlas> {
+    async neurons(samples: number, onProgress?: ProgressCallback, maxNeurons = Infinity): Promise<NeuronAtlas> {
       const current = requireSession();
       return neuronAtlas(current.dense, problemFor(current, samples, onProgress).hiddenSums, maxNeurons);
     },
 
-    async sparsity(samples = 1000, onProgress?: ProgressCallback): Promise<SparsityProfile> {
+    async sparsity(samples: number, onProgress?: ProgressCallback): Promise<SparsityProfile> {
       const current = requireSession();
       return profileFor(current, samples, problemFor(current, samples, onProgress));
     },
