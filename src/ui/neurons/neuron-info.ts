@@ -89,7 +89,7 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
-/** One line, e.g. "Neuron 17: kept, activation sum 123, importance 0.0123, entered at iteration 3". */
+/** One line, e.g. "Neuron 17: kept, ..."; neurons are numbered from 0, like the report's `kept` indices. */
 export function describeNeuron(details: NeuronDetails): string {
   const parts = [`Neuron ${details.index}`];
   const status = STATUS_TEXT[details.status];
