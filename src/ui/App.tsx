@@ -121,7 +121,7 @@ export function App() {
           {!state.presentation && <p className="hint shortcuts">Keyboard: {SHORTCUTS}.</p>}
         </aside>
         <div className="results">
-          <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} />
+          <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} finetuning={state.jobs.finetune?.state === 'running'} />
           <CompactResult view={view} busy={prune.busy} />
           <div className="chart-grid">
             <section className="card">

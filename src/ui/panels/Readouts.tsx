@@ -8,6 +8,8 @@ interface Props {
   busy: boolean;
   /** While a model loads and is pruned the first time. */
   loading: LoadBar | null;
+  /** The worker is fine-tuning the latest prune: its result comes when that ends. */
+  finetuning?: boolean;
 }
 
 const DELIVERED_WORDS: Record<DeliveredKind, string> = {
@@ -21,12 +23,17 @@ function keptText(view: PruneView): string {
   return view.layers.map((layer) => `${layer.keptCount} / ${layer.units}`).join(', ');
 }
 
-export function Readouts({ model, view, busy, loading }: Props) {
+export function Readouts({ model, view, busy, loading, finetuning = false }: Props) {
   const accuracy = view?.accuracy;
   return (
     <section className="card readouts" aria-labelledby="results-heading" aria-busy={busy || loading !== null}>
       <h2 id="results-heading">Result</h2>
       {loading && <LoadProgressBar loading={loading} />}
+      {finetuning && (
+        <p className="hint" data-testid="finetune-status">
+          Fine-tuning the pruned network… the accuracy sweep waits until it ends.
+        </p>
+      )}
       <div className="big-numbers">
         <div>
           <span className="label">Pruned network's test accuracy (what Export writes)</span>
