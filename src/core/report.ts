@@ -3,6 +3,7 @@ import { compareSizes } from './metrics';
 import { layerSizes, type Mlp } from './model/mlp';
 import type { PruneMethod } from './pruning/methods';
 import type { PruneOutcome } from './pruning/prune-network';
+import type { PruneSettings } from './settings';
 
 export interface PruneReportLayer {
   /** Hidden neurons before pruning. */
@@ -62,17 +63,12 @@ export interface PruneReport {
   readonly createdAt: string;
 }
 
-export interface ReportInputs {
+/** What ran: the settings table's values (core/settings.ts), the fine-tuning ones absent when it did not run. */
+export interface ReportInputs
+  extends Pick<PruneSettings, 'method' | 'iterations' | 'samples' | 'seed' | 'refit'>,
+    Partial<Pick<PruneSettings, 'finetuneEpochs' | 'finetuneLearningRate'>> {
   readonly modelName: string;
-  readonly method: PruneMethod;
   readonly keep: number | readonly number[];
-  readonly iterations: number;
-  readonly samples: number;
-  readonly seed: number;
-  readonly refit: boolean;
-  /** 0 or absent when no fine-tuning ran. */
-  readonly finetuneEpochs?: number;
-  readonly finetuneLearningRate?: number;
   readonly backend: string;
   readonly dense: Mlp;
   readonly outcome: PruneOutcome;
