@@ -12,13 +12,15 @@ import { normalizedImages, type MnistSplit } from '../src/core/data/mnist';
 import type { PruneReport } from '../src/core/report';
 import { loadMnistSplit } from '../src/node/mnist-files';
 import { runPruneCommand } from '../src/node/prune-command';
-import { initNodeBackend, tf } from '../src/node/tf-node';
+import { initNodeBackend } from '../src/node/tf-node';
 import {
   argmaxAccuracy,
+  loadTfjsFiles,
   maxAbsDifference,
   parseSafetensors,
   runOnnx,
   safetensorsDifferences,
+  tfjsWeightsAndOutputs,
   torchStateDictBytes,
   type TfjsDense,
 } from './helpers/exported-files';
@@ -38,27 +40,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The tfjs model the CLI wrote with --out, and its predictions and Dense weights. */
+/** The tfjs model the CLI wrote with --out: its outputs on the test images and its Dense weights. */
 async function loadTfjsOut(outDir: string): Promise<{ outputs: Float32Array; layers: TfjsDense[] }> {
   const modelJson = JSON.parse(await readFile(path.join(outDir, 'model.json'), 'utf8'));
-  const weights = await readFile(path.join(outDir, modelJson.weightsManifest[0].paths[0]));
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
-  const outputs = tf.tidy(() => (model.predict(tf.tensor2d(images, [test.count, 784])) as tf.Tensor).dataSync() as Float32Array);
-  const layers = model.layers
-    .filter((layer) => layer.getClassName() === 'Dense')
-    .map((layer) => {
-      const [kernel, bias] = layer.getWeights();
-      const [inputSize, units] = kernel.shape;
-      return { inputSize, units, kernel: kernel.dataSync() as Float32Array, bias: bias.dataSync() as Float32Array };
-    });
+  const model = await loadTfjsFiles(path.join(outDir, 'model.json'), path.join(outDir, modelJson.weightsManifest[0].paths[0]));
+  const result = tfjsWeightsAndOutputs(model, images, test.count);
   model.dispose();
-  return { outputs, layers };
+  return result;
 }
 
 async function pruneAndExport(name: string, ...args: string[]) {

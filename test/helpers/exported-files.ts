@@ -4,6 +4,8 @@
  * from tfjs weights element by element, and ONNX Runtime (onnxruntime-node) to run the ONNX file.
  * No test framework here: functions return what they found, the tests assert.
  */
+import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 
 export interface SafetensorsEntry {
@@ -51,6 +53,32 @@ export interface TfjsDense {
   readonly units: number;
   readonly kernel: Float32Array;
   readonly bias: Float32Array;
+}
+
+/** A tfjs model from a model.json and its one float32 weight file (as `--out` and the page's export write them). */
+export async function loadTfjsFiles(modelJsonPath: string, weightsPath: string): Promise<tf.LayersModel> {
+  const modelJson = JSON.parse(await readFile(modelJsonPath, 'utf8'));
+  const weights = await readFile(weightsPath);
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }),
+  );
+}
+
+/** The Dense layers' weights as the tfjs model holds them, and its outputs on `count` images. */
+export function tfjsWeightsAndOutputs(model: tf.LayersModel, images: Float32Array, count: number): { layers: TfjsDense[]; outputs: Float32Array } {
+  const outputs = tf.tidy(() => (model.predict(tf.tensor2d(images, [count, 784])) as tf.Tensor).dataSync() as Float32Array);
+  const layers = model.layers
+    .filter((layer) => layer.getClassName() === 'Dense')
+    .map((layer) => {
+      const [kernel, bias] = layer.getWeights();
+      const [inputSize, units] = kernel.shape as [number, number];
+      return { inputSize, units, kernel: kernel.dataSync() as Float32Array, bias: bias.dataSync() as Float32Array };
+    });
+  return { layers, outputs };
 }
 
 /**
