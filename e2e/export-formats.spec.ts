@@ -10,7 +10,8 @@ import {
   parseSafetensors,
   runOnnx,
   safetensorsDifferences,
-  tfjsWeightsAndOutputs,
+  tfjsDenseWeights,
+  tfjsOutputs,
   torchStateDictBytes,
 } from '../test/helpers/exported-files';
 import { openApp, percentOf, setKeep } from './helpers/app';
@@ -51,7 +52,7 @@ test('ONNX and safetensors downloads: ONNX Runtime scores the shown accuracy, sa
   // The tfjs model the page exports, run in Node: the same outputs, and the same weights as the safetensors file.
   await initNodeBackend('wasm');
   const model = await loadTfjsFiles(save('model.json'), save('weights.bin'));
-  const tfjs = tfjsWeightsAndOutputs(model, images, test10k.count);
+  const tfjs = { outputs: tfjsOutputs(model, images, test10k.count), layers: tfjsDenseWeights(model) };
   model.dispose();
   expect(maxAbsDifference(run.outputs, tfjs.outputs)).toBeLessThanOrEqual(1e-4);
   const safetensors = parseSafetensors(safetensorsFile.bytes);

@@ -20,7 +20,8 @@ import {
   parseSafetensors,
   runOnnx,
   safetensorsDifferences,
-  tfjsWeightsAndOutputs,
+  tfjsDenseWeights,
+  tfjsOutputs,
   torchStateDictBytes,
   type TfjsDense,
 } from './helpers/exported-files';
@@ -40,11 +41,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The tfjs model the CLI wrote with --out: its outputs on the test images and its Dense weights. */
-async function loadTfjsOut(outDir: string): Promise<{ outputs: Float32Array; layers: TfjsDense[] }> {
+/** The tfjs model the CLI wrote with --out: its Dense weights, and with `predict` its outputs on the test images. */
+async function loadTfjsOut(outDir: string, predict: boolean): Promise<{ outputs?: Float32Array; layers: TfjsDense[] }> {
   const modelJson = JSON.parse(await readFile(path.join(outDir, 'model.json'), 'utf8'));
   const model = await loadTfjsFiles(path.join(outDir, 'model.json'), path.join(outDir, modelJson.weightsManifest[0].paths[0]));
-  const result = tfjsWeightsAndOutputs(model, images, test.count);
+  const result = { layers: tfjsDenseWeights(model), ...(predict && { outputs: tfjsOutputs(model, images, test.count) }) };
   model.dispose();
   return result;
 }
@@ -69,8 +70,8 @@ describe('exported ONNX and safetensors files', () => {
     expect(run.inputNames).toEqual(['input']);
     expect(run.outputNames).toEqual(['logits']); // the shipped models end in a linear layer
     expect(argmaxAccuracy(run.outputs, 10, test.labels)).toBe(report.accuracy.pruned);
-    const tfjs = await loadTfjsOut(files.out);
-    const difference = maxAbsDifference(run.outputs, tfjs.outputs);
+    const tfjs = await loadTfjsOut(files.out, true);
+    const difference = maxAbsDifference(run.outputs, tfjs.outputs!);
     console.log(`mlp-1024-sparse keep 0.1: accuracy ${report.accuracy.pruned}, ONNX Runtime vs tfjs max abs difference ${difference.toExponential(2)}`);
     expect(difference).toBeLessThanOrEqual(1e-4);
 
@@ -86,8 +87,8 @@ describe('exported ONNX and safetensors files', () => {
     const run = await runOnnx(new Uint8Array(await readFile(files.onnx)), images, test.count);
     expect(report.accuracy.refit).toBe(report.accuracy.pruned);
     expect(argmaxAccuracy(run.outputs, 10, test.labels)).toBe(report.accuracy.pruned);
-    const tfjs = await loadTfjsOut(files.out);
-    expect(maxAbsDifference(run.outputs, tfjs.outputs)).toBeLessThanOrEqual(1e-4);
+    // Outputs against tfjs are compared above (a tfjs pass over 10,000 images costs ~20 s here); the weights suffice.
+    const tfjs = await loadTfjsOut(files.out, false);
     const safetensors = parseSafetensors(new Uint8Array(await readFile(files.safetensors)));
     expect(safetensors.tensors.map((t) => `${t.name}:${t.shape.join('x')}`)).toEqual(['0.weight:128x784', '0.bias:128', '2.weight:128x128', '2.bias:128', '4.weight:10x128', '4.bias:10']);
     expect(safetensorsDifferences(safetensors, torchStateDictBytes(tfjs.layers))).toEqual([]);

@@ -68,17 +68,20 @@ export async function loadTfjsFiles(modelJsonPath: string, weightsPath: string):
   );
 }
 
-/** The Dense layers' weights as the tfjs model holds them, and its outputs on `count` images. */
-export function tfjsWeightsAndOutputs(model: tf.LayersModel, images: Float32Array, count: number): { layers: TfjsDense[]; outputs: Float32Array } {
-  const outputs = tf.tidy(() => (model.predict(tf.tensor2d(images, [count, 784])) as tf.Tensor).dataSync() as Float32Array);
-  const layers = model.layers
+/** The Dense layers' weights as the tfjs model holds them. */
+export function tfjsDenseWeights(model: tf.LayersModel): TfjsDense[] {
+  return model.layers
     .filter((layer) => layer.getClassName() === 'Dense')
     .map((layer) => {
       const [kernel, bias] = layer.getWeights();
       const [inputSize, units] = kernel.shape as [number, number];
       return { inputSize, units, kernel: kernel.dataSync() as Float32Array, bias: bias.dataSync() as Float32Array };
     });
-  return { layers, outputs };
+}
+
+/** The tfjs model's outputs on `count` images of 784 floats, row-major. */
+export function tfjsOutputs(model: tf.LayersModel, images: Float32Array, count: number): Float32Array {
+  return tf.tidy(() => (model.predict(tf.tensor2d(images, [count, 784])) as tf.Tensor).dataSync() as Float32Array);
 }
 
 /**
