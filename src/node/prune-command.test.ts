@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argmaxAccuracy, parseSafetensors, runOnnx } from '../../test/helpers/exported-files';
+import { argmaxAccuracy, parseSafetensors, runOnnx, safetensorsDifferences, torchStateDictBytes } from '../../test/helpers/exported-files';
 import { randomMlp } from '../../test/helpers/random-mlp';
 import { normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
@@ -103,7 +103,7 @@ describe('prune CLI', () => {
     const reportPath = path.join(dir, 'finetuned.json');
     const { code, stdout, stderr } = await run(
       '--model', oneHidden, '--keep', '0.25', '--samples', '200', '--refit', '--finetune-epochs', '0.1', '--finetune-rate', '0.003', '--seed', '5',
-      '--out', outDir, '--report', reportPath,
+      '--out', outDir, '--report', reportPath, '--onnx', path.join(dir, 'finetuned.onnx'), '--safetensors', path.join(dir, 'finetuned.safetensors'),
     );
     expect(stderr).toEqual([]);
     expect(code).toBe(0);
@@ -123,7 +123,14 @@ describe('prune CLI', () => {
 
     // The delivered (written) network is the fine-tuned one.
     const test = await loadMnistSplit('test');
-    expect(accuracy(await loadMlpFile(path.join(outDir, 'model.json')), normalizedImages(test), test.labels)).toBe(pruned);
+    const delivered = await loadMlpFile(path.join(outDir, 'model.json'));
+    expect(accuracy(delivered, normalizedImages(test), test.labels)).toBe(pruned);
+    // And so are the ONNX and safetensors files.
+    const onnxRun = await runOnnx(new Uint8Array(await readFile(path.join(dir, 'finetuned.onnx'))), normalizedImages(test), test.count);
+    expect(argmaxAccuracy(onnxRun.outputs, 10, test.labels)).toBe(pruned);
+    const safetensors = parseSafetensors(new Uint8Array(await readFile(path.join(dir, 'finetuned.safetensors'))));
+    expect(safetensorsDifferences(safetensors, torchStateDictBytes(delivered.layers))).toEqual([]);
+    expect(safetensors.metadata).toMatchObject({ finetune_epochs: '0.1', finetune_learning_rate: '0.003', refit: 'true', seed: '5' });
   });
 
   it('without fine-tuning reports finetuneEpochs 0 and no fine-tuned accuracy', async () => {
