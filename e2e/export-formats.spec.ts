@@ -14,7 +14,7 @@ import {
   tfjsOutputs,
   torchStateDictBytes,
 } from '../test/helpers/exported-files';
-import { openApp, percentOf, setKeep } from './helpers/app';
+import { downloadsFrom, openApp, percentOf, setKeep } from './helpers/app';
 
 async function downloadBytes(page: Page, testId: string, savePath: (name: string) => string): Promise<{ name: string; bytes: Uint8Array }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
@@ -34,8 +34,7 @@ test('ONNX and safetensors downloads: ONNX Runtime scores the shown accuracy, sa
   const onnxFile = await downloadBytes(page, 'export-onnx-button', save);
   const safetensorsFile = await downloadBytes(page, 'export-safetensors-button', save);
   const report = JSON.parse(new TextDecoder().decode((await downloadBytes(page, 'export-report', save)).bytes));
-  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
-  const binDownload = await page.waitForEvent('download');
+  const [jsonDownload, binDownload] = await downloadsFrom(page, 2, () => page.getByTestId('export-button').click());
   await jsonDownload.saveAs(save('model.json'));
   await binDownload.saveAs(save('weights.bin'));
   expect(onnxFile.name).toMatch(/ispasp-keep10\.onnx$/);
