@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSpaspError, OptionError } from '../core/errors';
+import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { METHOD_LABELS } from '../core/pruning/methods';
@@ -28,8 +29,11 @@ import {
 } from '../core/settings';
 import { parseKeepOption } from './cli-args';
 import { loadMnist } from './mnist-files';
+import type { Mlp } from '../core/model/mlp';
 import { loadMlpFile, saveMlpFiles } from './model-files';
+import { checkOutputFiles, writeFailure, type OutputFile } from './output-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
+import { writeAllAtomic } from './write-atomic';
 
 export interface CommandIo {
   readonly stdout: (line: string) => void;
@@ -58,12 +62,16 @@ const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [o
 ${tableUsage}
   --report FILE          write the JSON run report
   --out DIR              write the pruned model (model.json + weights) in tfjs format
+  --onnx FILE            write the pruned model as ONNX (opset 13, input 'input' [N, 784])
+  --safetensors FILE     write the pruned weights as safetensors under PyTorch nn.Sequential names (0.weight, 0.bias, 2.weight, ...)
   --backend NAME         tfjs backend: wasm (default) or cpu`;
 
 interface PruneCommandOptions extends PruneOptions, PruneSettings {
   readonly modelPath: string;
   readonly reportPath?: string;
   readonly outDir?: string;
+  readonly onnxPath?: string;
+  readonly safetensorsPath?: string;
   readonly backend: NodeBackendName;
 }
 
@@ -95,6 +103,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         ...Object.fromEntries(TABLE_OPTIONS.map((setting) => [setting.cliFlag, { type: setting.kind === 'flag' ? ('boolean' as const) : ('string' as const) }])),
         report: { type: 'string' },
         out: { type: 'string' },
+        onnx: { type: 'string' },
+        safetensors: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -118,6 +128,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
     keep: parseKeepOption(values.keep as string),
     reportPath: values.report as string | undefined,
     outDir: values.out as string | undefined,
+    onnxPath: values.onnx as string | undefined,
+    safetensorsPath: values.safetensors as string | undefined,
     backend,
   };
 }
@@ -129,6 +141,7 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       io.stdout(PRUNE_USAGE);
       return 0;
     }
+    await checkOutputFiles(exportFiles(options), new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
     const report = await prune(options, io);
     if (options.reportPath) {
       await mkdir(path.dirname(path.resolve(options.reportPath)), { recursive: true });
@@ -209,6 +222,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     },
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
+  await writeExports(delivered, report, options, io);
   if (options.outDir) {
     const saved = await saveMlpFiles(delivered, options.outDir, {
       name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
@@ -218,6 +232,28 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   }
   printSummary(report, io);
   return report;
+}
+
+const EXPORT_FORMATS: Record<'onnxPath' | 'safetensorsPath', ExportFormat> = { onnxPath: 'onnx', safetensorsPath: 'safetensors' };
+
+/** The ONNX and safetensors files asked for, as checked before the work and written after it. */
+function exportFiles(options: PruneCommandOptions): (OutputFile & { format: ExportFormat })[] {
+  return (Object.keys(EXPORT_FORMATS) as (keyof typeof EXPORT_FORMATS)[]).flatMap((key) => {
+    const file = options[key];
+    return file === undefined ? [] : [{ option: EXPORT_FORMATS[key], file, format: EXPORT_FORMATS[key] }];
+  });
+}
+
+/** Both files or neither. */
+async function writeExports(network: Mlp, report: PruneReport, options: PruneCommandOptions, io: CommandIo): Promise<void> {
+  const files = exportFiles(options);
+  if (files.length === 0) return;
+  try {
+    await writeAllAtomic(files.map(({ file, format }) => ({ file, data: exportNetwork(network, report, format) })));
+  } catch (error) {
+    throw writeFailure(files, error);
+  }
+  for (const { file, format } of files) io.stdout(`${format.padEnd(7)} ${file}`);
 }
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;

@@ -277,6 +277,16 @@ export function usePlayground() {
           fail('export', error);
         }
       },
+      async exportNetwork(format: 'onnx' | 'safetensors') {
+        try {
+          const file = await client.exportNetworkAs(format);
+          download(file.fileName, file.bytes, 'application/octet-stream');
+          dispatch({ type: 'announce', text: `Exported ${file.fileName}` });
+          dispatch({ type: 'error', source: 'export', error: null });
+        } catch (error) {
+          fail('export', error);
+        }
+      },
       async exportReport() {
         try {
           const files = await client.exportPruned();
