@@ -1,6 +1,7 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { LESSON_STEPS, lessonSearch } from '../src/ui/lesson/lesson-steps';
-import { collectErrors, openApp } from './helpers/app';
+import { collectErrors, openApp, setKeep } from './helpers/app';
 
 const COUNT = LESSON_STEPS.length;
 
@@ -67,3 +68,88 @@ test("each lesson step's URL reopens it", async ({ page }) => {
     await expect(page.getByTestId('lesson-link')).toHaveAttribute('href', `/${lessonSearch(index)}`);
   }
 });
+
+test('step mode on GFS adds one neuron per step, with its residual; on top-k it shows the one selection and its criterion', async ({ page }) => {
+  await openApp(page, '?method=gfs&keep=5');
+  await expect(page.getByTestId('kept-count')).toHaveText(/^51 \/ 1024$/, { timeout: 60_000 });
+  await expect(page.getByTestId('step-panel')).toHaveAttribute('data-kind', 'additions');
+  await page.getByTestId('step-button').click();
+  await expect(page.getByTestId('step-caption')).toHaveText(/^Addition 1 of 51: neuron \d+ joined; relative residual (\d\.\d{4}) \(was 1\.0000\)\.$/);
+  const first = Number(/relative residual (\d\.\d{4})/.exec((await page.getByTestId('step-caption').textContent())!)![1]);
+  await page.getByTestId('step-button').click();
+  const second = /^Addition 2 of 51: neuron \d+ joined; relative residual (\d\.\d{4}) \(was (\d\.\d{4})\)\.$/.exec((await page.getByTestId('step-caption').textContent())!);
+  expect(second).not.toBeNull();
+  // "was" is the previous step's residual, and a greedy addition never raises it.
+  expect(Number(second![2])).toBe(first);
+  expect(Number(second![1])).toBeLessThanOrEqual(first);
+  await expect(page.getByTestId('neuron-grid').locator('canvas')).toHaveAttribute('aria-label', /Addition 2: neuron \d+ added, 2 kept\./);
+  await page.getByTestId('step-jump').click();
+  await expect(page.getByTestId('step-caption')).toHaveText(/^Addition 51 of 51/);
+
+  await page.getByTestId('method-select').selectOption('topk');
+  await expect(page.getByTestId('step-panel')).toHaveAttribute('data-kind', 'single');
+  await page.getByTestId('step-button').click();
+  await expect(page.getByTestId('step-caption')).toHaveText('One selection: the 51 neurons with the largest activation sum over the calibration images (h̄_j).');
+  const criterion = /Every kept neuron has h̄_j ≥ ([\d,.]+); the highest pruned one has ([\d,.]+)\./.exec((await page.getByTestId('step-narration').textContent())!);
+  expect(criterion).not.toBeNull();
+  expect(Number(criterion![1].replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(criterion![2].replace(/,/g, '')));
+
+  await page.getByTestId('method-select').selectOption('ispasp');
+  await expect(page.getByTestId('step-panel')).toHaveAttribute('data-kind', 'iterations');
+  await expect(page.getByTestId('step-narration')).toContainText('s = 51 is the number of neurons kept');
+  await expect(page.getByTestId('step-narration')).toContainText('2s = 102 is the number of candidates');
+  // On the default network the kept set settles within a few iterations; the jump goes there.
+  await expect(page.getByTestId('step-narration')).toContainText(/The kept set stopped changing after iteration \d+/);
+  await page.getByTestId('step-jump').click();
+  await expect(page.getByTestId('step-caption')).toHaveText(/^Iteration \d+ of 20: /);
+});
+
+test('side by side: the sparse and the dense network pruned at the same ratio in one view', async ({ page }) => {
+  await openApp(page, '?keep=10');
+  await page.getByTestId('side-by-side-toggle').click();
+  const left = page.getByTestId('side-left');
+  const right = page.getByTestId('side-right');
+  await expect(left.getByRole('heading')).toHaveText('mlp-1024-sparse');
+  await expect(right.getByRole('heading')).toHaveText('mlp-1024');
+  await expect(page.getByTestId('side-left-kept')).toHaveText('102 / 1024');
+  await expect(page.getByTestId('side-right-kept')).toHaveText('102 / 1024', { timeout: 90_000 });
+  await setKeep(page, 20);
+  await expect(page.getByTestId('side-left-kept')).toHaveText('204 / 1024');
+  await expect(page.getByTestId('side-right-kept')).toHaveText('204 / 1024', { timeout: 60_000 });
+  const percentIn = async (id: string) => Number(/([\d.]+)%/.exec((await page.getByTestId(id).textContent())!)![1]);
+  // The sparse network keeps more of its accuracy at the same ratio (the lesson of the view).
+  expect(await percentIn('side-left-accuracy')).toBeGreaterThan(await percentIn('side-right-accuracy'));
+  await page.getByTestId('side-by-side-close').click();
+  await expect(page.getByTestId('side-by-side')).toHaveCount(0);
+});
+
+test('method cards open from the method select, the readouts and the charts', async ({ page }) => {
+  await openApp(page, '?method=random');
+  await page.getByTestId('card-button-random').click();
+  const card = page.getByTestId('method-card');
+  await expect(card).toBeVisible();
+  await expect(card.getByRole('heading')).toHaveText('random');
+  await expect(page.getByTestId('method-card-note')).toContainText('mlp-10000');
+  await page.getByTestId('method-card-close').click();
+  await expect(card).toBeHidden();
+  await page.getByTestId('card-button-residual').click();
+  await expect(page.getByTestId('method-card-formula')).toContainText('‖U − H[:, S] V[S, :]‖_F / ‖U‖_F');
+  await page.keyboard.press('Escape');
+  await expect(card).toBeHidden();
+  await page.getByTestId('accuracy-chart').locator('xpath=..').getByRole('button', { name: 'GFS' }).click();
+  await expect(card.getByRole('heading')).toHaveText('GFS (greedy forward selection)');
+});
+
+for (const presentation of [false, true]) {
+  test(`no serious or critical accessibility violations${presentation ? ' in presentation mode' : ''}`, async ({ page }) => {
+    await openApp(page);
+    if (presentation) await page.getByTestId('presentation-toggle').click();
+    await page.getByTestId('lesson-button').click();
+    await expect(page.getByTestId('lesson-step')).toHaveText(`1 / ${COUNT}`);
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
+    expect(serious).toEqual([]);
+  });
+}
