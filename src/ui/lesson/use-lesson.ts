@@ -14,6 +14,8 @@ export interface LessonControl {
   readonly index: number;
   readonly step: LessonStep;
   readonly count: number;
+  /** Presentation mode is on (links to a step then open it presented). */
+  readonly presentation: boolean;
   start(): void;
   close(): void;
   go(index: number): void;
@@ -70,7 +72,20 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
     actions.setStep(Math.min(wanted.iteration, iterations.length - 1));
   }, [open, index, view, state, steps, actions]);
 
-  // Point at the step's region: scroll it into view and outline its card.
+  // Presentation mode travels with the link (`&present=1`), so a shared step opens as presented.
+  const { presentation } = state;
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get('present') === '1') actions.setPresentation(true);
+  }, [actions]);
+  useEffect(() => {
+    if (!open) return;
+    const params = new URLSearchParams(window.location.search);
+    if (presentation) params.set('present', '1');
+    else params.delete('present');
+    window.history.replaceState(null, '', `?${params.toString()}${window.location.hash}`);
+  }, [open, presentation, index]);
+
+  // Point at the step's region: scroll it into view and outline its card (again when the layout changes).
   useEffect(() => {
     if (!open) return;
     let frame = 0;
@@ -89,13 +104,16 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
     };
     frame = requestAnimationFrame(mark);
     return () => cancelAnimationFrame(frame);
-  }, [open, index, steps]);
+  }, [open, index, steps, presentation]);
 
   const close = useCallback(() => {
     setOpen(false);
     setCompare(false);
     for (const old of document.querySelectorAll(`.${FOCUS_CLASS}`)) old.classList.remove(FOCUS_CLASS);
-    window.history.replaceState(null, '', withLessonStep(window.location.search, null) + window.location.hash);
+    const params = new URLSearchParams(withLessonStep(window.location.search, null));
+    params.delete('present');
+    const rest = params.toString();
+    window.history.replaceState(null, '', `${rest ? `?${rest}` : window.location.pathname}${window.location.hash}`);
   }, [setCompare]);
 
   const go = useCallback((next: number) => setIndex(Math.max(0, Math.min(steps.length - 1, next))), [steps.length]);
@@ -118,5 +136,5 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
     return () => window.removeEventListener('keydown', onKey);
   }, [open, index, go, close]);
 
-  return { open, index, step, count: steps.length, start, close, go };
+  return { open, index, step, count: steps.length, presentation, start, close, go };
 }

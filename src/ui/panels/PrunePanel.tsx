@@ -109,8 +109,9 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
         <input type="checkbox" data-testid="refit-toggle" checked={settings.refit} onChange={(e) => onChange({ refit: e.target.checked })} />
         Least-squares refit of the next layer
       </label>
-      <CardButton topic="refit" />
-      <CardButton topic="finetune" label="About fine-tuning" />
+      <p className="method-about">
+        <CardButton topic="refit" label="How refit works" /> <CardButton topic="finetune" label="How fine-tuning works" />
+      </p>
     </section>
   );
 }
