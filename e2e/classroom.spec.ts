@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { LESSON_STEPS, lessonSearch } from '../src/ui/lesson/lesson-steps';
-import { collectErrors, openApp, setKeep } from './helpers/app';
+import { collectErrors, openApp, setKeep, waitForSweep } from './helpers/app';
 
 const COUNT = LESSON_STEPS.length;
 
@@ -153,3 +153,35 @@ for (const presentation of [false, true]) {
     expect(serious).toEqual([]);
   });
 }
+
+test('honest charts: keyboard tooltips with exact values, timings at one kept count, repeated timings with their spread', async ({ page }) => {
+  await openApp(page, '?keep=5');
+  await waitForSweep(page);
+  const accuracy = page.getByTestId('accuracy-chart');
+  await accuracy.scrollIntoViewIfNeeded();
+  // Straight segments between measured points, each point marked.
+  await expect(accuracy.locator('.recharts-line-dots circle').first()).toBeAttached();
+  await accuracy.locator('[tabindex="0"]').first().focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(accuracy.locator('.recharts-tooltip-wrapper')).toContainText(/\d+(\.\d+)?% kept/);
+  await expect(accuracy.locator('.recharts-tooltip-wrapper')).toContainText(/i-SpaSP\s*:\s*\d+(\.\d+)?%/);
+
+  const timing = page.getByTestId('timing-chart');
+  await timing.scrollIntoViewIfNeeded();
+  await expect(timing).toContainText(/Prune time at [\d.]+% kept \(\d+ neurons in the first layer\), one sweep measurement per method/);
+  await page.getByTestId('repeat-timings').click();
+  const result = page.getByTestId('repeated-timings-result');
+  await expect(result).toContainText(/i-SpaSP: median [\d.]+ m?s, range [\d.]+ m?s to [\d.]+ m?s \(5 runs\)/, { timeout: 120_000 });
+  await expect(result).toContainText(/GFS: median [\d.]+ m?s, range [\d.]+ m?s to [\d.]+ m?s \(5 runs\)/);
+  await expect(page.getByTestId('repeated-speedup')).toContainText(/GFS takes [\d.]+× i-SpaSP’s median time/);
+});
+
+test('projector-ready neurons: the size control enlarges the tiles', async ({ page }) => {
+  await openApp(page);
+  const canvas = page.getByTestId('neuron-grid').locator('canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const before = (await canvas.boundingBox())!.height;
+  await page.getByTestId('tile-size').selectOption('44');
+  // 1,024 tiles of at least 44 px in the same width need more rows.
+  await expect.poll(async () => (await canvas.boundingBox())!.height).toBeGreaterThan(before * 1.5);
+});

@@ -8,7 +8,7 @@ import { ResidualChart } from './charts/ResidualChart';
 import { SparsityChart } from './charts/SparsityChart';
 import { TimingChart } from './charts/TimingChart';
 import { keptCount } from './charts/kept-series';
-import { enteredAt, speedupPoint, timingsNear } from './derive';
+import { enteredAt, speedupPoint, timingsAt, type TimingsAtRatio } from './derive';
 import { NeuronGrid } from './neurons/NeuronGrid';
 import { DigitPad } from './pad/DigitPad';
 import { AboutPanel } from './panels/AboutPanel';
@@ -25,6 +25,7 @@ import { LessonButton, LessonPanel } from './lesson/LessonPanel';
 import { useLesson } from './lesson/use-lesson';
 import { CardStrip, MethodCardsProvider } from './methods/MethodCards';
 import { StepPanel } from './stepmode/StepPanel';
+import { RepeatedTimings } from './timing/RepeatedTimings';
 import { stepTrace } from './stepmode/step-trace';
 
 const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through the selection (any method), P toggles presentation mode';
@@ -48,11 +49,11 @@ export function App() {
   const [compare, setCompare] = useState(false);
   const lesson = useLesson(state, actions, setCompare);
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
-  const timings = useMemo(() => timingsNear(chartPoints, chartKeep / 100), [chartPoints, chartKeep]);
+  const timingsAtRatio = useMemo(() => timingsAt(chartPoints, chartKeep / 100, PRUNE_METHODS), [chartPoints, chartKeep]);
   const firstWidth = hiddenWidths[0] ?? 0;
   const speedupAt = useMemo(() => {
     const at = speedupPoint(chartPoints, chartKeep / 100);
-    return at && { keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
+    return at && { keep: at.keep, keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
   }, [chartPoints, chartKeep, firstWidth]);
   const gfsMax = gfsMaxPercent(hiddenWidths);
   const wide = hiddenWidths.some((units) => units > WIDE_LAYER_UNITS);
@@ -160,9 +161,15 @@ export function App() {
             </VisibleOnly>
             <VisibleOnly className="card">
               <TimingChart
-                timings={timings}
+                timings={timingsAtRatio.timings}
                 speedupAt={speedupAt}
-                caption={`Prune time near ${chartKeep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`}
+                caption={timingCaption(timingsAtRatio, firstWidth, gfsMax)}
+              />
+              <RepeatedTimings
+                modelId={model?.id ?? null}
+                keep={speedupAt?.keep ?? null}
+                keptNeurons={speedupAt?.keptNeurons ?? null}
+                settings={settings}
               />
             </VisibleOnly>
             <VisibleOnly className="card">
@@ -199,4 +206,12 @@ export function App() {
     </div>
     </MethodCardsProvider>
   );
+}
+
+/** Every bar is at one kept count; say which, and which methods the sweep did not time there. */
+function timingCaption(at: TimingsAtRatio, width: number, gfsMax: number): string {
+  if (at.keep === null) return 'Prune time per method, measured in this browser.';
+  const percent = Math.round(at.keep * 1000) / 10;
+  const missing = at.missing.length > 0 ? ` ${at.missing.map((method) => METHOD_LABELS[method]).join(', ')} not timed at this ratio${at.missing.includes('gfs') ? ` (GFS is swept up to ${gfsMax}%)` : ''}.` : '';
+  return `Prune time at ${percent}% kept (${keptCount(at.keep, width).toLocaleString('en-US')} neurons in the first layer), one sweep measurement per method, in this browser.${missing}`;
 }
