@@ -80,7 +80,7 @@ export const LESSON_STEPS: readonly LessonStep[] = [
     title: 'The residual',
     text:
       'The relative residual ‖U − H_S V_S‖ / ‖U‖ measures how far the pruned layer’s output is from the dense one on the calibration images: 0 is a perfect copy, 1 is nothing left. ' +
-      'i-SpaSP lowers it in a few iterations; after that the kept set stops changing.',
+      'Watch i-SpaSP lower it in a few iterations; after that the kept set stops changing.',
     model: 'mlp-1024-sparse',
     method: 'ispasp',
     keep: 10,
