@@ -23,6 +23,7 @@ import { usePlayground } from './use-playground';
 import { SideBySide } from './compare/SideBySide';
 import { LessonButton, LessonPanel } from './lesson/LessonPanel';
 import { useLesson } from './lesson/use-lesson';
+import { DenseNote } from './methods/DenseNote';
 import { CardStrip, MethodCardsProvider } from './methods/MethodCards';
 import { StepPanel } from './stepmode/StepPanel';
 import { RepeatedTimings } from './timing/RepeatedTimings';
@@ -151,6 +152,7 @@ export function App() {
                   ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
                   : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
               </p>
+              <DenseNote model={model} />
               <CardStrip />
             </section>
             <VisibleOnly className="card">
