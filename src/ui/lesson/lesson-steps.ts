@@ -140,8 +140,9 @@ export const LESSON_STEPS: readonly LessonStep[] = [
   {
     title: 'Fine-tuning recovers the rest',
     text:
-      'Fine-tuning trains the pruned network a little more on the training images (here a quarter of an epoch). ' +
-      'After it, the methods end within a few tenths of a point of each other and of the dense network: the kept set matters most when there is no time to retrain.',
+      'Fine-tuning trains the pruned network a little more on the training images, here for a quarter of an epoch. ' +
+      'It takes i-SpaSP’s network from about 51% to about 96%, and random’s from about 83% to about 95.5%: the gap between methods shrinks to under a point, and longer fine-tuning closes in on the dense accuracy. ' +
+      'The kept set matters most when there is no time to retrain.',
     model: 'mlp-1024',
     method: 'ispasp',
     keep: 10,

@@ -71,7 +71,7 @@ export const METHOD_CARDS: Record<CardTopic, MethodCard> = {
     title: 'Fine-tuning',
     text:
       'Train the pruned network further on the 60,000 training images (Adam, cross-entropy), starting from its pruned weights. ' +
-      'It recovers most of the accuracy any selection lost, so after it the methods end within a few tenths of a point of each other; the kept set matters most when there is no time to retrain.',
+      'It recovers most of the accuracy any selection lost: on mlp-10000 after 2 epochs every method ends between 97.0% and 98.0% (docs/REPRODUCE.md), within about a point of each other. The kept set matters most when there is no time to retrain.',
     formula: 'θ_S ← θ_S − η ∇ CE(f_S(x; θ_S), y) over the training set',
   },
   residual: {
