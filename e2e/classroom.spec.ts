@@ -5,6 +5,14 @@ import { collectErrors, openApp, setKeep, waitForSweep } from './helpers/app';
 
 const COUNT = LESSON_STEPS.length;
 
+async function expectNoSeriousViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(serious).toEqual([]);
+}
+
 /** What the page shows for a lesson step: the panel, the settings it drives, the region it points at. */
 async function expectStep(page: Page, index: number): Promise<void> {
   const step = LESSON_STEPS[index];
@@ -149,11 +157,16 @@ for (const presentation of [false, true]) {
     if (presentation) await page.getByTestId('presentation-toggle').click();
     await page.getByTestId('lesson-button').click();
     await expect(page.getByTestId('lesson-step')).toHaveText(`1 / ${COUNT}`);
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
-    expect(serious).toEqual([]);
+    await expectNoSeriousViolations(page);
+    // The classroom's other views: step mode with its narration, the side-by-side view, a method card.
+    await page.getByTestId('lesson-close').click();
+    await page.getByTestId('step-button').click();
+    await page.getByTestId('side-by-side-toggle').click();
+    await expect(page.getByTestId('side-right-kept')).toHaveText(/\d+ \/ 1024/, { timeout: 90_000 });
+    await expectNoSeriousViolations(page);
+    await page.getByTestId('card-button-residual').click();
+    await expect(page.getByTestId('method-card')).toBeVisible();
+    await expectNoSeriousViolations(page);
   });
 }
 
