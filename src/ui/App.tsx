@@ -157,6 +157,7 @@ export function App() {
             </section>
             <VisibleOnly className="card">
               <ResidualChart layers={residualLayers} />
+              <CardStrip topics={['residual', 'ispasp', 'gfs']} />
             </VisibleOnly>
             <VisibleOnly className="card">
               <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
@@ -167,6 +168,7 @@ export function App() {
                 speedupAt={speedupAt}
                 caption={timingCaption(timingsAtRatio, firstWidth, gfsMax)}
               />
+              <CardStrip topics={['ispasp', 'gfs']} />
               <RepeatedTimings
                 modelId={model?.id ?? null}
                 keep={speedupAt?.keep ?? null}

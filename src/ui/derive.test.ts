@@ -33,6 +33,14 @@ describe('timingsAt', () => {
     expect(timingsAt(points, 0.12, ['ispasp', 'topk', 'gfs']).timings.map((t) => t.method)).toEqual(['ispasp', 'gfs']);
   });
 
+  it("picks among i-SpaSP's ratios while the sweep fills in", () => {
+    const early = [
+      { method: 'gfs' as const, keep: 0.02, raw: 0.5, pruneMs: 90 },
+      { method: 'ispasp' as const, keep: 0.5, raw: 0.9, pruneMs: 7 },
+    ];
+    expect(timingsAt(early, 0.1, ['ispasp', 'gfs'])).toEqual({ keep: 0.5, timings: [{ method: 'ispasp', ms: 7, keep: 0.5 }], missing: ['gfs'] });
+  });
+
   it('is empty before the sweep has points', () => {
     expect(timingsAt([], 0.1, ['ispasp'])).toEqual({ keep: null, timings: [], missing: [] });
   });

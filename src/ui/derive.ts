@@ -23,12 +23,15 @@ export interface TimingsAtRatio {
 }
 
 /**
- * Prune times of every method at one swept ratio, the one nearest to `keep` (a fraction): bars
- * are only compared at equal kept counts, never one method's 40% against another's 10%.
+ * Prune times of every method at one swept ratio, the one i-SpaSP was timed at nearest to `keep`
+ * (a fraction): bars are only compared at equal kept counts, never one method's 40% against
+ * another's 10%.
  */
 export function timingsAt(points: readonly SweepPoint[], keep: number, methods: readonly PruneMethod[]): TimingsAtRatio {
   if (points.length === 0) return { keep: null, timings: [], missing: [] };
-  const ratios = [...new Set(points.map((point) => point.keep))];
+  // Ratios i-SpaSP was timed at, so that a sweep still filling in never shows a lone GFS bar.
+  const primary = points.filter((point) => point.method === 'ispasp');
+  const ratios = [...new Set((primary.length > 0 ? primary : points).map((point) => point.keep))];
   const chosen = ratios.reduce((best, ratio) => (Math.abs(ratio - keep) < Math.abs(best - keep) ? ratio : best));
   const at = new Map<PruneMethod, SweepPoint>();
   for (const point of points) if (point.keep === chosen) at.set(point.method, point);
