@@ -85,11 +85,14 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
     window.history.replaceState(null, '', `?${params.toString()}${window.location.hash}`);
   }, [open, presentation, index]);
 
+  // Once the step's own result is in, the page above the target has its final height: point again.
+  const resultReady = open && state.atlas !== null && viewMatches(state, step) && (step.iteration === undefined || state.step !== null);
   // Point at the step's region: scroll it into view and outline its card (again when the layout changes).
   useEffect(() => {
     if (!open) return;
     let frame = 0;
     let tries = 0;
+    let stopFollowing = () => undefined as void;
     const mark = () => {
       const target = document.querySelector<HTMLElement>(`[data-testid="${steps[index].focus}"]`);
       if (!target) {
@@ -100,11 +103,19 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
       for (const old of document.querySelectorAll(`.${FOCUS_CLASS}`)) if (old !== card) old.classList.remove(FOCUS_CLASS);
       card.classList.add(FOCUS_CLASS);
       const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-      card.scrollIntoView({ block: 'center', behavior: reduced ? 'auto' : 'smooth' });
+      // The thing itself, not its (possibly tall) card; below the panel's width the panel covers
+      // the bottom of the window, so the target goes to the top.
+      const docked = window.matchMedia?.('(min-width: 1100px)').matches ?? true;
+      const point = (behavior: ScrollBehavior) => target.scrollIntoView({ block: docked ? 'center' : 'start', behavior });
+      point(reduced ? 'auto' : 'smooth');
+      stopFollowing = followLayout(() => point('auto'));
     };
     frame = requestAnimationFrame(mark);
-    return () => cancelAnimationFrame(frame);
-  }, [open, index, steps, presentation]);
+    return () => {
+      cancelAnimationFrame(frame);
+      stopFollowing();
+    };
+  }, [open, index, steps, presentation, resultReady]);
 
   const close = useCallback(() => {
     setOpen(false);
@@ -138,3 +149,30 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
 
   return { open, index, step, count: steps.length, presentation, start, close, go };
 }
+
+/**
+ * Charts and results above the target keep growing for a moment after a step opens; for two
+ * seconds, each change of the page's height points again, until the reader scrolls by themselves.
+ */
+function followLayout(point: () => void, durationMs = 2000): () => void {
+  if (typeof ResizeObserver === 'undefined') return () => undefined;
+  let lastHeight = document.body.scrollHeight;
+  const observer = new ResizeObserver(() => {
+    const height = document.body.scrollHeight;
+    if (height !== lastHeight) {
+      lastHeight = height;
+      point();
+    }
+  });
+  const stop = () => {
+    observer.disconnect();
+    window.clearTimeout(timer);
+    for (const type of USER_SCROLL_EVENTS) window.removeEventListener(type, stop);
+  };
+  const timer = window.setTimeout(stop, durationMs);
+  observer.observe(document.body);
+  for (const type of USER_SCROLL_EVENTS) window.addEventListener(type, stop, { passive: true });
+  return stop;
+}
+
+const USER_SCROLL_EVENTS = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
