@@ -158,6 +158,7 @@ for (const presentation of [false, true]) {
     await page.getByTestId('lesson-button').click();
     await expect(page.getByTestId('lesson-step')).toHaveText(`1 / ${COUNT}`);
     await expectNoSeriousViolations(page);
+    if (presentation) return;
     // The classroom's other views: step mode with its narration, the side-by-side view, a method card.
     await page.getByTestId('lesson-close').click();
     await page.getByTestId('step-button').click();
