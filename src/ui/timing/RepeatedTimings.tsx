@@ -68,6 +68,8 @@ export function RepeatedTimings({ modelId, keep, keptNeurons, settings, runs = R
     } catch (error) {
       setStatus(`Timing failed: ${errorMessage(error)}`);
     } finally {
+      // The worker holds a model and the MNIST images: let it go until the next measurement.
+      client.restart();
       setBusy(false);
     }
   };
