@@ -115,6 +115,13 @@ export class PlaygroundClient {
     return this.api().cancel(lane);
   }
 
+  /** Ends this client's worker, and whatever it is doing (a side-by-side or timing worker closing with its view). */
+  restart() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+
   /** Hears every lane's latest job state whenever one changes. */
   watchJobs(listener: (jobs: JobStatus[]) => void) {
     return this.api().watchJobs(Comlink.proxy(listener));

@@ -30,6 +30,7 @@ import { neuronAtlas, predictBoth, sparsityProfile } from './views';
 import { parseBackendOverride } from './backend-policy';
 import { pruneViewOf } from './prune-view';
 import { JobScheduler, type Job } from './scheduler';
+import { selectionTrace } from './selection-trace';
 import { runSweep } from './sweep';
 import { finetunePruned, trainNew } from './training';
 import type {
@@ -251,6 +252,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       const evaluateStarted = performance.now();
       const firstKept = outcome.layers[0].kept;
       const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
+      const trace = selectionTrace(request.method, outcome.layers[0].order, firstProblem, current.dense.layers[0]);
       const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
       const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
       const evaluateMs = performance.now() - evaluateStarted;
@@ -268,7 +270,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         raw,
         ...(refit !== undefined && { refit }),
         ...(tuned && { finetuned: tuned.accuracy, finetuneMs: tuned.finetuneMs }),
-        importance,
+        firstLayer: { importance, ...trace },
         evaluateMs,
       });
     } catch (error) {

@@ -18,7 +18,7 @@ const base: PruneMeasurements = {
   delivered: outcome.model,
   raw: 0.5,
   refit: 0.6,
-  importance: [],
+  firstLayer: { importance: [] },
   evaluateMs: 3,
 };
 

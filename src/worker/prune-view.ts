@@ -6,7 +6,7 @@ import type { Mlp } from '../core/model/mlp';
 import type { PruneOutcome } from '../core/pruning/prune-network';
 import { buildPruneReport } from '../core/report';
 import { compareSizes } from '../core/metrics';
-import type { DeliveredKind, PruneRequest, PruneView } from './types';
+import type { DeliveredKind, PrunedLayerView, PruneRequest, PruneView } from './types';
 
 export interface PruneMeasurements {
   readonly modelName: string;
@@ -19,7 +19,8 @@ export interface PruneMeasurements {
   readonly raw: number;
   readonly refit?: number;
   readonly finetuned?: number;
-  readonly importance: number[];
+  /** What only the first layer's view carries: each neuron's importance, the selection trace for step mode. */
+  readonly firstLayer: Partial<PrunedLayerView> & { readonly importance: number[] };
   readonly evaluateMs: number;
   readonly finetuneMs?: number;
 }
@@ -56,7 +57,7 @@ export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements):
   return {
     request,
     layers: outcome.layers.map((layer, index) => ({
-      ...(index === 0 && { importance: measured.importance }),
+      ...(index === 0 && measured.firstLayer),
       units: layer.units,
       keptCount: layer.kept.length,
       kept: layer.kept,

@@ -1,6 +1,7 @@
 import { METHOD_FIELD, NUMBER_FIELDS, parseFieldText, REFIT_LABEL, type NumberSettingName } from '../../client/setting-fields';
 import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../../client/worker-client';
 import { NumberField } from '../controls/NumberField';
+import { CardButton } from '../methods/MethodCards';
 import type { Settings } from '../store';
 
 interface Props {
@@ -49,6 +50,9 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
           ))}
         </select>
       </label>
+      <p className="method-about">
+        <CardButton topic={settings.method} label={`How ${METHOD_LABELS[settings.method]} works`} />
+      </p>
       <label className="field slider-field">
         <span id="keep-label" data-testid="keep-label">
           {keepLabel(settings.keep, perLayer)}
@@ -115,6 +119,9 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
         <input type="checkbox" data-testid="refit-toggle" checked={settings.refit} onChange={(e) => onChange({ refit: e.target.checked })} />
         {REFIT_LABEL}
       </label>
+      <p className="method-about">
+        <CardButton topic="refit" label="How refit works" /> <CardButton topic="finetune" label="How fine-tuning works" />
+      </p>
     </section>
   );
 }
