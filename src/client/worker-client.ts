@@ -122,7 +122,7 @@ export class PlaygroundClient {
     this.remote = null;
   }
 
-  /** Hears every lane's latest job state whenever one changes. */
+  /** Hears every lane's latest job state whenever one changes. Call after `init` (which waits for the service worker). */
   watchJobs(listener: (jobs: JobStatus[]) => void) {
     return this.api().watchJobs(Comlink.proxy(listener));
   }

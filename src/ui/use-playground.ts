@@ -102,6 +102,9 @@ export function usePlayground() {
         const forced = new URLSearchParams(window.location.search).get('backend');
         const { backend, models, problems } = await client.init(forced);
         if (!alive) return;
+        // Only after init: the worker must start once the service worker controls the page, so
+        // its model and MNIST fetches are cached for offline use.
+        void client.watchJobs((jobs) => batched({ type: 'jobs', jobs }));
         dispatch({ type: 'started', backend, models });
         if (problems.length > 0) dispatch({ type: 'error', source: 'start', error: problems.join(' ') });
         const asked = settingsRef.current.model;
@@ -119,12 +122,7 @@ export function usePlayground() {
     return () => {
       alive = false;
     };
-  }, [client, openModel]);
-
-  // Every lane's job state, for the sweep line and the training panel.
-  useEffect(() => {
-    void client.watchJobs((jobs) => batched({ type: 'jobs', jobs }));
-  }, [client, batched]);
+  }, [client, openModel, batched]);
 
   // A probe for tests and curious users: the worker's tfjs memory.
   useEffect(() => {
