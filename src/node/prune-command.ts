@@ -2,10 +2,9 @@
  * `npm run prune`: prune a tfjs model on MNIST and report. Runs in-process so tests can call it;
  * scripts/prune-cli.ts is the thin entry point.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { isSpaspError, OptionError } from '../core/errors';
+import { OptionError } from '../core/errors';
+import { oneLine } from '../core/error-line';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
@@ -14,10 +13,12 @@ import { resolveKeepRatios, type PruneOptions } from '../core/pruning/prune-opti
 import { warmUpPruning } from '../core/pruning/warm-up';
 import { buildPruneReport, type PruneReport } from '../core/report';
 import { trainMlp } from '../core/train/train';
+import type { Mlp } from '../core/model/mlp';
 import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
-import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
+import { parseCommandOptions, parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
 import { loadMnist } from './mnist-files';
-import { loadMlpFile, saveMlpFiles } from './model-files';
+import { loadMlpFile, mlpFileContents, modelInputFiles } from './model-files';
+import { checkOutputs, writeOutputs } from './output-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
 
 export interface CommandIo {
@@ -60,13 +61,7 @@ interface PruneCommandOptions extends PruneOptions {
 }
 
 export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseCommandOptions(argv, {
         model: { type: 'string' },
         keep: { type: 'string' },
         method: { type: 'string', default: 'ispasp' },
@@ -80,12 +75,7 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         out: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new OptionError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
-  const values = parsed.values;
+  });
   if (values.help) return 'help';
   if (!values.model) throw new OptionError('--model PATH is required (a tfjs model.json)');
   if (!values.keep) throw new OptionError('--keep RHO is required (fraction of hidden neurons kept, e.g. 0.1)');
@@ -125,21 +115,33 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       io.stdout(PRUNE_USAGE);
       return 0;
     }
-    const report = await prune(options, io);
-    if (options.reportPath) {
-      await mkdir(path.dirname(path.resolve(options.reportPath)), { recursive: true });
-      await writeFile(options.reportPath, JSON.stringify(report, null, 2) + '\n');
-      io.stdout(`report  ${options.reportPath}`);
-    }
+    // Outputs are checked against the model's files before any work, and written all or nothing.
+    await checkOutputs(options, await modelInputFiles(options.modelPath));
+    const { report, delivered } = await prune(options, io);
+    const outName = `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`;
+    await writeOutputs({
+      ...(options.reportPath !== undefined && { report: { path: options.reportPath, text: JSON.stringify(report, null, 2) + '\n' } }),
+      ...(options.outDir !== undefined && {
+        out: {
+          dir: options.outDir,
+          files: await mlpFileContents(delivered, {
+            name: outName,
+            metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
+          }),
+        },
+      }),
+    });
+    if (options.outDir !== undefined) io.stdout(`model   ${path.join(options.outDir, 'model.json')}`);
+    if (options.reportPath !== undefined) io.stdout(`report  ${options.reportPath}`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    io.stderr(`error: ${message}`);
-    return isSpaspError(error) ? 2 : 1;
+    // Every failure, a bug included, is exit status 2 and one short line.
+    io.stderr(`error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    return 2;
   }
 }
 
-async function prune(options: PruneCommandOptions, io: CommandIo): Promise<PruneReport> {
+async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ report: PruneReport; delivered: Mlp }> {
   const started = performance.now();
   const backend = await initNodeBackend(options.backend);
   const dense = await loadMlpFile(options.modelPath);
@@ -205,15 +207,8 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     },
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
-  if (options.outDir) {
-    const saved = await saveMlpFiles(delivered, options.outDir, {
-      name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
-      metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
-    });
-    io.stdout(`model   ${saved.modelJsonPath}`);
-  }
   printSummary(report, io);
-  return report;
+  return { report, delivered };
 }
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
