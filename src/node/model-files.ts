@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ModelFormatError } from '../core/errors';
 import { decodeModelJson, loadMlpFromSources, saveMlpToArtifacts, userMetadataOf, weightShardPaths } from '../core/model/io';
 import { MAX_MODEL_JSON_BYTES, MAX_WEIGHT_BYTES } from '../core/model/limits';
+import { shown } from '../core/error-line';
 import type { Mlp } from '../core/model/mlp';
 
 export interface SaveMlpFilesOptions {
@@ -48,10 +49,10 @@ async function orFormatError<T>(what: string, work: () => Promise<T>): Promise<T
  * The size of a regular file, from `stat` (which neither blocks on a FIFO nor reads a device);
  * anything else, or anything over `maxBytes`, is refused before a byte is read.
  */
-async function regularFileSize(file: string, what: string, maxBytes: number, cap: string): Promise<number> {
+async function regularFileSize(file: string, what: string, name: string, maxBytes: number, cap: string): Promise<number> {
   const info = await orFormatError(what, () => stat(file));
   if (!info.isFile()) throw new ModelFormatError(`cannot read ${what}: not a regular file`);
-  if (info.size > maxBytes) throw new ModelFormatError(`${what} is ${info.size} bytes; at most ${maxBytes} are accepted (${cap})`);
+  if (info.size > maxBytes) throw new ModelFormatError(`${name} is ${info.size} bytes, over the cap of ${maxBytes} (${cap})`);
   return info.size;
 }
 
@@ -92,20 +93,25 @@ async function containedPath(realDir: string, shard: string, what: string): Prom
   return real;
 }
 
+/** model.json, capped and parsed, and the real path of its folder. */
+async function readModelJson(modelJsonPath: string): Promise<{ modelJson: unknown; realDir: string }> {
+  const what = `model file ${modelJsonPath}`;
+  const size = await regularFileSize(modelJsonPath, what, shown(path.basename(modelJsonPath), 60), MAX_MODEL_JSON_BYTES, 'MAX_MODEL_JSON_BYTES');
+  const modelJson = decodeModelJson(await readRegularFile(modelJsonPath, what, size), modelJsonPath);
+  return { modelJson, realDir: await orFormatError(what, () => realpath(path.dirname(modelJsonPath))) };
+}
+
 /**
  * Loads model.json and the weight files it lists, with its metadata. Nothing outside the model's
  * folder is opened, model.json and the weights are capped (limits.ts) and every size is checked
  * against the manifest before a weight byte is read.
  */
 export async function loadMlpFileWithMetadata(modelJsonPath: string): Promise<LoadedMlpFile> {
-  const what = `model file ${modelJsonPath}`;
-  const jsonSize = await regularFileSize(modelJsonPath, what, MAX_MODEL_JSON_BYTES, 'MAX_MODEL_JSON_BYTES');
-  const modelJson = decodeModelJson(await readRegularFile(modelJsonPath, what, jsonSize), modelJsonPath);
-  const realDir = await orFormatError(what, () => realpath(path.dirname(modelJsonPath)));
+  const { modelJson, realDir } = await readModelJson(modelJsonPath);
   const mlp = await loadMlpFromSources(modelJson, async (shard) => {
     const shardWhat = `weight file ${path.resolve(path.dirname(modelJsonPath), shard)} (listed in ${modelJsonPath})`;
     const real = await containedPath(realDir, shard, shardWhat);
-    const size = await regularFileSize(real, shardWhat, MAX_WEIGHT_BYTES, 'MAX_WEIGHT_BYTES');
+    const size = await regularFileSize(real, shardWhat, `weight file ${shown(shard, 60)}`, MAX_WEIGHT_BYTES, 'MAX_WEIGHT_BYTES');
     return { size, read: () => readRegularFile(real, shardWhat, size) };
   });
   return { mlp, metadata: userMetadataOf(modelJson) };
@@ -113,10 +119,7 @@ export async function loadMlpFileWithMetadata(modelJsonPath: string): Promise<Lo
 
 /** The real paths of model.json and the weight files it lists, for checks on outputs. */
 export async function modelInputFiles(modelJsonPath: string): Promise<string[]> {
-  const what = `model file ${modelJsonPath}`;
-  const jsonSize = await regularFileSize(modelJsonPath, what, MAX_MODEL_JSON_BYTES, 'MAX_MODEL_JSON_BYTES');
-  const modelJson = decodeModelJson(await readRegularFile(modelJsonPath, what, jsonSize), modelJsonPath);
-  const realDir = await orFormatError(what, () => realpath(path.dirname(modelJsonPath)));
+  const { modelJson, realDir } = await readModelJson(modelJsonPath);
   const shards = await Promise.all(
     weightShardPaths(modelJson).map((shard) => realpath(path.join(realDir, shard)).catch(() => path.join(realDir, shard))),
   );

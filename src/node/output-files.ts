@@ -57,6 +57,9 @@ async function checkParent(option: string, target: string): Promise<void> {
  */
 export async function checkOutputs(paths: OutputPaths, inputs: readonly string[]): Promise<void> {
   const { reportPath, outDir } = paths;
+  if (reportPath !== undefined && outDir !== undefined && inside(await realTarget(outDir), await realTarget(reportPath))) {
+    throw new OptionError(`--report ${reportPath} is inside --out ${outDir}; write it elsewhere`);
+  }
   if (reportPath !== undefined) {
     const target = await realTarget(reportPath);
     if (inputs.includes(target)) throw new OptionError(`--report ${reportPath} is an input file of the model; choose another name`);
@@ -73,9 +76,6 @@ export async function checkOutputs(paths: OutputPaths, inputs: readonly string[]
     if (info && !info.isDirectory()) throw new OptionError(`--out ${outDir} is a file; give a new or empty folder`);
     if (info && (await readdir(outDir)).length > 0) throw new OptionError(`--out ${outDir} is not empty; give a new or empty folder`);
     await checkParent('--out', outDir);
-    if (reportPath !== undefined && inside(target, await realTarget(reportPath))) {
-      throw new OptionError(`--report ${reportPath} is inside --out ${outDir}; write it elsewhere`);
-    }
   }
 }
 
