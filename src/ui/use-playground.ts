@@ -93,7 +93,7 @@ export function usePlayground() {
         if (!alive) return;
         dispatch({ type: 'started', backend, models });
         if (skipped.length > 0) {
-          dispatch({ type: 'error', error: skipped.length === 1 ? skipped[0] : `${skipped.length} saved models were skipped; the first: ${skipped[0]}` });
+          dispatch({ type: 'error', error: errorMessage(skipped.length === 1 ? skipped[0] : `${skipped.length} saved models were skipped; the first: ${skipped[0]}`) });
         }
         const wanted = models.find((entry) => entry.id === settingsRef.current.model) ?? models[0];
         if (wanted) await openModel((onProgress) => client.loadModel(wanted.id, onProgress));

@@ -88,8 +88,10 @@ type ProgressCallback = (progress: LoadProgress) => void;
 export type ImportFile = { readonly name: string; readonly size: number; arrayBuffer(): Promise<ArrayBuffer> } | { readonly name: string; readonly bytes: ArrayBuffer };
 
 function importSource(file: ImportFile): WeightSource {
-  if ('bytes' in file) return { size: file.bytes.byteLength, read: async () => file.bytes };
-  return { size: file.size, read: () => file.arrayBuffer() };
+  // A File first: newer browsers give Blobs a bytes() method too.
+  if ('arrayBuffer' in file && typeof file.arrayBuffer === 'function') return { size: file.size, read: () => file.arrayBuffer() };
+  const bytes = (file as { bytes: ArrayBuffer }).bytes;
+  return { size: bytes.byteLength, read: async () => bytes };
 }
 
 /** A name from the user's disk, shortened for a title. */
