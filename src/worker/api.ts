@@ -108,6 +108,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   let pruneGeneration = 0;
   let job: AbortController | null = null;
   let loadJob: AbortController | null = null;
+  let importJob: AbortController | null = null;
   let prunesInFlight = 0;
   let lastPruneActivity = -Infinity;
   let sweepTensors = 0;
@@ -344,7 +345,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
      * is read, and the topology before tfjs builds anything; `cancel()` or a newer load stops it.
      */
     async importModel(files: readonly ImportFile[], onProgress?: ProgressCallback): Promise<ModelSummary> {
-      const controller = startLoad();
+      // Its own job until the files check out: a refused import must not cancel a model still loading.
+      importJob?.abort();
+      const controller = new AbortController();
+      importJob = controller;
+      let load: AbortController | null = null;
       try {
         onProgress?.({ phase: 'download' });
         const jsonFile = files.find((file) => file.name.endsWith('.json'));
@@ -368,12 +373,14 @@ export function createPlaygroundApi(deps: ApiDependencies) {
           source: 'imported',
           hiddenZeroFraction: hiddenZeroFraction(dense, testImages, 1000),
         };
-        const summary = await openSession(entry, dense, controller, onProgress);
+        load = startLoad();
+        const summary = await openSession(entry, dense, load, onProgress);
         entries.set(entry.id, entry);
         await deps.persistence.save(entry, dense).catch(() => undefined);
         return summary;
       } finally {
-        if (loadJob === controller) loadJob = null;
+        if (importJob === controller) importJob = null;
+        if (load && loadJob === load) loadJob = null;
       }
     },
 
@@ -447,6 +454,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     cancel(): void {
       job?.abort();
       loadJob?.abort();
+      importJob?.abort();
       pruneGeneration++;
     },
 

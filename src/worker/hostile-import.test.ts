@@ -91,6 +91,13 @@ describe('hostile imports in the worker', () => {
     expect(reads).toEqual([]);
   });
 
+  it('a refused import leaves a model load in progress alone', async () => {
+    const loading = api.loadModel('one');
+    const { files } = tracked([{ name: 'model.json', bytes: new TextEncoder().encode(cases[0].modelJson) }, ...cases[0].files]);
+    await expect(api.importModel(files)).rejects.toMatchObject({ name: 'ModelFormatError' });
+    await expect(loading).resolves.toMatchObject({ id: 'one' });
+  });
+
   it('imports the valid base model, reading each file once, and can be cancelled', async () => {
     const make = () => tracked([{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(base.json)) }, { name: base.weightsName, bytes: base.weights }]);
     const cancelled = api.importModel(make().files);
