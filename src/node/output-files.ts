@@ -1,10 +1,11 @@
 /**
- * The CLI's outputs (`--report FILE`, `--out DIR`): checked before any work, so that a bad path
- * fails in a second instead of after the pruning, and written all or nothing, so that a full disk
- * or a failed rename leaves neither a partial report nor a half-written model folder.
+ * The CLI's outputs (`--report FILE`, `--out DIR`, `--onnx FILE`, `--safetensors FILE`): checked
+ * before any work, so that a bad path fails in a second instead of after the pruning, and written
+ * all or nothing, so that a full disk or a failed rename leaves neither a partial report nor a
+ * half-written model folder.
  */
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OptionError } from '../core/errors';
 
@@ -13,14 +14,16 @@ export interface OutputPaths {
   readonly outDir?: string;
 }
 
-export interface OutputFile {
+/** A file of the `--out` folder, by name. */
+export interface FolderFile {
   readonly name: string;
   readonly bytes: Uint8Array | string;
 }
 
 export interface Outputs {
-  readonly report?: { readonly path: string; readonly text: string };
-  readonly out?: { readonly dir: string; readonly files: readonly OutputFile[] };
+  /** Single files (the report, exports), each named by its option (`report` for `--report`). */
+  readonly files?: readonly { readonly option: string; readonly path: string; readonly data: Uint8Array | string }[];
+  readonly out?: { readonly dir: string; readonly files: readonly FolderFile[] };
 }
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
@@ -55,8 +58,14 @@ async function checkParent(option: string, target: string): Promise<void> {
  * is a folder or a device, an `--out` that is a file or a non-empty folder, and parents that do
  * not exist or cannot be written. `inputs` are real paths.
  */
-export async function checkOutputs(paths: OutputPaths, inputs: readonly string[]): Promise<void> {
+export async function checkOutputs(paths: OutputPaths, inputs: readonly string[], exports: readonly OutputFileOption[] = []): Promise<void> {
   const { reportPath, outDir } = paths;
+  for (const { option, file } of exports) {
+    if (inputs.includes(await realTarget(file))) throw new OptionError(`--${option} ${file} is an input file of the model; choose another name`);
+    if (outDir !== undefined && inside(await realTarget(outDir), await realTarget(file))) {
+      throw new OptionError(`--${option} ${file} is inside --out ${outDir}; write it elsewhere`);
+    }
+  }
   if (reportPath !== undefined && outDir !== undefined && inside(await realTarget(outDir), await realTarget(reportPath))) {
     throw new OptionError(`--report ${reportPath} is inside --out ${outDir}; write it elsewhere`);
   }
@@ -86,21 +95,22 @@ function temporaryName(target: string): string {
 }
 
 /**
- * Writes the report and the model folder under temporary names, then renames them into place:
- * both appear or neither does. Errors are one-line OptionErrors naming the output.
+ * Writes the single files and the model folder under temporary names, then renames them into
+ * place: all appear or none does. Errors are one-line OptionErrors naming the output.
  */
 export async function writeOutputs(outputs: Outputs): Promise<void> {
   const temporaries: string[] = [];
-  const placed: { to: string }[] = [];
-  const outExisted = outputs.out ? (await exists(path.resolve(outputs.out.dir)).catch(() => null)) !== null : false;
+  const placed: { to: string; existed: boolean }[] = [];
+  const files = outputs.files ?? [];
   try {
-    let reportTemp: string | undefined;
-    let outTemp: string | undefined;
-    if (outputs.report) {
-      reportTemp = temporaryName(outputs.report.path);
-      temporaries.push(reportTemp);
-      await writeFile(reportTemp, outputs.report.text, { flag: 'wx' }).catch((error) => fail('--report', outputs.report!.path, error));
+    const written = [];
+    for (const file of files) {
+      const temporary = temporaryName(file.path);
+      temporaries.push(temporary);
+      await writeFile(temporary, file.data, { flag: 'wx' }).catch((error) => fail(`--${file.option}`, file.path, error));
+      written.push({ ...file, temporary });
     }
+    let outTemp: string | undefined;
     if (outputs.out) {
       const out = outputs.out;
       outTemp = temporaryName(out.dir);
@@ -112,17 +122,20 @@ export async function writeOutputs(outputs: Outputs): Promise<void> {
     }
     // rename(2) replaces an empty folder and a file atomically; the checks ran before the work.
     if (outputs.out && outTemp) {
-      await rename(outTemp, path.resolve(outputs.out.dir)).catch((error) => fail('--out', outputs.out!.dir, error));
-      placed.push({ to: path.resolve(outputs.out.dir) });
+      const target = path.resolve(outputs.out.dir);
+      const existed = (await exists(target).catch(() => null)) !== null;
+      await rename(outTemp, target).catch((error) => fail('--out', outputs.out!.dir, error));
+      placed.push({ to: target, existed });
     }
-    if (outputs.report && reportTemp) {
-      await rename(reportTemp, path.resolve(outputs.report.path)).catch((error) => fail('--report', outputs.report!.path, error));
+    for (const file of written) {
+      await rename(file.temporary, path.resolve(file.path)).catch((error) => fail(`--${file.option}`, file.path, error));
     }
   } catch (error) {
-    // Neither: take back what was already renamed into place, and every temporary.
-    for (const { to } of placed) {
+    // None: take back the folder already renamed into place, and every temporary. (A file renamed
+    // over an older one cannot be taken back; the folder goes first and files last for that reason.)
+    for (const { to, existed } of placed) {
       await rm(to, { recursive: true, force: true }).catch(() => undefined);
-      if (outExisted) await mkdir(to).catch(() => undefined);
+      if (existed) await mkdir(to).catch(() => undefined);
     }
     for (const temporary of temporaries) await rm(temporary, { recursive: true, force: true }).catch(() => undefined);
     throw error;
@@ -130,5 +143,37 @@ export async function writeOutputs(outputs: Outputs): Promise<void> {
 }
 
 function fail(option: string, target: string, error: unknown): never {
-  throw new OptionError(`cannot write ${option} ${target}: ${why(error)}`);
+  throw new OptionError(`cannot write ${option} ${target}: ${why(error)}; nothing was written`);
+}
+
+export interface OutputFileOption {
+  /** The option that named it, for messages: `onnx` for `--onnx FILE`. */
+  readonly option: string;
+  readonly file: string;
+}
+
+/**
+ * Single-file outputs named by an option (the exports): each must be new or a plain file, in an existing writable folder, distinct from the others
+ * and from the `taken` paths (the input model, other outputs), which map a path to what it is.
+ */
+export async function checkOutputFiles(outputs: readonly OutputFileOption[], taken: ReadonlyMap<string, string>): Promise<void> {
+  const seen = new Map<string, string>([...taken].map(([file, what]) => [path.resolve(file), what]));
+  for (const { option, file } of outputs) {
+    if (file.trim() === '') throw new OptionError(`--${option} needs a file name`);
+    const resolved = path.resolve(file);
+    const clash = seen.get(resolved);
+    if (clash) throw new OptionError(`--${option} ${file} is also ${clash}; give it a file of its own`);
+    seen.set(resolved, `--${option}`);
+    const existing = await stat(resolved).catch(() => null);
+    if (existing && !existing.isFile()) throw new OptionError(`--${option} ${file} exists and is not a file`);
+    const folder = path.dirname(resolved);
+    const parent = await stat(folder).catch(() => null);
+    if (!parent?.isDirectory()) throw new OptionError(`--${option} ${file}: folder ${path.dirname(file)} does not exist`);
+    try {
+      await access(folder, constants.W_OK);
+      if (existing) await access(resolved, constants.W_OK);
+    } catch {
+      throw new OptionError(`--${option} ${file} cannot be written (no write permission)`);
+    }
+  }
 }

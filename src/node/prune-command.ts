@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { OptionError } from '../core/errors';
 import { oneLine } from '../core/error-line';
+import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
@@ -18,7 +19,7 @@ import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-option
 import { parseCommandOptions, parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
 import { loadMnist } from './mnist-files';
 import { loadMlpFile, mlpFileContents, modelInputFiles } from './model-files';
-import { checkOutputs, writeOutputs } from './output-files';
+import { checkOutputFiles, checkOutputs, writeOutputs, type OutputFileOption } from './output-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
 
 export interface CommandIo {
@@ -31,7 +32,7 @@ export const DEFAULT_FINETUNE_RATE = 1e-3;
 
 export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [--method ${PRUNE_METHODS.join('|')}]
        [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--finetune-epochs E [--finetune-rate LR]]
-       [--report FILE] [--out DIR] [--backend wasm|cpu]
+       [--report FILE] [--out DIR] [--onnx FILE] [--safetensors FILE] [--backend wasm|cpu]
 
   --model PATH     tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
   --keep RHO       fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
@@ -47,6 +48,9 @@ export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO
                    Adam learning rate of the fine-tuning, in (0, 1] (default ${DEFAULT_FINETUNE_RATE})
   --report FILE    write the JSON run report
   --out DIR        write the pruned model (model.json + weights) in tfjs format
+  --onnx FILE      write the pruned model as ONNX (opset 13, input 'input' [N, 784])
+  --safetensors FILE
+                   write the pruned weights as safetensors under PyTorch nn.Sequential names (0.weight, 0.bias, 2.weight, ...)
   --backend NAME   tfjs backend: wasm (default) or cpu`;
 
 interface PruneCommandOptions extends PruneOptions {
@@ -57,6 +61,8 @@ interface PruneCommandOptions extends PruneOptions {
   readonly finetuneRate: number;
   readonly reportPath?: string;
   readonly outDir?: string;
+  readonly onnxPath?: string;
+  readonly safetensorsPath?: string;
   readonly backend: NodeBackendName;
 }
 
@@ -73,6 +79,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         'finetune-rate': { type: 'string' },
         report: { type: 'string' },
         out: { type: 'string' },
+        onnx: { type: 'string' },
+        safetensors: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         help: { type: 'boolean', short: 'h', default: false },
   });
@@ -104,6 +112,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
     finetuneRate,
     reportPath: values.report,
     outDir: values.out,
+    onnxPath: values.onnx,
+    safetensorsPath: values.safetensors,
     backend,
   };
 }
@@ -116,11 +126,17 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       return 0;
     }
     // Outputs are checked against the model's files before any work, and written all or nothing.
-    await checkOutputs(options, await modelInputFiles(options.modelPath));
+    const inputs = await modelInputFiles(options.modelPath);
+    const exports = exportFiles(options);
+    await checkOutputFiles(exports, new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
+    await checkOutputs(options, inputs, exports);
     const { report, delivered } = await prune(options, io);
     const outName = `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`;
     await writeOutputs({
-      ...(options.reportPath !== undefined && { report: { path: options.reportPath, text: JSON.stringify(report, null, 2) + '\n' } }),
+      files: [
+        ...(options.reportPath !== undefined ? [{ option: 'report', path: options.reportPath, data: JSON.stringify(report, null, 2) + '\n' }] : []),
+        ...exports.map(({ option, file, format }) => ({ option, path: file, data: exportNetwork(delivered, report, format) })),
+      ],
       ...(options.outDir !== undefined && {
         out: {
           dir: options.outDir,
@@ -132,6 +148,7 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       }),
     });
     if (options.outDir !== undefined) io.stdout(`model   ${path.join(options.outDir, 'model.json')}`);
+    for (const { file, format } of exports) io.stdout(`${format.padEnd(7)} ${file}`);
     if (options.reportPath !== undefined) io.stdout(`report  ${options.reportPath}`);
     return 0;
   } catch (error) {
@@ -209,6 +226,16 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ rep
   });
   printSummary(report, io);
   return { report, delivered };
+}
+
+const EXPORT_FORMATS: Record<'onnxPath' | 'safetensorsPath', ExportFormat> = { onnxPath: 'onnx', safetensorsPath: 'safetensors' };
+
+/** The ONNX and safetensors files asked for, checked before the work and written with the other outputs after it. */
+function exportFiles(options: PruneCommandOptions): (OutputFileOption & { format: ExportFormat })[] {
+  return (Object.keys(EXPORT_FORMATS) as (keyof typeof EXPORT_FORMATS)[]).flatMap((key) => {
+    const file = options[key];
+    return file === undefined ? [] : [{ option: EXPORT_FORMATS[key], file, format: EXPORT_FORMATS[key] }];
+  });
 }
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;

@@ -207,6 +207,12 @@ describe('hostile outputs: refused before any work, inputs untouched', () => {
     ['--out is a file', () => ['--out', secret], 'is a file'],
     ['--out is a non-empty folder', () => ['--out', outside], 'is not empty'],
     ['--out in a folder that does not exist', () => ['--out', path.join(root, 'missing', 'out')], 'does not exist'],
+    ['--onnx is the weight file', () => ['--onnx', weightsOf()], 'is an input file of the model'],
+    ['--safetensors inside an empty --out', async () => {
+      const out = path.join(root, `empty-${++caseCount}`);
+      await mkdir(out);
+      return ['--out', out, '--safetensors', path.join(out, 'w.safetensors')];
+    }, 'is inside --out'],
   ] as const)('%s', async (_name, outputArgs, expected) => {
     const output = await outputArgs();
     await expectRefused(['--model', valid, '--keep', '0.5', ...output], expected);
@@ -230,7 +236,7 @@ describe('hostile outputs: refused before any work, inputs untouched', () => {
     const blocked = path.join(root, 'blocked-report');
     await mkdir(path.join(blocked, 'inside'), { recursive: true });
     const error = await writeOutputs({
-      report: { path: blocked, text: '{}' },
+      files: [{ option: 'report', path: blocked, data: '{}' }],
       out: { dir: out, files: [{ name: 'model.json', bytes: '{}' }] },
     }).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
