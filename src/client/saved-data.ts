@@ -1,16 +1,16 @@
 /**
- * The app's saved data: networks trained or imported here, kept by the worker in IndexedDB
- * through tfjs's own handler (database "tensorflowjs"). Reset from the page itself, so it works
- * even when the app cannot start.
+ * The way out when saved data breaks the page: trained and imported models live in tfjs's
+ * IndexedDB database (src/worker/persistence.ts), which nothing else of this app uses.
  */
 const TFJS_DATABASE = 'tensorflowjs';
 
-export function resetSavedData(): Promise<void> {
+/** Deletes every saved model; resolves when the database is gone (or was never there). */
+export function resetSavedModels(): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(TFJS_DATABASE);
     request.onsuccess = () => resolve();
-    request.onerror = () => reject(new Error(`could not delete the saved networks: ${request.error?.message ?? 'unknown error'}`));
-    // Another tab still has the database open: the delete completes when it closes.
-    request.onblocked = () => reject(new Error('close the playground in your other tabs, then reset again'));
+    request.onerror = () => reject(request.error ?? new Error('the saved models could not be deleted'));
+    // Another tab holds the database open; it goes once that tab closes.
+    request.onblocked = () => resolve();
   });
 }

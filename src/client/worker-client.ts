@@ -29,6 +29,7 @@ export type { PruneMethod };
 /** The methods in the settings table's order, and their names, for menus and chart legends. */
 export const PRUNE_METHODS: readonly PruneMethod[] = SETTINGS.method.choices.map((choice) => choice.value);
 export const METHOD_LABELS = Object.fromEntries(SETTINGS.method.choices.map((choice) => [choice.value, choice.label])) as Record<PruneMethod, string>;
+import { oneLine } from '../core/error-line';
 
 type Remote = Comlink.Remote<PlaygroundApi>;
 
@@ -37,9 +38,10 @@ function errorName(error: unknown): string {
   return (error as { name?: string } | null)?.name ?? 'Error';
 }
 
+/** One line of at most 200 characters, whatever the error carried. */
 export function errorMessage(error: unknown): string {
-  const message = (error as { message?: string } | null)?.message ?? String(error);
-  return message.split('\n')[0];
+  const message = (error as { message?: unknown } | null)?.message;
+  return oneLine(typeof message === 'string' ? message : String(error));
 }
 
 /** A job the worker ended on purpose (superseded, stopped); its state comes through `watchJobs`. */
@@ -84,8 +86,9 @@ export class PlaygroundClient {
     return this.api().loadModel(id, proxied(onProgress));
   }
 
-  importModel(files: { name: string; bytes: ArrayBuffer }[], onProgress?: (progress: LoadProgress) => void) {
-    return this.api().importModel(Comlink.transfer(files, files.map((file) => file.bytes)), proxied(onProgress));
+  /** Files go as they are (cloned, not read): the worker checks their sizes before reading any. */
+  importModel(files: File[], onProgress?: (progress: LoadProgress) => void) {
+    return this.api().importModel(files, proxied(onProgress));
   }
 
   /** Resolves with the view, or null when a newer prune was requested meanwhile. */

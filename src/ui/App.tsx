@@ -114,7 +114,7 @@ export function App() {
       <main className="layout">
         <aside className="controls">
           <ErrorNote errors={state.errors} sources={['start', 'link', 'model', 'saved']} onDismiss={actions.dismissError} />
-          <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} />
+          <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} onCancel={actions.cancelLoad} />
           <PrunePanel settings={settings} hiddenWidths={hiddenWidths} onChange={actions.setSettings} />
           <ErrorNote errors={state.errors} sources={['prune']} onDismiss={actions.dismissError} />
           {!state.presentation && (

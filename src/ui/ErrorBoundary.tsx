@@ -1,50 +1,39 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { resetSavedData } from '../client/saved-data';
+import { resetSavedModels } from '../client/saved-data';
+import { errorMessage } from '../client/worker-client';
 
 interface State {
-  error: Error | null;
-  resetProblem: string | null;
+  error: string | null;
 }
 
 /**
- * Catches a render error anywhere in the app and offers a way out: reload, or reset the saved
- * data (networks trained or imported here) in case a saved network is what breaks the start.
+ * Keeps a rendering failure from blanking the page: it says what broke, and offers a reload and,
+ * since saved models are the data the app reads back from earlier visits, deleting them.
  */
 export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
-  override state: State = { error: null, resetProblem: null };
+  override state: State = { error: null };
 
-  static getDerivedStateFromError(error: Error): Partial<State> {
-    return { error };
+  static getDerivedStateFromError(error: unknown): State {
+    return { error: errorMessage(error) };
   }
 
-  override componentDidCatch(error: Error, info: ErrorInfo): void {
-    console.error('The playground stopped drawing:', error, info.componentStack);
+  override componentDidCatch(error: unknown, info: ErrorInfo): void {
+    console.error('the playground stopped rendering:', error, info.componentStack);
   }
 
-  private reset = async () => {
-    try {
-      await resetSavedData();
-      window.location.href = window.location.pathname;
-    } catch (error) {
-      this.setState({ resetProblem: (error as Error).message });
-    }
-  };
-
-  override render() {
-    const { error, resetProblem } = this.state;
-    if (!error) return this.props.children;
+  override render(): ReactNode {
+    if (this.state.error === null) return this.props.children;
     return (
-      <div className="app crashed" role="alert" data-testid="error-boundary">
-        <h1>Something went wrong</h1>
-        <p>The playground stopped drawing: {error.message.split('\n')[0]}</p>
-        <div className="actions wrap">
+      <div className="app crashed" role="alert" data-testid="crash-panel">
+        <h1>SpaSP Playground</h1>
+        <p>The page stopped working: {this.state.error}</p>
+        <p>Reloading may be enough. If it happens again, saved (trained or imported) models may hold something the page cannot show: deleting them keeps the shipped models.</p>
+        <div className="crash-actions">
           <button onClick={() => window.location.reload()}>Reload</button>
-          <button onClick={this.reset} data-testid="reset-saved-data">
-            Reset saved data and start fresh
+          <button data-testid="reset-saved" onClick={() => void resetSavedModels().finally(() => window.location.reload())}>
+            Delete saved models and reload
           </button>
         </div>
-        <p className="hint">Resetting deletes the networks you trained or imported here and opens the playground without the link's settings.</p>
-        {resetProblem && <p className="field-error">{resetProblem}</p>}
       </div>
     );
   }

@@ -7,7 +7,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { errorMessage, isCancelled, PlaygroundClient, PRUNE_METHODS, type LoadProgress, type ModelSummary, type TrainRequest } from '../client/worker-client';
 import { readUrlState, writeUrlState } from '../client/url-state';
-import { resetSavedData } from '../client/saved-data';
 import { download, sweepCsv } from './downloads';
 import { initialState, keepRatios, reducer, type Action, type ErrorSource, type Settings } from './store';
 import { gfsMaxPercent, sweepOrder } from './sweep-plan';
@@ -100,12 +99,15 @@ export function usePlayground() {
     (async () => {
       try {
         const forced = new URLSearchParams(window.location.search).get('backend');
-        const { backend, models, problems } = await client.init(forced);
+        const { backend, models, problems, skipped } = await client.init(forced);
         if (!alive) return;
         // Only after init: the worker must start once the service worker controls the page, so
         // its model and MNIST fetches are cached for offline use.
         void client.watchJobs((jobs) => batched({ type: 'jobs', jobs }));
         dispatch({ type: 'started', backend, models });
+        if (skipped.length > 0) {
+          dispatch({ type: 'error', source: 'saved', error: errorMessage(skipped.length === 1 ? skipped[0] : `${skipped.length} saved models were skipped; the first: ${skipped[0]}`) });
+        }
         if (problems.length > 0) dispatch({ type: 'error', source: 'start', error: problems.join(' ') });
         const asked = settingsRef.current.model;
         const found = models.find((entry) => entry.id === asked);
@@ -228,8 +230,7 @@ export function usePlayground() {
       },
       async importFiles(files: File[]) {
         dispatch({ type: 'error', source: 'model', error: null });
-        const payload = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
-        const summary = await openModel((onProgress) => client.importModel(payload, onProgress));
+        const summary = await openModel((onProgress) => client.importModel(files, onProgress));
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },
       async train(request: TrainRequest) {
@@ -242,13 +243,8 @@ export function usePlayground() {
       stopTraining() {
         void client.cancel('train');
       },
-      async resetSavedData() {
-        try {
-          await resetSavedData();
-          window.location.reload();
-        } catch (error) {
-          fail('saved', error);
-        }
+      cancelLoad() {
+        void client.cancel();
       },
       setStep(index: number | null) {
         dispatch({ type: 'step', index });
