@@ -28,7 +28,7 @@ export function ErrorNote({ errors, sources, onDismiss }: NoteProps) {
       {shown.map((error) => (
         <div key={error.id} className="error-note" data-testid={`error-note-${error.source}`}>
           <span>{error.message}</span>
-          <button onClick={() => onDismiss(error.source)} aria-label={`Dismiss the ${SOURCE_NAMES[error.source]} error`}>
+          <button onClick={() => onDismiss(error.source)} aria-label={`Close this ${SOURCE_NAMES[error.source]} message`}>
             ×
           </button>
         </div>
@@ -47,7 +47,7 @@ export function ErrorToasts({ errors, onDismiss }: Omit<NoteProps, 'sources'>) {
       {errors.map((error) => (
         <div key={error.id} className="toast" data-testid="error-toast">
           <strong>{SOURCE_NAMES[error.source]}:</strong> <span data-testid="error-message">{error.message}</span>
-          <button onClick={() => onDismiss(error.source)} aria-label={`Dismiss the ${SOURCE_NAMES[error.source]} error`} data-testid="error-dismiss">
+          <button onClick={() => onDismiss(error.source)} aria-label={`Dismiss error: ${SOURCE_NAMES[error.source]}`} data-testid="error-dismiss">
             ×
           </button>
         </div>
