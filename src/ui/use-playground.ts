@@ -80,7 +80,7 @@ export function usePlayground() {
         if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-loaded', model: summary, atlas, sparsity });
         dispatch({ type: 'announce', text: `Loaded ${summary.title}: dense test accuracy ${(summary.denseAccuracy * 100).toFixed(1)}%` });
-        dispatch({ type: 'error', source: 'saved', error: summary.notSaved ? `${summary.title} is ${summary.notSaved}` : null });
+        if (summary.notSaved) dispatch({ type: 'error', source: 'saved', error: `${summary.title} is ${summary.notSaved}` });
         return summary;
       } catch (error) {
         if (ticket !== loadTicket.current) return null;
