@@ -27,6 +27,11 @@ function checkKeepRatio(value: number, where: string): void {
 
 /** One keep ratio per hidden layer, after checking every option against the model. */
 export function resolveKeepRatios(model: Mlp, options: PruneOptions): number[] {
+  return resolveKeepRatiosFor(model.layers.length - 1, options);
+}
+
+/** The same for a network with `hiddenLayers` prunable layers (a CNN's hidden convs and Dense layers). */
+export function resolveKeepRatiosFor(hiddenLayers: number, options: PruneOptions): number[] {
   if (!isPruneMethod(options.method)) {
     throw new OptionError(`unknown method '${options.method}': use one of ${PRUNE_METHODS.join(', ')}`);
   }
@@ -36,7 +41,6 @@ export function resolveKeepRatios(model: Mlp, options: PruneOptions): number[] {
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
     throw new OptionError(`seed must be a non-negative integer, got ${options.seed}`);
   }
-  const hiddenLayers = model.layers.length - 1;
   if (hiddenLayers < 1) throw new OptionError('the model has no hidden layer to prune');
   if (typeof options.keep === 'number') {
     checkKeepRatio(options.keep, '');
