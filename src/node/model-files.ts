@@ -33,7 +33,7 @@ function reason(error: unknown): string {
   return code ? message.replace(/,\s*\w+\s+'.*'$/, '') : message;
 }
 
-async function readBytes(file: string, what: string): Promise<Buffer> {
+export async function readBytes(file: string, what: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {

@@ -1,9 +1,8 @@
 /**
  * Training of a small MNIST CNN from a seed, in Node (npm run train-models) and, later, in the
  * worker. tfjs-backend-wasm has no Conv2D filter gradient (Conv2DBackpropFilter) and no
- * StridedSlice gradient, so the training forward computes each convolution as patches times kernel
- * (im2col built from plain slices, whose gradients exist everywhere) with the explicit-transpose
- * matMul of train.ts; inference uses tf.conv2d (cnn-forward.ts). Same seed, same backend, same weights.
+ * StridedSlice gradient, so each convolution's filter gradient is computed here as patches^T dy
+ * (trainableConv2d); the forward pass is tf.conv2d as in inference (cnn-forward.ts). Same seed, same backend, same weights.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist';
@@ -11,7 +10,7 @@ import type { CancelToken } from '../errors';
 import { MNIST_CLASSES } from '../model/mlp';
 import { seededUniform } from '../pruning/baselines';
 import { explicitTransposeMatMul, streamSeed, type MatMul } from '../train/train';
-import { activationShapes, padBefore, windowOutputSize, type Cnn, type CnnLayer, type Padding, type WeightedLayer } from './cnn';
+import { activationShapes, type Cnn, type CnnLayer, type Padding, type WeightedLayer } from './cnn';
 
 export type CnnLayerSpec =
   | { readonly kind: 'conv'; readonly filters: number; readonly kernelSize: number; readonly strides: number; readonly padding: Padding }
@@ -76,35 +75,43 @@ export function initialCnn(architecture: readonly CnnLayerSpec[], seed: number, 
 
 /**
  * Patches of `x` for a `kh x kw` window, `[n * oh * ow, kh * kw * c]` with columns in kernel
- * order `(dy * kw + dx) * c + ci`. Built from pad, slice and reshape only, so it has gradients on
- * every backend.
+ * order `(dy * kw + dx) * c + ci`, with tfjs's stride and padding rules: one depthwise
+ * convolution with a 0/1 filter (channel ci's output q = dy * kw + dx picks that tap), then a
+ * transpose to kernel order. Not differentiable on wasm (no depthwise filter gradient needed).
  */
 export function imageToColumns(x: tf.Tensor4D, kh: number, kw: number, strides: readonly [number, number], padding: Padding): tf.Tensor2D {
   return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    const [sh, sw] = strides;
-    const oh = windowOutputSize(h, kh, sh, padding);
-    const ow = windowOutputSize(w, kw, sw, padding);
-    const top = padBefore(h, kh, sh, padding);
-    const left = padBefore(w, kw, sw, padding);
-    // Enough rows and columns that every window slice below is a full oh*sh x ow*sw block.
-    const needH = kh - 1 + oh * sh;
-    const needW = kw - 1 + ow * sw;
-    const padded = top || left || needH > h + top || needW > w + left
-      ? tf.pad(x, [[0, 0], [top, Math.max(0, needH - h - top)], [left, Math.max(0, needW - w - left)], [0, 0]])
-      : x;
-    const parts: tf.Tensor4D[] = [];
-    for (let dy = 0; dy < kh; dy++) {
-      for (let dx = 0; dx < kw; dx++) {
-        let part = tf.slice(padded, [0, dy, dx, 0], [n, oh * sh, ow * sw, c]);
-        if (sh > 1 || sw > 1) {
-          part = tf.reshape(tf.slice(tf.reshape(part, [n, oh, sh, ow, sw, c]), [0, 0, 0, 0, 0, 0], [n, oh, 1, ow, 1, c]), [n, oh, ow, c]);
-        }
-        parts.push(part);
-      }
-    }
-    return tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts, 3), [n * oh * ow, kh * kw * c]) as tf.Tensor2D;
+    const channels = x.shape[3];
+    const taps = kh * kw;
+    const pick = new Float32Array(taps * channels * taps);
+    for (let q = 0; q < taps; q++) for (let c = 0; c < channels; c++) pick[(q * channels + c) * taps + q] = 1;
+    const byChannel = tf.depthwiseConv2d(x, tf.tensor4d(pick, [kh, kw, channels, taps]), strides as [number, number], padding);
+    const [n, oh, ow] = byChannel.shape;
+    return tf.reshape(tf.transpose(tf.reshape(byChannel, [n * oh * ow, channels, taps]), [0, 2, 1]), [n * oh * ow, taps * channels]) as tf.Tensor2D;
   });
+}
+
+/**
+ * `conv2d(x, w)` trainable on every backend: the filter gradient is patches^T dy (one matMul with
+ * an explicit transpose), the input gradient tfjs's conv2dTranspose, or zeros for data inputs.
+ */
+export function trainableConv2d(strides: readonly [number, number], padding: Padding, inputGradient: boolean): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, w, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x, w]);
+    return {
+      value: tf.conv2d(x, w, strides as [number, number], padding),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const [kh, kw, , outputs] = ws.shape;
+        const columns = imageToColumns(xs, kh, kw, strides, padding);
+        const dw = tf.reshape(tf.matMul(tf.transpose(columns), tf.reshape(dy, [-1, outputs])), ws.shape);
+        const dx = inputGradient ? tf.conv2dTranspose(dy as tf.Tensor4D, ws, xs.shape, strides as [number, number], padding) : tf.zerosLike(xs);
+        return [dx, dw];
+      },
+    };
+  });
+  return (x, w) => op(x, w) as tf.Tensor4D;
 }
 
 interface Variables {
@@ -121,6 +128,8 @@ export interface CnnEpochProgress {
 
 export interface CnnTrainHooks {
   onEpoch?(progress: CnnEpochProgress): void;
+  /** The weights after each epoch (the same as a run of `epoch` epochs ends with). */
+  onEpochModel?(epoch: number, model: Cnn): void;
   onBatch?(batch: number, batchesPerEpoch: number, examplesPerSecond: number): void;
   signal?: CancelToken;
 }
@@ -135,12 +144,14 @@ export async function trainCnn(train: MnistSplit, options: CnnTrainOptions, hook
   const batchesPerEpoch = Math.ceil(train.count / options.batchSize);
   const variables = new Map<number, Variables>();
   const matMuls = new Map<number, MatMul>();
+  const convs = new Map<number, (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D>();
   initial.layers.forEach((layer, i) => {
     if (layer.kind !== 'conv' && layer.kind !== 'dense') return;
     const shape = layer.kind === 'conv' ? [layer.kernelSize[0] * layer.kernelSize[1] * layer.inChannels, layer.filters] : [layer.inputSize, layer.units];
     variables.set(i, { kernel: tf.variable(tf.tensor2d(layer.kernel, shape as [number, number])), bias: tf.variable(tf.tensor1d(layer.bias)) });
     // The first weighted layer's input is data: no gradient wanted for it.
     matMuls.set(i, explicitTransposeMatMul(variables.size > 1));
+    if (layer.kind === 'conv') convs.set(i, trainableConv2d(layer.strides, layer.padding, variables.size > 1));
   });
   const optimizer = tf.train.adam(options.learningRate);
   const lastLayer = initial.layers.length - 1;
@@ -177,7 +188,7 @@ export async function trainCnn(train: MnistSplit, options: CnnTrainOptions, hook
               let h: tf.Tensor4D = xs;
               let penalty: tf.Scalar | null = null;
               initial.layers.forEach((layer, i) => {
-                h = trainingLayer(h, layer, variables.get(i), matMuls.get(i));
+                h = trainingLayer(h, layer, variables.get(i), matMuls.get(i), convs.get(i));
                 if (i < lastLayer && (layer.kind === 'conv' || layer.kind === 'dense') && options.activationL1 > 0) {
                   const sum = tf.sum(h) as tf.Scalar;
                   penalty = penalty ? (tf.add(penalty, sum) as tf.Scalar) : sum;
@@ -200,17 +211,10 @@ export async function trainCnn(train: MnistSplit, options: CnnTrainOptions, hook
         correctSum += correct;
         hooks.onBatch?.(b + 1, batchesPerEpoch, ((b + 1) * options.batchSize) / ((performance.now() - started) / 1000));
       }
+      if (hooks.onEpochModel) hooks.onEpochModel(epoch, await readCnn(initial, variables));
       hooks.onEpoch?.({ epoch, loss: lossSum / train.count, trainAccuracy: correctSum / train.count, examplesPerSecond: train.count / ((performance.now() - started) / 1000) });
     }
-    const layers = await Promise.all(
-      initial.layers.map(async (layer, i): Promise<CnnLayer> => {
-        const v = variables.get(i);
-        if (!v) return layer;
-        const [kernel, bias] = await Promise.all([v.kernel.data(), v.bias.data()]);
-        return { ...(layer as WeightedLayer), kernel: (kernel as Float32Array).slice(), bias: (bias as Float32Array).slice() };
-      }),
-    );
-    return { inputShape: initial.inputShape, layers };
+    return await readCnn(initial, variables);
   } finally {
     optimizer.dispose();
     for (const { kernel, bias } of variables.values()) {
@@ -220,15 +224,26 @@ export async function trainCnn(train: MnistSplit, options: CnnTrainOptions, hook
   }
 }
 
-function trainingLayer(h: tf.Tensor4D, layer: CnnLayer, v: Variables | undefined, matMul: MatMul | undefined): tf.Tensor4D {
+/** Copies the variables out into a Cnn shaped like `template`. */
+async function readCnn(template: Cnn, variables: ReadonlyMap<number, Variables>): Promise<Cnn> {
+  const layers = await Promise.all(
+    template.layers.map(async (layer, i): Promise<CnnLayer> => {
+      const v = variables.get(i);
+      if (!v) return layer;
+      const [kernel, bias] = await Promise.all([v.kernel.data(), v.bias.data()]);
+      return { ...(layer as WeightedLayer), kernel: (kernel as Float32Array).slice(), bias: (bias as Float32Array).slice() };
+    }),
+  );
+  return { inputShape: template.inputShape, layers };
+}
+
+function trainingLayer(h: tf.Tensor4D, layer: CnnLayer, v: Variables | undefined, matMul: MatMul | undefined, conv: ((x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D) | undefined): tf.Tensor4D {
   const [n, height, width, channels] = h.shape;
   switch (layer.kind) {
     case 'conv': {
       const [kh, kw] = layer.kernelSize;
-      const oh = windowOutputSize(height, kh, layer.strides[0], layer.padding);
-      const ow = windowOutputSize(width, kw, layer.strides[1], layer.padding);
-      const columns = imageToColumns(h, kh, kw, layer.strides, layer.padding);
-      return tf.reshape(tf.relu(tf.add(matMul!(columns, v!.kernel as tf.Tensor2D), v!.bias)), [n, oh, ow, layer.filters]);
+      const kernel = tf.reshape(v!.kernel, [kh, kw, layer.inChannels, layer.filters]) as tf.Tensor4D;
+      return tf.relu(tf.add(conv!(h, kernel), v!.bias)) as tf.Tensor4D;
     }
     case 'dense': {
       const pre = tf.add(matMul!(tf.reshape(h, [n, height * width * channels]), v!.kernel as tf.Tensor2D), v!.bias);

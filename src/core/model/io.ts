@@ -169,6 +169,18 @@ function disposeVariablesSince(before: ReadonlySet<string>): void {
  * order, or one buffer per shard in that order). Throws ModelFormatError with one line.
  */
 export async function loadMlpFromArtifacts(modelJson: unknown, weightData: Bytes | readonly Bytes[]): Promise<Mlp> {
+  return loadConvertedFromArtifacts(modelJson, weightData, layersModelToMlp);
+}
+
+/**
+ * Loads a tfjs LayersModel from a parsed model.json and its weight bytes, hands it to `convert`
+ * (which reads it into plain arrays or throws ModelFormatError) and disposes it.
+ */
+export async function loadConvertedFromArtifacts<T>(
+  modelJson: unknown,
+  weightData: Bytes | readonly Bytes[],
+  convert: (model: tf.LayersModel) => T,
+): Promise<T> {
   const json = validateModelJson(modelJson);
   const buffers = (Array.isArray(weightData) ? weightData : [weightData]) as readonly Bytes[];
   const joined = tf.io.concatenateArrayBuffers(buffers.map(toArrayBuffer));
@@ -205,7 +217,7 @@ export async function loadMlpFromArtifacts(modelJson: unknown, weightData: Bytes
     throw new ModelFormatError(`tfjs could not load the model: ${firstLine(error)}`);
   }
   try {
-    return layersModelToMlp(model);
+    return convert(model);
   } finally {
     model.dispose();
   }
@@ -248,13 +260,22 @@ function weightsFileNameFor(name: string | undefined): string {
  * with `quantization`, the weights are then re-encoded in the format tfjs's loader dequantizes.
  */
 export async function saveMlpToArtifacts(mlp: Mlp, options: SaveOptions = {}): Promise<SavedModelArtifacts> {
+  // Refuse to write anything loadMlpFromArtifacts would then refuse to read.
+  checkDenseStack(mlp.layers.map((layer, i) => ({ ...layer, name: `dense_${i + 1}` })), true);
+  return saveLayersModelToArtifacts(() => mlpToLayersModel(mlp, options.name || 'mlp'), options);
+}
+
+/**
+ * Serialises the model `build` makes (and this function disposes) through tfjs's own save path,
+ * so the files are what tfjs itself would write; with `quantization`, the weights are then
+ * re-encoded in the format tfjs's loader dequantizes.
+ */
+export async function saveLayersModelToArtifacts(build: () => tf.LayersModel, options: SaveOptions = {}): Promise<SavedModelArtifacts> {
   if (options.quantization !== undefined && !WEIGHT_QUANTIZATIONS.includes(options.quantization)) {
     throw new OptionError(`quantization must be one of ${WEIGHT_QUANTIZATIONS.join(', ')}, got ${JSON.stringify(options.quantization)}`);
   }
-  // Refuse to write anything loadMlpFromArtifacts would then refuse to read.
-  checkDenseStack(mlp.layers.map((layer, i) => ({ ...layer, name: `dense_${i + 1}` })), true);
   const weightsFileName = weightsFileNameFor(options.name);
-  const model = mlpToLayersModel(mlp, options.name || 'mlp');
+  const model = build();
   try {
     if (options.metadata !== undefined) {
       try {
