@@ -17,7 +17,9 @@ import { trainMlp } from '../core/train/train';
 import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
 import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
 import { loadMnist } from './mnist-files';
+import { isConvModelFile } from './cnn-files';
 import { loadMlpFile, saveMlpFiles } from './model-files';
+import { pruneCnnModel } from './prune-cnn-command';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
 
 export interface CommandIo {
@@ -32,8 +34,9 @@ export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO
        [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--finetune-epochs E [--finetune-rate LR]]
        [--report FILE] [--out DIR] [--backend wasm|cpu]
 
-  --model PATH     tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
-  --keep RHO       fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
+  --model PATH     tfjs model.json: Dense layers (784 inputs, 10 outputs, 1-4 hidden ReLU layers), or a
+                   Sequential CNN (Conv2D, MaxPooling2D/AveragePooling2D, Flatten, Dense; 28x28x1 inputs)
+  --keep RHO       fraction of hidden neurons (a CNN: channels) kept, in (0, 1]; a comma-separated list gives one per hidden layer
   --method NAME    ispasp (default), topk, magnitude, random or gfs
   --iterations T   i-SpaSP iterations (default 20)
   --samples N      calibration images: the first N MNIST training images (default 1000)
@@ -48,7 +51,7 @@ export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO
   --out DIR        write the pruned model (model.json + weights) in tfjs format
   --backend NAME   tfjs backend: wasm (default) or cpu`;
 
-interface PruneCommandOptions extends PruneOptions {
+export interface PruneCommandOptions extends PruneOptions {
   readonly modelPath: string;
   readonly samples: number;
   /** 0 = no fine-tuning. */
@@ -142,6 +145,11 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
 async function prune(options: PruneCommandOptions, io: CommandIo): Promise<PruneReport> {
   const started = performance.now();
   const backend = await initNodeBackend(options.backend);
+  if (await isConvModelFile(options.modelPath)) {
+    const report = await pruneCnnModel(options, io, started, backend);
+    printSummary(report, io);
+    return report;
+  }
   const dense = await loadMlpFile(options.modelPath);
   resolveKeepRatios(dense, options);
   const { train, test } = await loadMnist();
@@ -184,25 +192,10 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   }
 
   const report = buildPruneReport({
-    modelName: options.modelPath,
-    method: options.method,
-    keep: options.keep,
-    iterations: options.iterations,
-    samples: options.samples,
-    seed: options.seed,
-    refit: options.refit,
-    finetuneEpochs: options.finetuneEpochs,
-    finetuneLearningRate: options.finetuneRate,
-    backend,
+    ...runSettings(options, backend),
     dense,
     outcome: { ...outcome, model: delivered },
-    accuracy: {
-      dense: denseAccuracy,
-      pruned: finetunedAccuracy ?? refitAccuracy ?? rawAccuracy,
-      raw: rawAccuracy,
-      ...(refitAccuracy !== undefined && { refit: refitAccuracy }),
-      ...(finetunedAccuracy !== undefined && { finetuned: finetunedAccuracy }),
-    },
+    accuracy: accuracyFigures(denseAccuracy, rawAccuracy, refitAccuracy, finetunedAccuracy),
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
   if (options.outDir) {
@@ -216,6 +209,33 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   return report;
 }
 
+/** The report fields that restate the command's settings. */
+export function runSettings(options: PruneCommandOptions, backend: string) {
+  return {
+    modelName: options.modelPath,
+    method: options.method,
+    keep: options.keep,
+    iterations: options.iterations,
+    samples: options.samples,
+    seed: options.seed,
+    refit: options.refit,
+    finetuneEpochs: options.finetuneEpochs,
+    finetuneLearningRate: options.finetuneRate,
+    backend,
+  };
+}
+
+/** The report's accuracy block: `pruned` is the delivered network's. */
+export function accuracyFigures(dense: number, raw: number, refit: number | undefined, finetuned: number | undefined): PruneReport['accuracy'] {
+  return {
+    dense,
+    pruned: finetuned ?? refit ?? raw,
+    raw,
+    ...(refit !== undefined && { refit }),
+    ...(finetuned !== undefined && { finetuned }),
+  };
+}
+
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
 const count = (value: number) => value.toLocaleString('en-US');
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -223,7 +243,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 function printSummary(report: PruneReport, io: CommandIo): void {
   const keep = Array.isArray(report.keep) ? report.keep.join(', ') : String(report.keep);
   io.stdout(
-    `${METHOD_LABELS[report.method]}: keep ${keep} of hidden neurons, ${report.samples} calibration images` +
+    `${METHOD_LABELS[report.method]}: keep ${keep} of hidden ${report.layers.some((layer) => layer.kind === 'conv') ? 'channels and neurons' : 'neurons'}, ${report.samples} calibration images` +
       `${report.method === 'ispasp' ? `, ${report.iterations} iterations` : ''}${report.method === 'random' ? `, seed ${report.seed}` : ''}` +
       `${report.refit ? ', refit' : ''}${report.finetuneEpochs > 0 ? `, fine-tuned ${report.finetuneEpochs} epochs (Adam, rate ${report.finetuneLearningRate})` : ''}` +
       ` (${report.backend} backend)`,
@@ -232,7 +252,7 @@ function printSummary(report: PruneReport, io: CommandIo): void {
   report.layers.forEach((layer, l) => {
     const trend = layer.residuals.length > 1 ? ` (iteration 1: ${layer.residuals[0].toFixed(4)})` : '';
     const refit = layer.refit ? `; next layer error ${layer.refit.before.toFixed(4)} -> ${layer.refit.after.toFixed(4)} after refit` : '';
-    io.stdout(`layer ${l + 1} kept ${layer.keptCount} / ${layer.units}, relative residual ${layer.relativeResidual.toFixed(4)}${trend}${refit}`);
+    io.stdout(`layer ${l + 1}${layer.kind === 'conv' ? ' (conv)' : ''} kept ${layer.keptCount} / ${layer.units}, relative residual ${layer.relativeResidual.toFixed(4)}${trend}${refit}`);
   });
   const refit = report.accuracy.refit !== undefined ? `, refit ${percent(report.accuracy.refit)}` : '';
   const finetuned = report.accuracy.finetuned !== undefined ? `, fine-tuned ${percent(report.accuracy.finetuned)}` : '';

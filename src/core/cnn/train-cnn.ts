@@ -134,9 +134,12 @@ export interface CnnTrainHooks {
   signal?: CancelToken;
 }
 
-/** Trains a new CNN of `options.architecture` on `train` from `options.seed`. */
-export async function trainCnn(train: MnistSplit, options: CnnTrainOptions, hooks: CnnTrainHooks = {}): Promise<Cnn> {
-  const initial = initialCnn(options.architecture, options.seed);
+/**
+ * Trains a new CNN of `options.architecture` on `train` from `options.seed`, or fine-tunes
+ * `start` (its architecture and weights as they are; `options.architecture` is then ignored).
+ */
+export async function trainCnn(train: MnistSplit, options: CnnTrainOptions, hooks: CnnTrainHooks = {}, start?: Cnn): Promise<Cnn> {
+  const initial = start ?? initialCnn(options.architecture, options.seed);
   const [height, width, channels] = initial.inputShape;
   const perImage = height * width * channels;
   const shuffle = seededUniform(streamSeed(options.seed, 2));
