@@ -8,7 +8,8 @@
  * installed, the same i-SpaSP work in numpy/OpenBLAS (closed form, and the authors' mini-batch
  * autograd loop with the gradient written out) as the bar to beat. Then the worker's session code
  * on 784-10000-10 (a --model of that shape, else the shipped public/models/mlp-10000, else the
- * random one): build time, slider-to-accuracy latency at keep 0.1, 0.5 and 1, and memory.
+ * random one): build time, slider-to-accuracy latency at keep 0.1, 0.5 and 1, and memory. Then
+ * channel pruning of the shipped CNN at 25% of every layer (scripts/bench-cnn.ts).
  *
  * Options: --repeats N (5), --units 1024,10000, --model PATH (repeatable), --keep 0.1,
  *          --gfs-max-units N (10000; GFS is slow on purpose), --no-numpy, --out FILE,
@@ -33,6 +34,7 @@ import { loadMlpFile } from '../src/node/model-files';
 import { initNodeBackend, tf } from '../src/node/tf-node';
 import { kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
 import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kernel-threads';
+import { benchShippedCnn, SHIPPED_CNN } from './bench-cnn';
 import { builtJavaScriptGzipMB, printTargets, sliderLatency, type TargetRow } from './bench-targets';
 
 const { values } = parseArgs({
@@ -226,12 +228,15 @@ if (wide) {
     met: memoryMB < 1024,
   });
 }
+const cnnBench = await benchShippedCnn(calibrationImages((await loadMnist()).train, samples), repeats);
+if (cnnBench) targets.push(...cnnBench.targets);
+else console.log(`\nno ${SHIPPED_CNN}: run npm run train-models for the CNN figures`);
 const jsMB = builtJavaScriptGzipMB();
 targets.push({ metric: 'built app JavaScript, gzipped (dist/assets/*.js)', target: '<= 1.5 MB', measured: jsMB === null ? 'run npm run build first' : `${jsMB.toFixed(2)} MB`, met: jsMB === null ? null : jsMB <= 1.5 });
 printTargets(targets);
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
-const result = { createdAt: new Date().toISOString(), machine, backend, kernelThreads: kernelThreadStatus().threads, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, sliderLatency: latencyReport, targets };
+const result = { createdAt: new Date().toISOString(), machine, backend, kernelThreads: kernelThreadStatus().threads, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, sliderLatency: latencyReport, cnn: cnnBench, targets };
 await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
 await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
 console.log(`\nwrote ${values.out} (${machine.cpu}, ${machine.cores} cores, node ${machine.node})`);

@@ -12,9 +12,10 @@
  *   samples: the importance `z_c = <R, next(E_c)>` summed over samples is `K (1 - m_S)` (the
  *   issue's closed form; `next` is linear).
  *
- * The contributions of all channels come from one depthwise convolution of H with the next
- * kernel (channel multiplier O: output channel `c * O + o` is channel c's contribution to output
- * o), batched over samples to bound memory.
+ * G comes from whichever exact route is cheaper for the layer shapes: the Gram matrix of the
+ * patches the next layer reads (one GEMM), or every channel's contribution from one depthwise
+ * convolution of H with the next kernel (channel multiplier O: output channel `c * O + o` is
+ * channel c's contribution to output o); both batched over samples to bound memory.
  */
 import * as tf from '@tensorflow/tfjs';
 import { throwIfCancelled, type CancelToken } from '../errors';
@@ -52,32 +53,22 @@ export interface ChannelProblemOptions {
   /** Samples per depthwise pass (memory bound). */
   readonly batchSize?: number;
   readonly signal?: CancelToken;
+  /** Force one of the two exact routes to G (tests compare them); default: the cheaper. */
+  readonly route?: 'patches' | 'contributions';
 }
 
 /** `hidden` is H, `[n, h, w, C]`; it is not disposed. */
 export function buildChannelProblem(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProblemOptions = {}): ChannelProblem {
-  const [samples, height, width, channels] = hidden.shape;
+  const [samples, , , channels] = hidden.shape;
   const { outputs } = next;
   const [kh, kw] = next.kernelSize;
   const filter = tf.tensor4d(next.kernel, [kh, kw, channels, outputs]);
   try {
     const contributions = (x: tf.Tensor4D) => tf.depthwiseConv2d(x, filter, next.strides as [number, number], next.padding);
-    // A batch's contributions take batch * h' * w' * C * O floats; keep that near 4M (16 MB).
-    const perSample = Math.max(1, height * width * channels * outputs);
-    const batchSize = options.batchSize ?? Math.max(1, Math.min(samples, Math.floor(4_000_000 / perSample)));
-    const gram = new Float64Array(channels * channels);
-    for (let start = 0; start < samples; start += batchSize) {
-      throwIfCancelled(options.signal);
-      const size = Math.min(batchSize, samples - start);
-      const partial = readValues(() => {
-        const batch = tf.slice(hidden, [start, 0, 0, 0], [size, height, width, channels]);
-        const byChannel = tf.transpose(tf.reshape(contributions(batch), [-1, channels, outputs]), [1, 0, 2]);
-        const rows = tf.reshape(byChannel, [channels, -1]) as tf.Tensor2D;
-        // An explicit transpose: wasm's matMul with a transposed operand takes a slow path.
-        return tf.matMul(rows, tf.transpose(rows));
-      });
-      for (let k = 0; k < partial.length; k++) gram[k] += partial[k];
-    }
+    const route = options.route ?? (usePatchGram(hidden.shape, next) ? 'patches' : 'contributions');
+    const gram = route === 'patches'
+      ? patchGram(hidden, next, options)
+      : contributionGram(hidden, contributions, outputs, options);
     const sums = readValues(() => tf.sum(hidden, [0, 1, 2]));
     const hiddenSums = Float64Array.from(sums);
     const couplingValues = readValues(() => {
@@ -125,6 +116,114 @@ export function buildChannelProblem(hidden: tf.Tensor4D, next: NextConvView, opt
   } finally {
     filter.dispose();
   }
+}
+
+type Shape4 = readonly [number, number, number, number];
+
+/** Output positions of `next` over an `h x w` map. */
+function outputPositions(height: number, width: number, next: NextConvView): number {
+  const size = (n: number, k: number, stride: number) => (next.padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1);
+  return size(height, next.kernelSize[0], next.strides[0]) * size(width, next.kernelSize[1], next.strides[1]);
+}
+
+/**
+ * Which of the two exact ways to G is cheaper: through the patches' Gram matrix
+ * (`(taps * C)^2` per output position, one dense GEMM) or through every channel's contribution
+ * (a depthwise convolution with channel multiplier O, several times slower per operation in
+ * tfjs's wasm kernels, then `C^2 O` per position).
+ */
+function usePatchGram(shape: Shape4, next: NextConvView): boolean {
+  const [samples, height, width, channels] = shape;
+  const taps = next.kernelSize[0] * next.kernelSize[1];
+  // Per sample and output position; the patch route's final contraction runs once in JavaScript.
+  const patch = (taps * channels) ** 2 * 2 + (channels * channels * taps * taps * next.outputs * 2) / (samples * outputPositions(height, width, next));
+  // Measured on tfjs-wasm: a depthwise convolution with a channel multiplier runs some 25x slower per multiply-add than conv2d or matMul.
+  const contribution = channels * next.outputs * taps * 25 + channels * channels * next.outputs;
+  return patch <= contribution;
+}
+
+/** `batch` samples at a time, keeping a batch's intermediate near 4M floats (16 MB). */
+function batchesOf(samples: number, floatsPerSample: number, options: ChannelProblemOptions): number {
+  return options.batchSize ?? Math.max(1, Math.min(samples, Math.floor(4_000_000 / Math.max(1, floatsPerSample))));
+}
+
+/**
+ * G through the patches: with `P` the patches (columns `t * C + c`, kernel order) and `M = P^T P`
+ * summed over samples and positions, `G[c, c'] = sum_{t, t', o} W[t, c, o] M[tC + c, t'C + c'] W[t', c', o]`.
+ */
+function patchGram(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProblemOptions): Float64Array {
+  const [samples, height, width, channels] = hidden.shape;
+  const [kh, kw] = next.kernelSize;
+  const taps = kh * kw;
+  const columns = taps * channels;
+  const whole = next.padding === 'valid' && kh === height && kw === width;
+  // A 0/1 filter whose output t * C + c copies tap t of channel c: the patches in kernel order.
+  const pick = whole ? null : tf.tidy(() => {
+    const values = new Float32Array(taps * channels * columns);
+    for (let t = 0; t < taps; t++) for (let c = 0; c < channels; c++) values[(t * channels + c) * columns + t * channels + c] = 1;
+    return tf.tensor4d(values, [kh, kw, channels, columns]);
+  });
+  const patchMoments = new Float64Array(columns * columns);
+  try {
+    const batchSize = batchesOf(samples, outputPositions(height, width, next) * columns * 2, options);
+    for (let start = 0; start < samples; start += batchSize) {
+      throwIfCancelled(options.signal);
+      const size = Math.min(batchSize, samples - start);
+      const partial = readValues(() => {
+        const batch = tf.slice(hidden, [start, 0, 0, 0], [size, height, width, channels]);
+        const patches = tf.reshape(pick ? tf.conv2d(batch, pick, next.strides as [number, number], next.padding) : batch, [-1, columns]) as tf.Tensor2D;
+        // An explicit transpose: wasm's matMul with a transposed operand takes a slow path.
+        return tf.matMul(tf.transpose(patches), patches);
+      });
+      for (let k = 0; k < partial.length; k++) patchMoments[k] += partial[k];
+    }
+  } finally {
+    pick?.dispose();
+  }
+  const { outputs, kernel } = next;
+  const gram = new Float64Array(channels * channels);
+  // With A[tC + c, o] = W[t, c, o]: B[i, d, o] = sum_u M[i, uC + d] A[uC + d, o], then
+  // G[c, d] = sum_t sum_o A[tC + c, o] B[tC + c, d, o].
+  const spread = new Float64Array(columns * channels * outputs);
+  for (let i = 0; i < columns; i++) {
+    const row = i * columns;
+    for (let j = 0; j < columns; j++) {
+      const m = patchMoments[row + j];
+      if (m === 0) continue;
+      const from = j * outputs;
+      const to = (i * channels + (j % channels)) * outputs;
+      for (let o = 0; o < outputs; o++) spread[to + o] += m * kernel[from + o];
+    }
+  }
+  for (let i = 0; i < columns; i++) {
+    const c = i % channels;
+    for (let d = 0; d < channels; d++) {
+      const at = (i * channels + d) * outputs;
+      let dot = 0;
+      for (let o = 0; o < outputs; o++) dot += kernel[i * outputs + o] * spread[at + o];
+      gram[c * channels + d] += dot;
+    }
+  }
+  return gram;
+}
+
+/** G through every channel's contribution: one depthwise convolution with channel multiplier O. */
+function contributionGram(hidden: tf.Tensor4D, contributions: (x: tf.Tensor4D) => tf.Tensor4D, outputs: number, options: ChannelProblemOptions): Float64Array {
+  const [samples, height, width, channels] = hidden.shape;
+  const batchSize = batchesOf(samples, height * width * channels * outputs, options);
+  const gram = new Float64Array(channels * channels);
+  for (let start = 0; start < samples; start += batchSize) {
+    throwIfCancelled(options.signal);
+    const size = Math.min(batchSize, samples - start);
+    const partial = readValues(() => {
+      const batch = tf.slice(hidden, [start, 0, 0, 0], [size, height, width, channels]);
+      const byChannel = tf.transpose(tf.reshape(contributions(batch), [-1, channels, outputs]), [1, 0, 2]);
+      const rows = tf.reshape(byChannel, [channels, -1]) as tf.Tensor2D;
+      return tf.matMul(rows, tf.transpose(rows));
+    });
+    for (let k = 0; k < partial.length; k++) gram[k] += partial[k];
+  }
+  return gram;
 }
 
 function complementMask(channels: number, kept: readonly number[]): Uint8Array {

@@ -67,13 +67,6 @@ export function windowOutputSize(size: number, window: number, stride: number, p
   return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
 }
 
-/** Zero padding before the first row/column for `same` padding (TensorFlow's rule: the extra goes after). */
-export function padBefore(size: number, window: number, stride: number, padding: Padding): number {
-  if (padding === 'valid') return 0;
-  const out = Math.ceil(size / stride);
-  return Math.floor(Math.max((out - 1) * stride + window - size, 0) / 2);
-}
-
 /** The activation shape after `layer`; a flattened or dense activation is `[1, 1, features]`. */
 export function layerOutputShape(layer: CnnLayer, input: Shape3): Shape3 {
   const [h, w, c] = input;

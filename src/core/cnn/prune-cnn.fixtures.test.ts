@@ -74,6 +74,18 @@ describe.each(fixtures)('conv fixture $name', (fixture) => {
     });
   });
 
+  it('the patch and contribution routes to the Gram matrix agree', () => {
+    const stage = hiddenStages(fixture.model)[0];
+    tf.tidy(() => {
+      const hidden = applyLayers(fixture.model, inputTensor(fixture), stage.layer, stage.hiddenEnd);
+      const view = nextConvView(fixture.model.layers[stage.next] as WeightedLayer, stage.hiddenShape);
+      const patches = buildChannelProblem(hidden, view, { route: 'patches', batchSize: 2 });
+      const contributions = buildChannelProblem(hidden, view, { route: 'contributions', batchSize: 3 });
+      const scale = Math.max(...contributions.gram.map(Math.abs));
+      patches.gram.forEach((value, k) => expect(Math.abs(value - contributions.gram[k])).toBeLessThan(1e-5 * scale));
+    });
+  });
+
   it('the pruned network is a smaller CNN computing the dense one with the pruned channels zeroed', () => {
     const outcome = pruneFixture(fixture, 'ispasp');
     const kept = outcome.layers[0].kept;
