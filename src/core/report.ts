@@ -6,9 +6,9 @@ import type { PruneOutcome } from './pruning/prune-network';
 
 export interface PruneReportLayer {
   /** A convolution's output channels or a Dense layer's units. */
-  readonly kind: 'conv' | 'dense';
+  readonly kind?: 'conv' | 'dense';
   /** Channels (conv) or hidden neurons (dense) before pruning; the same as `units`. */
-  readonly channels: number;
+  readonly channels?: number;
   /** Hidden neurons (or channels) before pruning. */
   readonly units: number;
   readonly keepRatio: number;

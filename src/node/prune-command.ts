@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSpaspError, OptionError } from '../core/errors';
+import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
@@ -17,10 +18,13 @@ import { trainMlp } from '../core/train/train';
 import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
 import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
 import { loadMnist } from './mnist-files';
+import type { Mlp } from '../core/model/mlp';
 import { isConvModelFile } from './cnn-files';
 import { loadMlpFile, saveMlpFiles } from './model-files';
+import { checkOutputFiles, writeFailure, type OutputFile } from './output-files';
 import { pruneCnnModel } from './prune-cnn-command';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
+import { writeAllAtomic } from './write-atomic';
 
 export interface CommandIo {
   readonly stdout: (line: string) => void;
@@ -32,7 +36,7 @@ export const DEFAULT_FINETUNE_RATE = 1e-3;
 
 export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [--method ${PRUNE_METHODS.join('|')}]
        [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--finetune-epochs E [--finetune-rate LR]]
-       [--report FILE] [--out DIR] [--backend wasm|cpu]
+       [--report FILE] [--out DIR] [--onnx FILE] [--safetensors FILE] [--backend wasm|cpu]
 
   --model PATH     tfjs model.json: Dense layers (784 inputs, 10 outputs, 1-4 hidden ReLU layers), or a
                    Sequential CNN (Conv2D, MaxPooling2D/AveragePooling2D, Flatten, Dense; 28x28x1 inputs)
@@ -49,6 +53,9 @@ export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO
                    Adam learning rate of the fine-tuning, in (0, 1] (default ${DEFAULT_FINETUNE_RATE})
   --report FILE    write the JSON run report
   --out DIR        write the pruned model (model.json + weights) in tfjs format
+  --onnx FILE      write the pruned model as ONNX (opset 13, input 'input' [N, 784])
+  --safetensors FILE
+                   write the pruned weights as safetensors under PyTorch nn.Sequential names (0.weight, 0.bias, 2.weight, ...)
   --backend NAME   tfjs backend: wasm (default) or cpu`;
 
 export interface PruneCommandOptions extends PruneOptions {
@@ -59,6 +66,8 @@ export interface PruneCommandOptions extends PruneOptions {
   readonly finetuneRate: number;
   readonly reportPath?: string;
   readonly outDir?: string;
+  readonly onnxPath?: string;
+  readonly safetensorsPath?: string;
   readonly backend: NodeBackendName;
 }
 
@@ -81,6 +90,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         'finetune-rate': { type: 'string' },
         report: { type: 'string' },
         out: { type: 'string' },
+        onnx: { type: 'string' },
+        safetensors: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -117,6 +128,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
     finetuneRate,
     reportPath: values.report,
     outDir: values.out,
+    onnxPath: values.onnx,
+    safetensorsPath: values.safetensors,
     backend,
   };
 }
@@ -128,6 +141,7 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       io.stdout(PRUNE_USAGE);
       return 0;
     }
+    await checkOutputFiles(exportFiles(options), new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
     const report = await prune(options, io);
     if (options.reportPath) {
       await mkdir(path.dirname(path.resolve(options.reportPath)), { recursive: true });
@@ -146,6 +160,9 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   const started = performance.now();
   const backend = await initNodeBackend(options.backend);
   if (await isConvModelFile(options.modelPath)) {
+    if (exportFiles(options).length > 0) {
+      throw new OptionError('--onnx and --safetensors export Dense networks only; a convolutional model is written in tfjs format with --out');
+    }
     const report = await pruneCnnModel(options, io, started, backend);
     printSummary(report, io);
     return report;
@@ -198,6 +215,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     accuracy: accuracyFigures(denseAccuracy, rawAccuracy, refitAccuracy, finetunedAccuracy),
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
+  await writeExports(delivered, report, options, io);
   if (options.outDir) {
     const saved = await saveMlpFiles(delivered, options.outDir, {
       name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
@@ -207,6 +225,28 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   }
   printSummary(report, io);
   return report;
+}
+
+const EXPORT_FORMATS: Record<'onnxPath' | 'safetensorsPath', ExportFormat> = { onnxPath: 'onnx', safetensorsPath: 'safetensors' };
+
+/** The ONNX and safetensors files asked for, as checked before the work and written after it. */
+function exportFiles(options: PruneCommandOptions): (OutputFile & { format: ExportFormat })[] {
+  return (Object.keys(EXPORT_FORMATS) as (keyof typeof EXPORT_FORMATS)[]).flatMap((key) => {
+    const file = options[key];
+    return file === undefined ? [] : [{ option: EXPORT_FORMATS[key], file, format: EXPORT_FORMATS[key] }];
+  });
+}
+
+/** Both files or neither. */
+async function writeExports(network: Mlp, report: PruneReport, options: PruneCommandOptions, io: CommandIo): Promise<void> {
+  const files = exportFiles(options);
+  if (files.length === 0) return;
+  try {
+    await writeAllAtomic(files.map(({ file, format }) => ({ file, data: exportNetwork(network, report, format) })));
+  } catch (error) {
+    throw writeFailure(files, error);
+  }
+  for (const { file, format } of files) io.stdout(`${format.padEnd(7)} ${file}`);
 }
 
 /** The report fields that restate the command's settings. */
