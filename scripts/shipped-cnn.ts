@@ -47,14 +47,14 @@ export const SHIPPED_CNNS: readonly ShippedCnnSpec[] = [
     id: 'cnn-sparse',
     title: 'Small CNN, sparse activations',
     description: 'Two 3x3 conv layers (16 and 32 channels, max pooling), Dense 64, trained with an L1 penalty on its activations: prune channels.',
-    training: { architecture: CNN_ARCHITECTURE, epochs: 2, batchSize: 128, learningRate: 1e-3, activationL1: 5e-5, seed: 1 },
+    training: { architecture: CNN_ARCHITECTURE, epochs: 3, batchSize: 128, learningRate: 1e-3, activationL1: 5e-5, seed: 1 },
     quantization: 'float16',
   },
   {
     id: 'cnn',
     title: 'Small CNN, plain',
     description: 'The same CNN trained without the activation penalty, for contrast.',
-    training: { architecture: CNN_ARCHITECTURE, epochs: 2, batchSize: 128, learningRate: 1e-3, activationL1: 0, seed: 1 },
+    training: { architecture: CNN_ARCHITECTURE, epochs: 3, batchSize: 128, learningRate: 1e-3, activationL1: 0, seed: 1 },
     quantization: 'float16',
   },
 ];
