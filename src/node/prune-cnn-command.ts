@@ -2,7 +2,6 @@
  * The CLI's convolutional branch (prune-command.ts dispatches here when model.json holds a
  * Conv2D): the same flags and report, layers with `kind` and `channels`.
  */
-import path from 'node:path';
 import type { Cnn } from '../core/cnn/cnn';
 import { cnnAccuracy } from '../core/cnn/cnn-forward';
 import { buildCnnPruneReport } from '../core/cnn/cnn-report';
@@ -12,11 +11,11 @@ import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { resolveKeepRatiosFor } from '../core/pruning/prune-options';
 import type { PruneReport } from '../core/report';
 import { OptionError } from '../core/errors';
-import { loadCnnFile, saveCnnFiles } from './cnn-files';
+import { loadCnnFile } from './cnn-files';
 import { loadMnist } from './mnist-files';
 import { accuracyFigures, runSettings, type CommandIo, type PruneCommandOptions } from './prune-command';
 
-export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo, started: number, backend: string): Promise<PruneReport> {
+export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo, started: number, backend: string): Promise<{ report: PruneReport; delivered: Cnn }> {
   // The CNN trainer runs whole passes only.
   if (!Number.isInteger(options.finetuneEpochs)) {
     throw new OptionError(`--finetune-epochs must be a whole number for convolutional models, got ${options.finetuneEpochs}`);
@@ -61,12 +60,5 @@ export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo,
     accuracy: accuracyFigures(denseAccuracy, rawAccuracy, refitAccuracy, finetunedAccuracy),
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
-  if (options.outDir) {
-    const saved = await saveCnnFiles(delivered, options.outDir, {
-      name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
-      metadata: { pruning: { ...report, layers: report.layers.map(({ kind, channels, kept }) => ({ kind, channels, kept })) } },
-    });
-    io.stdout(`model   ${saved.modelJsonPath}`);
-  }
-  return report;
+  return { report, delivered };
 }

@@ -255,8 +255,7 @@ export function cnnToLayersModel(cnn: Cnn, name = 'cnn'): tf.Sequential {
 }
 
 export async function loadCnnFromArtifacts(modelJson: unknown, weightData: Bytes | readonly Bytes[]): Promise<Cnn> {
-  checkCnnTopology(modelJson);
-  return loadConvertedFromArtifacts(modelJson, weightData, layersModelToCnn);
+  return loadConvertedFromArtifacts(modelJson, weightData, checkCnnTopology, layersModelToCnn);
 }
 
 export async function saveCnnToArtifacts(cnn: Cnn, options: SaveOptions = {}): Promise<SavedModelArtifacts> {
