@@ -50,7 +50,8 @@ export function App() {
     () => (liveResiduals && liveResiduals.length > 0 ? liveResiduals.map((residuals) => ({ residuals })) : chartView?.layers ?? []),
     [liveResiduals, chartView],
   );
-  const chartKeepRatios = useMemo(() => keepRatios({ ...settings, keep: chartKeep }, hiddenWidths.length), [settings, chartKeep, hiddenWidths]);
+  // The slider's marks on the charts follow the slider at once: they redraw alone (SliderMarker).
+  const sliderKeepRatios = useMemo(() => keepRatios(settings, hiddenWidths.length), [settings, hiddenWidths]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -120,7 +121,7 @@ export function App() {
               <AccuracyChart
                 points={chartPoints}
                 denseAccuracy={model?.denseAccuracy ?? null}
-                keepPercent={chartKeep}
+                keepPercent={settings.keep}
                 mode={sweep.mode}
                 onModeChange={actions.setSweepMode}
                 refitAvailable={settings.refit}
@@ -136,7 +137,7 @@ export function App() {
               <ResidualChart layers={residualLayers} />
             </VisibleOnly>
             <VisibleOnly className="card">
-              <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
+              <KeptChart hiddenWidths={hiddenWidths} keepRatios={sliderKeepRatios} iterations={iterations} />
             </VisibleOnly>
             <VisibleOnly className="card">
               <TimingChart

@@ -44,6 +44,15 @@ function intervalBatcher(dispatch: (action: Action) => void, intervalMs: number)
   };
 }
 
+/**
+ * A prune's residuals are drawn live only once it has run this long: a fast prune's result
+ * arrives before anyone could see them, and each live batch redraws the residual chart.
+ */
+const LIVE_RESIDUALS_AFTER_MS = 150;
+
+/** The URL is rewritten once the settings have been still this long (history updates cost a few ms each). */
+const URL_WRITE_DELAY_MS = 250;
+
 export function usePlayground() {
   const [state, dispatch] = useReducer(reducer, undefined, () => initialState(readUrlState(window.location.search)));
   const client = useMemo(() => new PlaygroundClient(), []);
@@ -108,9 +117,10 @@ export function usePlayground() {
     (window as unknown as { __spasp?: unknown }).__spasp = { memory: () => client.memory() };
   }, [client]);
 
-  // The URL follows the settings.
+  // The URL follows the settings, not on every slider step of a drag.
   useEffect(() => {
-    window.history.replaceState(null, '', writeUrlState(settings, window.location.search) + window.location.hash);
+    const timer = setTimeout(() => window.history.replaceState(null, '', writeUrlState(settings, window.location.search) + window.location.hash), URL_WRITE_DELAY_MS);
+    return () => clearTimeout(timer);
   }, [settings]);
 
   // Re-prune on every settings change; stale results are dropped by the client.
@@ -128,8 +138,17 @@ export function usePlayground() {
       finetuneEpochs: settings.finetune,
     };
     dispatch({ type: 'prune-started' });
+    const started = performance.now();
+    let early: Action[] = [];
+    const onIteration = (layer: number, residual: number) => {
+      const action: Action = { type: 'prune-iteration', layer, residual };
+      if (performance.now() - started < LIVE_RESIDUALS_AFTER_MS) return void early.push(action);
+      for (const held of early) batched(held);
+      early = [];
+      batched(action);
+    };
     client
-      .prune(request, (layer, residual) => batched({ type: 'prune-iteration', layer, residual }), onLoadProgress)
+      .prune(request, onIteration, onLoadProgress)
       .then((view) => {
         if (!view) return;
         dispatch({ type: 'pruned', view });

@@ -5,7 +5,7 @@
  */
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartFrame } from './ChartFrame';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { linearTicks, trimNumber } from './format';
 import { LAYER_COLOR, layerDash } from './palette';
 import { isSinglePoint, layerKey, residualMax, residualRows, residualSummary } from './residual-series';
@@ -54,7 +54,7 @@ function ResidualChartView({ layers }: ResidualChartProps) {
             type="number"
             domain={[0, yMax]}
             ticks={linearTicks(yMax)}
-            width="auto"
+            width={Y_AXIS_WIDTH}
             tickFormatter={(value: number) => trimNumber(value, 2)}
             label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
           />

@@ -5,7 +5,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SparsityProfile } from '../../client/worker-client';
-import { ChartFrame } from './ChartFrame';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { trimNumber } from './format';
 import { LAYER_COLOR } from './palette';
 import { sparsityDomains, sparsityPoints, sparsitySummary } from './sparsity-series';
@@ -66,7 +66,7 @@ function SparsityChartView({ profile }: SparsityChartProps) {
               domain={domains.y}
               ticks={decades(domains.y)}
               allowDataOverflow
-              width="auto"
+              width={Y_AXIS_WIDTH}
               tickFormatter={formatPower}
               label={{ value: 'magnitude (log)', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
             />
