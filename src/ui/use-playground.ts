@@ -44,12 +44,6 @@ function intervalBatcher(dispatch: (action: Action) => void, intervalMs: number)
   };
 }
 
-/**
- * A prune's residuals are drawn live only once it has run this long: a fast prune's result
- * arrives before anyone could see them, and each live batch redraws the residual chart.
- */
-const LIVE_RESIDUALS_AFTER_MS = 150;
-
 /** The URL is rewritten once the settings have been still this long (history updates cost a few ms each). */
 const URL_WRITE_DELAY_MS = 250;
 
@@ -138,17 +132,8 @@ export function usePlayground() {
       finetuneEpochs: settings.finetune,
     };
     dispatch({ type: 'prune-started' });
-    const started = performance.now();
-    let early: Action[] = [];
-    const onIteration = (layer: number, residual: number) => {
-      const action: Action = { type: 'prune-iteration', layer, residual };
-      if (performance.now() - started < LIVE_RESIDUALS_AFTER_MS) return void early.push(action);
-      for (const held of early) batched(held);
-      early = [];
-      batched(action);
-    };
     client
-      .prune(request, onIteration, onLoadProgress)
+      .prune(request, (layer, residual) => batched({ type: 'prune-iteration', layer, residual }), onLoadProgress)
       .then((view) => {
         if (!view) return;
         dispatch({ type: 'pruned', view });

@@ -2,6 +2,7 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis, type LabelProps, type XAxisTickContentProps } from 'recharts';
 import type { PruneMethod } from '../../client/worker-client';
+import { count } from '../format';
 import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { formatMsTick } from './format';
 import { METHOD_COLORS, PRIMARY_METHOD } from './palette';
@@ -29,7 +30,7 @@ function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
         ],
         'ispasp',
         'gfs',
-        `at ${speedupAt.keptNeurons.toLocaleString('en-US')} kept neuron${speedupAt.keptNeurons === 1 ? '' : 's'}`,
+        `at ${count(speedupAt.keptNeurons)} kept neuron${speedupAt.keptNeurons === 1 ? '' : 's'}`,
       )
     : speedupSentence(timings);
 
