@@ -56,6 +56,7 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
             scale="log"
             domain={[xLow, xHigh]}
             ticks={logTicks(xLow, xHigh)}
+            interval={0}
             allowDataOverflow
             tickFormatter={(value: number) => `${value}%`}
             label={{ value: 'hidden neurons kept (log scale)', position: 'insideBottom', offset: -14 }}
@@ -64,6 +65,7 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
             type="number"
             domain={[yLow, yHigh]}
             ticks={accuracyTicks([yLow, yHigh])}
+            interval={0}
             allowDataOverflow
             width={Y_AXIS_WIDTH}
             tickFormatter={(value: number) => `${value}%`}

@@ -55,12 +55,14 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
             type="number"
             domain={[1, 100]}
             ticks={[1, 20, 40, 60, 80, 100]}
+            interval={0}
             tickFormatter={(value: number) => `${value}%`}
             label={{ value: 'keep ratio', position: 'insideBottom', offset: -14 }}
           />
           <YAxis
             type="number"
             width={Y_AXIS_WIDTH}
+            interval={0}
             domain={[0, 'auto']}
             allowDecimals={false}
             label={{ value: 'neurons kept', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
@@ -87,17 +89,21 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
     ),
     [rows, hiddenWidths, multiLayer],
   );
+  // Every label up to 10 iterations, then every other one and so on: a fixed step, so the axis
+  // never measures its labels to find which overlap.
+  const churnLabelStep = Math.ceil(churn.length / 10) - 1;
   const churnPlot = useMemo(
     () => (
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={churn} margin={MARGIN} stackOffset="sign" accessibilityLayer={false} barCategoryGap="15%">
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="iteration" label={{ value: 'iteration', position: 'insideBottom', offset: -14 }} interval="preserveStartEnd" />
+          <XAxis dataKey="iteration" label={{ value: 'iteration', position: 'insideBottom', offset: -14 }} interval={churnLabelStep} />
           <YAxis
             type="number"
             width={Y_AXIS_WIDTH}
             domain={[-churnMax, churnMax]}
             ticks={symmetricTicks(churnMax)}
+            interval={0}
             allowDecimals={false}
             tickFormatter={(value: number) => String(Math.abs(value))}
             label={{ value: 'neurons', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
@@ -110,7 +116,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
         </BarChart>
       </ResponsiveContainer>
     ),
-    [churn, churnMax],
+    [churn, churnMax, churnLabelStep],
   );
 
   const keptSummary =

@@ -56,6 +56,7 @@ function SparsityChartView({ profile }: SparsityChartProps) {
               scale="log"
               domain={domains.x}
               ticks={decades(domains.x)}
+              interval={0}
               allowDataOverflow
               tickFormatter={formatPower}
               label={{ value: 'rank (log)', position: 'insideBottom', offset: -14 }}
@@ -65,6 +66,7 @@ function SparsityChartView({ profile }: SparsityChartProps) {
               scale="log"
               domain={domains.y}
               ticks={decades(domains.y)}
+              interval={0}
               allowDataOverflow
               width={Y_AXIS_WIDTH}
               tickFormatter={formatPower}

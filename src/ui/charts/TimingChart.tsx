@@ -47,6 +47,7 @@ function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
             scale="log"
             domain={[low, high]}
             ticks={decadeTicks([low, high])}
+            interval={0}
             allowDataOverflow
             width={Y_AXIS_WIDTH}
             tickFormatter={formatMsTick}

@@ -34,7 +34,7 @@ function PredictionBarsView({ prediction }: { prediction: Prediction | null }) {
           <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 4, left: 0 }} accessibilityLayer={false} barGap={1} barCategoryGap="18%">
             <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="digit" interval={0} />
-            <YAxis type="number" domain={[0, 100]} ticks={[0, 50, 100]} width={44} tickFormatter={(value: number) => `${value}%`} />
+            <YAxis type="number" domain={[0, 100]} ticks={[0, 50, 100]} interval={0} width={44} tickFormatter={(value: number) => `${value}%`} />
             <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}%`, name]} labelFormatter={(label) => `digit ${label}`} />
             <Legend verticalAlign="top" height={24} itemSorter={null} />
             <Bar dataKey="dense" name="dense" fill={DENSE_COLOR} isAnimationActive={false} />
