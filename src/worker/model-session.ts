@@ -175,6 +175,8 @@ export async function createModelSession(
   if (sparse && referenceOutputs) sparse.setReference(dense.layers[1].kernel, dense.layers[1].bias, referenceOutputs);
   const cachedSparse = sparse;
   const cachedDense = denseValues;
+  /** The scores of all test images, rewritten by each one-hidden-layer evaluation. */
+  const scores = cachedSparse && oneHidden ? new Float64Array(rows * outputs) : null;
 
   const prunedAccuracy = (pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): number => {
     const rest: Mlp = { layers: pruned.layers.slice(1) };
@@ -183,7 +185,7 @@ export async function createModelSession(
     if (cachedDense) {
       correct = correctOf(rest, gatherColumns(cachedDense, rows, units, firstKept), { start: 0, count: rows }, width);
     } else if (cachedSparse && rest.layers.length === 1) {
-      correct = countArgmaxMatches(cachedSparse.linearOutputs(firstKept, rest.layers[0], signal), rows, outputs, test.labels);
+      correct = countArgmaxMatches(cachedSparse.linearOutputs(firstKept, rest.layers[0], signal, scores ?? undefined), rows, outputs, test.labels);
     } else if (cachedSparse) {
       cachedSparse.blocks.forEach((block, index) => {
         throwIfCancelled(signal);
