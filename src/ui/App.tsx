@@ -20,6 +20,7 @@ import { Readouts } from './panels/Readouts';
 import { TrainPanel } from './panels/TrainPanel';
 import { keepRatios } from './store';
 import { gfsMaxPercent, WIDE_LAYER_UNITS } from './sweep-plan';
+import { useNextTask } from './use-next-task';
 import { usePlayground } from './use-playground';
 
 const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through i-SpaSP, P toggles presentation mode';
@@ -30,19 +31,24 @@ export function App() {
   const view = prune.view;
   // Charts follow deferred copies: the slider and readouts update first, charts when React has time.
   const chartView = useDeferredValue(view);
+  // The first layer's views (kept-set churn, neuron grid) follow one task later: a new result
+  // then redraws the residual chart in one task and the rest in the next, each short.
+  const layerView = useNextTask(chartView);
   const chartKeep = useDeferredValue(settings.keep);
   const chartPoints = useDeferredValue(sweep.points);
   const hiddenWidths = useMemo(() => (model ? model.sizes.slice(1, -1) : []), [model]);
-  const firstLayer = chartView?.layers[0];
+  const firstLayer = layerView?.layers[0];
   const iterations = firstLayer?.iterations;
   const stepView = state.step !== null && iterations ? iterations[Math.min(state.step, iterations.length - 1)] : null;
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
-  const timings = useMemo(() => timingsNear(chartPoints, chartKeep / 100), [chartPoints, chartKeep]);
+  // The timing chart redraws a task after the accuracy chart when sweep points arrive.
+  const timingPoints = useNextTask(chartPoints);
+  const timings = useMemo(() => timingsNear(timingPoints, chartKeep / 100), [timingPoints, chartKeep]);
   const firstWidth = hiddenWidths[0] ?? 0;
   const speedupAt = useMemo(() => {
-    const at = speedupPoint(chartPoints, chartKeep / 100);
+    const at = speedupPoint(timingPoints, chartKeep / 100);
     return at && { keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
-  }, [chartPoints, chartKeep, firstWidth]);
+  }, [timingPoints, chartKeep, firstWidth]);
   const gfsMax = gfsMaxPercent(hiddenWidths);
   const wide = hiddenWidths.some((units) => units > WIDE_LAYER_UNITS);
   const liveResiduals = useDeferredValue(prune.busy ? prune.liveResiduals : null);
