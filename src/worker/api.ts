@@ -215,7 +215,9 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
   async function pruneNow(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
     const generation = ++pruneGeneration;
-    await yieldToEvents();
+    // A message task, not a timer: a newer prune already queued still comes first, and a drag's
+    // prunes do not pay the timers' clamping.
+    await yieldTask();
     if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
     const current = requireSession();
     const { train, test, testImages } = await ensureData();
