@@ -85,6 +85,26 @@ const yieldTask = () =>
  */
 const SWEEP_IDLE_MS = 600;
 
+/**
+ * A prune reports its iterations live only once it has run this long: a fast prune's result
+ * arrives before anyone could see them, and each report costs the page a message (and Comlink a
+ * reply), 20 per prune, many per second in a drag.
+ */
+const LIVE_ITERATIONS_AFTER_MS = 100;
+
+/** `onIteration`, holding reports back until LIVE_ITERATIONS_AFTER_MS after now, then passing them all on. */
+function liveAfterDelay(onIteration?: (layer: number, residual: number) => void): ((layer: number, residual: number) => void) | undefined {
+  if (!onIteration) return undefined;
+  const started = performance.now();
+  let held: [number, number][] = [];
+  return (layer, residual) => {
+    if (performance.now() - started < LIVE_ITERATIONS_AFTER_MS) return void held.push([layer, residual]);
+    for (const [l, r] of held) onIteration(l, r);
+    held = [];
+    onIteration(layer, residual);
+  };
+}
+
 type ProgressCallback = (progress: LoadProgress) => void;
 
 /** A file the user chose: a File (sizes known before bytes), or its bytes (tests, older callers). */
@@ -222,7 +242,9 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
   async function pruneNow(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
     const generation = ++pruneGeneration;
-    await yieldToEvents();
+    // A message task, not a timer: a newer prune already queued still comes first, and a drag's
+    // prunes do not pay the timers' clamping.
+    await yieldTask();
     if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
     const current = requireSession();
     const { train, test, testImages } = await ensureData();
@@ -231,10 +253,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const controller = request.finetuneEpochs > 0 ? startJob() : null;
     const firstProblem = problemFor(current, request.samples, onProgress);
     onProgress?.({ phase: 'prune' });
+    const live = liveAfterDelay(onIteration);
     const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
       ...request,
       firstLayerProblem: firstProblem,
-      onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
+      onProgress: (progress) => progress.step && live?.(progress.layer, progress.step.relativeResidual),
     });
     onProgress?.({ phase: 'evaluate' });
     const evaluateStarted = performance.now();

@@ -104,6 +104,26 @@ describe('model session', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('keeps a one-hidden-layer network\'s test activations in whichever form is smaller, with the same accuracies', async () => {
+    // 56 of 64 neurons never fire: the non-zeros (6 bytes each) take far less than 4 bytes per value.
+    const mostlyDead = networkWithDeadNeurons([784, 64, 10], 43, Array.from({ length: 56 }, (_, j) => j + 8));
+    // Every neuron fires on every image (a large positive bias): the dense form is the smaller.
+    const alwaysOn = randomMlp([784, 64, 10], 44);
+    alwaysOn.layers[0].bias.fill(1000);
+    const sparse = await createModelSession('mostly-dead', mostlyDead, train, test, images);
+    const dense = await createModelSession('always-on', alwaysOn, train, test, images);
+    expect(sparse.testCache.kind).toBe('sparse');
+    expect(sparse.testCache.bytes).toBeLessThan(test.count * 64 * 4);
+    expect(dense.testCache).toEqual({ kind: 'dense', bytes: test.count * 64 * 4 });
+    for (const [session, model] of [[sparse, mostlyDead], [dense, alwaysOn]] as const) {
+      expectAccuracy(session.denseAccuracy, model);
+      for (const keep of [0.05, 0.5, 1]) {
+        const outcome = pruneNetwork(model, session.calibration(300), { method: 'ispasp', keep, iterations: 5, seed: 0, refit: false, firstLayerProblem: session.firstLayerProblem(300) });
+        expectAccuracy(session.prunedAccuracy(outcome.selectedModel, outcome.layers[0].kept), outcome.selectedModel);
+      }
+    }
+  });
+
   it('builds block by block: progress rises to 1, and a cancel between blocks stops the build', async () => {
     const dense = randomMlp([784, 32, 10], 5);
     const fractions: number[] = [];
