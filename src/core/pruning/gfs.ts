@@ -4,11 +4,10 @@
  *
  * Each step evaluates every candidate against the current residual (`H^T R`, a pass over the
  * calibration data), so its cost grows with s * N * n * d_out: the cost the paper contrasts with
- * i-SpaSP's.
+ * i-SpaSP's. It runs on typed arrays in float64 (no tfjs), skipping H's zeros, so its choices are
+ * the same on every backend.
  */
-import * as tf from '@tensorflow/tfjs';
 import { throwIfCancelled, type CancelToken } from '../errors';
-import { readValues } from '../tensor-read';
 import type { LayerProblem } from './layer-problem';
 
 export interface GfsOptions {
@@ -40,7 +39,7 @@ export interface GreedySelector {
   readonly order: readonly number[];
   /** Adds up to `count` more neurons (fewer when every neuron is taken). */
   add(count: number, options?: GfsOptions): void;
-  /** Frees the tensors it holds; the selector cannot add after this. */
+  /** Lets go of its buffers; the selector cannot add after this. */
   dispose(): void;
 }
 
@@ -49,30 +48,54 @@ export interface GreedySelector {
  * sweep to many kept neurons) can yield between slices. The caller disposes.
  */
 export function greedySelector(problem: LayerProblem): GreedySelector {
-  const { samples, units, outputs, nextKernel: nextKernelValues } = problem;
-  const hidden = tf.tensor2d(problem.hidden, [samples, units]);
-  const nextKernel = tf.tensor2d(nextKernelValues, [units, outputs]);
-  // H^T once, so each step's H^T R is a plain matmul rather than a transpose plus a matmul.
-  const hiddenTransposed = tf.transpose(hidden) as tf.Tensor2D;
-  const hiddenNormSq = readValues(() => tf.sum(tf.square(hidden), 0));
+  const { samples, units, outputs, hidden, nextKernel } = problem;
+  // H's non-zeros row by row, so each step's H^T R costs nnz(H) * d_out, not n * N * d_out.
+  const rowStart = new Int32Array(samples + 1);
+  for (let i = 0; i < samples; i++) {
+    let count = 0;
+    for (let j = i * units, end = j + units; j < end; j++) if (hidden[j] !== 0) count++;
+    rowStart[i + 1] = rowStart[i] + count;
+  }
+  let columns: Int32Array | null = new Int32Array(rowStart[samples]);
+  let values: Float32Array | null = new Float32Array(rowStart[samples]);
+  const hiddenNormSq = new Float64Array(units);
+  for (let i = 0, p = 0; i < samples; i++) {
+    for (let j = 0; j < units; j++) {
+      const value = hidden[i * units + j];
+      if (value === 0) continue;
+      columns[p] = j;
+      values[p++] = value;
+      hiddenNormSq[j] += value * value;
+    }
+  }
   const nextRowNormSq = new Float64Array(units);
   for (let j = 0; j < units; j++) {
     let sum = 0;
-    for (let k = 0; k < outputs; k++) sum += nextKernelValues[j * outputs + k] ** 2;
+    for (let k = 0; k < outputs; k++) sum += nextKernel[j * outputs + k] ** 2;
     nextRowNormSq[j] = sum;
   }
   const chosen = new Uint8Array(units);
   const order: number[] = [];
-  let residual = tf.tensor2d(problem.denseOutput, [samples, outputs]);
+  const residual = Float64Array.from(problem.denseOutput);
+  const correlation = new Float64Array(units * outputs);
 
-  const addOne = () => {
-    const correlation = readValues(() => tf.matMul(hiddenTransposed, residual));
+  const addOne = (cols: Int32Array, vals: Float32Array) => {
+    // correlation = H^T R, rows of H summed in order.
+    correlation.fill(0);
+    for (let i = 0; i < samples; i++) {
+      const from = i * outputs;
+      for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
+        const value = vals[p];
+        const to = cols[p] * outputs;
+        for (let k = 0; k < outputs; k++) correlation[to + k] += value * residual[from + k];
+      }
+    }
     let best = -1;
     let bestGain = -Infinity;
     for (let j = 0; j < units; j++) {
       if (chosen[j]) continue;
       let dot = 0;
-      for (let k = 0; k < outputs; k++) dot += correlation[j * outputs + k] * nextKernelValues[j * outputs + k];
+      for (let k = 0; k < outputs; k++) dot += correlation[j * outputs + k] * nextKernel[j * outputs + k];
       const gain = 2 * dot - hiddenNormSq[j] * nextRowNormSq[j];
       if (gain > bestGain) {
         bestGain = gain;
@@ -81,27 +104,28 @@ export function greedySelector(problem: LayerProblem): GreedySelector {
     }
     chosen[best] = 1;
     order.push(best);
-    const next = tf.tidy(() => {
-      const column = tf.slice(hidden, [0, best], [-1, 1]);
-      const row = tf.slice(nextKernel, [best, 0], [1, -1]);
-      return tf.sub(residual, tf.matMul(column, row)) as tf.Tensor2D;
-    });
-    residual.dispose();
-    residual = next;
+    // R -= H[:, best] V[best, :]
+    for (let i = 0; i < samples; i++) {
+      const value = hidden[i * units + best];
+      if (value === 0) continue;
+      for (let k = 0; k < outputs; k++) residual[i * outputs + k] -= value * nextKernel[best * outputs + k];
+    }
   };
 
   return {
     order,
     add(count, options = {}) {
+      if (!columns || !values) throw new Error('greedy selector used after dispose()');
       const target = Math.min(units, order.length + count);
       while (order.length < target) {
         throwIfCancelled(options.signal);
-        addOne();
+        addOne(columns, values);
         options.onAdded?.(order.length, target);
       }
     },
     dispose() {
-      tf.dispose([residual, hidden, hiddenTransposed, nextKernel]);
+      columns = null;
+      values = null;
     },
   };
 }
