@@ -122,7 +122,7 @@ describe('prune CLI', () => {
 
     // The delivered (written) network is the fine-tuned one.
     const test = await loadMnistSplit('test');
-    expect(accuracy(await loadMlpFile(path.join(outDir, 'model.json')), normalizedImages(test), test.labels)).toBe(pruned);
+    expect(await accuracy(await loadMlpFile(path.join(outDir, 'model.json')), normalizedImages(test), test.labels)).toBe(pruned);
   });
 
   it('without fine-tuning reports finetuneEpochs 0 and no fine-tuned accuracy', async () => {

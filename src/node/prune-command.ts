@@ -5,7 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { backendDisplayName, describeStages } from '../core/backend-stages';
 import { isSpaspError, OptionError } from '../core/errors';
+import { kernelThreadStatus, sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
@@ -153,9 +155,9 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   const outcome = pruneNetwork(dense, calibration, options);
 
   const evaluateStarted = performance.now();
-  const denseAccuracy = accuracy(dense, testImages, test.labels);
-  const rawAccuracy = accuracy(outcome.selectedModel, testImages, test.labels);
-  const refitAccuracy = options.refit ? accuracy(outcome.model, testImages, test.labels) : undefined;
+  const denseAccuracy = await accuracy(dense, testImages, test.labels);
+  const rawAccuracy = await accuracy(outcome.selectedModel, testImages, test.labels);
+  const refitAccuracy = options.refit ? await accuracy(outcome.model, testImages, test.labels) : undefined;
   let evaluateMs = performance.now() - evaluateStarted;
 
   let delivered = outcome.model;
@@ -179,7 +181,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     delivered = result.model;
     finetuneMs = performance.now() - finetuneStarted;
     const finetuneEvaluateStarted = performance.now();
-    finetunedAccuracy = accuracy(delivered, testImages, test.labels);
+    finetunedAccuracy = await accuracy(delivered, testImages, test.labels);
     evaluateMs += performance.now() - finetuneEvaluateStarted;
   }
 
@@ -194,6 +196,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     finetuneEpochs: options.finetuneEpochs,
     finetuneLearningRate: options.finetuneRate,
     backend,
+    stages: describeStages(backendDisplayName(backend), { available: sparseKernelAvailable(), threads: kernelThreadStatus().threads }),
     dense,
     outcome: { ...outcome, model: delivered },
     accuracy: {

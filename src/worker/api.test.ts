@@ -34,7 +34,7 @@ beforeAll(async () => {
   await (await import('node:fs/promises')).writeFile(path.join(site, 'models', 'index.json'), JSON.stringify(manifest));
   api = createPlaygroundApi({
     fetchBytes: async (file) => new Uint8Array(await readFile(path.join(site, file))),
-    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false }),
+    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false, label: 'WASM' }),
     persistence: memoryPersistence(),
   });
 });
@@ -52,7 +52,7 @@ describe('playground worker api', () => {
     expect(models.map((m) => m.id)).toEqual(['one', 'two']);
     const summary = await api.loadModel('one');
     const { test } = await loadMnist();
-    expect(summary.denseAccuracy).toBe(accuracy(oneHidden, normalizedImages(test), test.labels));
+    expect(summary.denseAccuracy).toBe(await accuracy(oneHidden, normalizedImages(test), test.labels));
     expect(summary.params).toBe(784 * 48 + 48 + 48 * 10 + 10);
   });
 
@@ -63,8 +63,8 @@ describe('playground worker api', () => {
     const outcome = pruneNetwork(twoHidden, normalizedImages(train, 500), { ...request, refit: true });
     expect(view.layers.map((l) => l.kept)).toEqual(outcome.layers.map((l) => l.kept));
     const images = normalizedImages(test);
-    expect(view.accuracy.raw).toBe(accuracy(outcome.selectedModel, images, test.labels));
-    expect(view.accuracy.refit).toBe(accuracy(outcome.model, images, test.labels));
+    expect(view.accuracy.raw).toBe(await accuracy(outcome.selectedModel, images, test.labels));
+    expect(view.accuracy.refit).toBe(await accuracy(outcome.model, images, test.labels));
     expect(view.report.accuracy.pruned).toBe(view.accuracy.refit);
     expect(view.layers[0].iterations).toHaveLength(20);
   });

@@ -10,11 +10,13 @@
  * moment, so it never holds a slider move back by more than one of its steps.
  */
 import * as tf from '@tensorflow/tfjs';
+import { describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
 import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
+import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
@@ -213,9 +215,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const evaluateStarted = performance.now();
     const firstKept = outcome.layers[0].kept;
     const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
-    const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
-    const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
+    const raw = await current.prunedAccuracy(outcome.selectedModel, firstKept);
+    const refit = request.refit ? await current.prunedAccuracy(outcome.model, firstKept) : undefined;
     const evaluateMs = performance.now() - evaluateStarted;
+    // The test pass is read back asynchronously (a GPU backend resolves later): a newer request may have come meanwhile.
+    if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
     let delivered = outcome.model;
     let finetuned: number | undefined;
     let finetuneMs: number | undefined;
@@ -226,7 +230,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       });
       if (result.cancelled) throw new CancelledError('fine-tuning cancelled');
       delivered = result.model;
-      finetuned = testAccuracy(delivered, testImages, test.labels);
+      finetuned = await testAccuracy(delivered, testImages, test.labels);
       finetuneMs = performance.now() - started;
     }
     const accuracy = { dense: current.denseAccuracy, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) };
@@ -239,6 +243,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       seed: request.seed,
       refit: request.refit,
       backend: backend?.name ?? tf.getBackend(),
+      ...(backend?.stages && { stages: backend.stages }),
       dense: current.dense,
       outcome: { ...outcome, model: delivered },
       accuracy: { ...accuracy, pruned: finetuned ?? refit ?? raw },
@@ -282,7 +287,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
     async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
-      backend = await deps.activateBackend(forced);
+      const started = await deps.activateBackend(forced);
+      backend = { ...started, stages: describeStages(started.label, { available: sparseKernelAvailable(), threads: started.kernelThreads ?? 1 }) };
       shipped = await loadShippedManifest(deps.fetchBytes);
       const saved = await deps.persistence.list().catch(() => []);
       for (const entry of [...shipped, ...saved]) entries.set(entry.id, entry);
@@ -326,7 +332,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         description: `Imported from ${jsonFile.name}`,
         sizes: layerSizes(dense),
         source: 'imported',
-        hiddenZeroFraction: hiddenZeroFraction(dense, testImages, 1000),
+        hiddenZeroFraction: await hiddenZeroFraction(dense, testImages, 1000),
       };
       entries.set(entry.id, entry);
       await deps.persistence.save(entry, dense).catch(() => undefined);
@@ -391,7 +397,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         sizes,
         source: 'trained',
         testAccuracy: result.final?.testAccuracy,
-        hiddenZeroFraction: hiddenZeroFraction(result.model, testImages, 1000),
+        hiddenZeroFraction: await hiddenZeroFraction(result.model, testImages, 1000),
         training: { ...request, epochsCompleted: result.epochsCompleted },
       };
       entries.set(entry.id, entry);

@@ -205,7 +205,7 @@ export async function loadMlpFromArtifacts(modelJson: unknown, weightData: Bytes
     throw new ModelFormatError(`tfjs could not load the model: ${firstLine(error)}`);
   }
   try {
-    return layersModelToMlp(model);
+    return await layersModelToMlp(model);
   } finally {
     model.dispose();
   }

@@ -1,0 +1,30 @@
+/**
+ * Which engine runs each stage of the work, in words, for the badge and the run report: tfjs
+ * (on whatever backend started) trains and evaluates; the first layer over calibration and test
+ * images runs in the project's sparse WASM kernel; selection and refit are float64 JavaScript.
+ */
+export interface BackendStages {
+  readonly training: string;
+  readonly evaluation: string;
+  readonly calibration: string;
+  readonly selection: string;
+}
+
+const NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'WASM', webgl: 'WebGL', cpu: 'CPU', tensorflow: 'TensorFlow (native)' };
+
+/** `webgpu` -> `WebGPU`; unknown names unchanged. */
+export function backendDisplayName(name: string): string {
+  return NAMES[name] ?? name;
+}
+
+/** `tfjs` names the tfjs backend with its qualifiers ("WebGPU (software adapter, forced)"). */
+export function describeStages(tfjs: string, kernel: { readonly available: boolean; readonly threads: number }): BackendStages {
+  const threads = `${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}`;
+  const kernelName = `WASM kernel (${threads})`;
+  return {
+    training: `tfjs on ${tfjs}`,
+    evaluation: kernel.available ? `first layer: ${kernelName}; later layers: tfjs on ${tfjs}` : `tfjs on ${tfjs}`,
+    calibration: kernel.available ? kernelName : 'JavaScript (no WebAssembly SIMD here)',
+    selection: 'JavaScript, float64',
+  };
+}
