@@ -17,14 +17,16 @@ export function backendDisplayName(name: string): string {
   return NAMES[name] ?? name;
 }
 
-/** `tfjs` names the tfjs backend with its qualifiers ("WebGPU (software adapter, forced)"). */
-export function describeStages(tfjs: string, kernel: { readonly available: boolean; readonly threads: number }): BackendStages {
+/**
+ * `label` names the tfjs backend with its qualifiers ("WebGPU (software adapter, forced)"),
+ * `name` without them ("WebGPU").
+ */
+export function describeStages(label: string, name: string, kernel: { readonly available: boolean; readonly threads: number }): BackendStages {
   const threads = `${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}`;
-  const kernelName = `WASM kernel (${threads})`;
   return {
-    training: `tfjs on ${tfjs}`,
-    evaluation: kernel.available ? `first layer: ${kernelName}; later layers: tfjs on ${tfjs}` : `tfjs on ${tfjs}`,
-    calibration: kernel.available ? kernelName : 'JavaScript (no WebAssembly SIMD here)',
-    selection: 'JavaScript, float64',
+    training: `tfjs on ${label}`,
+    evaluation: kernel.available ? `WASM kernel (first layer) + tfjs on ${name}` : `tfjs on ${name}`,
+    calibration: kernel.available ? `WASM kernel, ${threads}` : 'JavaScript (no WebAssembly SIMD here)',
+    selection: 'JavaScript (float64)',
   };
 }

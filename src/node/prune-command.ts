@@ -196,7 +196,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     finetuneEpochs: options.finetuneEpochs,
     finetuneLearningRate: options.finetuneRate,
     backend,
-    stages: describeStages(backendDisplayName(backend), { available: sparseKernelAvailable(), threads: kernelThreadStatus().threads }),
+    stages: describeStages(backendDisplayName(backend), backendDisplayName(backend), { available: sparseKernelAvailable(), threads: kernelThreadStatus().threads }),
     dense,
     outcome: { ...outcome, model: delivered },
     accuracy: {

@@ -10,7 +10,7 @@
  * moment, so it never holds a slider move back by more than one of its steps.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeStages } from '../core/backend-stages';
+import { backendDisplayName, describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
@@ -288,7 +288,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
     async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
       const started = await deps.activateBackend(forced);
-      backend = { ...started, stages: describeStages(started.label, { available: sparseKernelAvailable(), threads: started.kernelThreads ?? 1 }) };
+      backend = { ...started, stages: describeStages(started.label, backendDisplayName(started.name), { available: sparseKernelAvailable(), threads: started.kernelThreads ?? 1 }) };
       shipped = await loadShippedManifest(deps.fetchBytes);
       const saved = await deps.persistence.list().catch(() => []);
       for (const entry of [...shipped, ...saved]) entries.set(entry.id, entry);
