@@ -102,7 +102,9 @@ describe('playground worker api', () => {
     );
     expect(seen.filter((label) => !label.startsWith('gfs'))).toEqual(['ispasp@0.5', 'topk@0.5', 'ispasp@0.1', 'topk@0.1']);
     expect(seen.filter((label) => label.startsWith('gfs'))).toEqual(['gfs@0.1', 'gfs@0.5']);
-    expect(Math.max(...held)).toBeGreaterThan(0);
+    // The greedy run works on typed arrays: the sweep holds no tensors between its steps.
+    expect(held.length).toBeGreaterThan(0);
+    expect(Math.max(...held)).toBe(0);
     expect(await api.memory()).toMatchObject({ numTensors: before, sweepTensors: 0 });
     const gfs = await api.prune({ ...request, method: 'gfs', keep: 0.1 });
     expect(points.find((p) => p.method === 'gfs' && p.keep === 0.1)!.raw).toBe(gfs.accuracy.raw);

@@ -182,8 +182,8 @@ export interface WorkerMemory {
   readonly numTensors: number;
   readonly numBytes: number;
   /**
-   * Tensors a running sweep holds between its steps (GFS keeps the calibration activations on
-   * the backend for its whole run): part of numTensors, and released when the sweep ends.
+   * Tensors a running sweep holds between its steps: part of numTensors, released when the sweep
+   * ends (0 since GFS works on typed arrays; kept so a regression would show).
    */
   readonly sweepTensors: number;
 }
