@@ -4,15 +4,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normalizedImages } from '../src/core/data/mnist';
 import { loadMnistSplit } from '../src/node/mnist-files';
-import { openApp, percentOf, setKeep } from './helpers/app';
+import { downloadsFrom, openApp, percentOf, setKeep } from './helpers/app';
 
 test('exported model loads with tfjs in Node, scores the shown accuracy and has the pruned size', async ({ page }, testInfo) => {
   await openApp(page);
   await setKeep(page, 10);
   await expect(page.getByTestId('kept-count')).toHaveText(/^102 \/ 1024$/);
   const shown = percentOf(await page.getByTestId('pruned-accuracy').textContent());
-  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
-  const binDownload = await page.waitForEvent('download');
+  const [jsonDownload, binDownload] = await downloadsFrom(page, 2, () => page.getByTestId('export-button').click());
   expect(jsonDownload.suggestedFilename()).toMatch(/ispasp-keep10\.json$/);
   const jsonPath = testInfo.outputPath(jsonDownload.suggestedFilename());
   const binPath = testInfo.outputPath(binDownload.suggestedFilename());

@@ -1,9 +1,10 @@
-import { expect, test, type Download, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { normalizedImages } from '../src/core/data/mnist';
 import { loadMnistSplit } from '../src/node/mnist-files';
-import { percentOf } from './helpers/app';
+import { argmaxAccuracy, loadTfjsFiles, tfjsOutputs } from '../test/helpers/exported-files';
+import { downloadsFrom, percentOf } from './helpers/app';
 
 /**
  * The `webgpu` project: ?backend=webgpu in headless Chromium with only the standard flags
@@ -89,27 +90,12 @@ test('on WebGPU a small network trains, is evaluated and listed, the pad predict
   await expect(page.getByTestId('prediction-pruned')).toContainText(/says \d/);
 
   const shown = percentOf(await page.getByTestId('pruned-accuracy').textContent());
-  const downloads: Download[] = [];
-  page.on('download', (download) => downloads.push(download));
-  await page.getByTestId('export-button').click();
-  await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
-  const jsonDownload = downloads.find((download) => download.suggestedFilename().endsWith('.json'))!;
-  const binDownload = downloads.find((download) => download.suggestedFilename().endsWith('.bin'))!;
-  const modelJson = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8'));
-  const weights = await readFile((await binDownload.path())!);
+  const [jsonDownload, binDownload] = await downloadsFrom(page, 2, () => page.getByTestId('export-button').click());
   await tf.setBackend('cpu');
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
+  const model = await loadTfjsFiles((await jsonDownload.path())!, (await binDownload.path())!);
   const test10k = await loadMnistSplit('test');
-  const predicted = tf.tidy(() => (model.predict(tf.tensor2d(normalizedImages(test10k), [test10k.count, 784])) as tf.Tensor).argMax(1).dataSync());
+  const correct = argmaxAccuracy(tfjsOutputs(model, normalizedImages(test10k), test10k.count), 10, test10k.labels) * test10k.count;
   model.dispose();
-  let correct = 0;
-  predicted.forEach((p, i) => (correct += p === test10k.labels[i] ? 1 : 0));
   expect(((correct / test10k.count) * 100).toFixed(1)).toBe(shown.toFixed(1));
   expect(lines.filter((line) => SYNC_READ.test(line))).toEqual([]);
 });

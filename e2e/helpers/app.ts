@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Download, type Page } from '@playwright/test';
 
 /** Console errors and uncaught page errors seen while a test ran. */
 export function collectErrors(page: Page): string[] {
@@ -44,4 +44,21 @@ export function percentOf(text: string | null): number {
 /** Waits until the accuracy sweep has finished (a running sweep legitimately holds tensors). */
 export async function waitForSweep(page: Page): Promise<void> {
   await expect(page.getByTestId('sweep-status')).toContainText(/^\d+ points/, { timeout: 90_000 });
+}
+
+/**
+ * The downloads one action starts, in order. A listener set up before the action catches them
+ * all: waiting for each in turn misses a second download that fires a few milliseconds after the first.
+ */
+export async function downloadsFrom(page: Page, count: number, action: () => Promise<void>): Promise<Download[]> {
+  const downloads: Download[] = [];
+  const collect = (download: Download) => downloads.push(download);
+  page.on('download', collect);
+  try {
+    await action();
+    await expect.poll(() => downloads.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(count);
+  } finally {
+    page.off('download', collect);
+  }
+  return downloads;
 }

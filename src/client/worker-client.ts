@@ -132,6 +132,10 @@ export class PlaygroundClient {
     return this.api().exportPruned();
   }
 
+  exportNetworkAs(format: 'onnx' | 'safetensors') {
+    return this.api().exportNetworkAs(format);
+  }
+
   memory() {
     return this.api().memory();
   }

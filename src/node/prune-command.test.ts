@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, truncate } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { argmaxAccuracy, parseSafetensors, runOnnx, safetensorsDifferences, torchStateDictBytes } from '../../test/helpers/exported-files';
 import { randomMlp } from '../../test/helpers/random-mlp';
 import { normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
@@ -102,7 +103,7 @@ describe('prune CLI', () => {
     const reportPath = path.join(dir, 'finetuned.json');
     const { code, stdout, stderr } = await run(
       '--model', oneHidden, '--keep', '0.25', '--samples', '200', '--refit', '--finetune-epochs', '0.1', '--finetune-rate', '0.003', '--seed', '5',
-      '--out', outDir, '--report', reportPath,
+      '--out', outDir, '--report', reportPath, '--onnx', path.join(dir, 'finetuned.onnx'), '--safetensors', path.join(dir, 'finetuned.safetensors'),
     );
     expect(stderr).toEqual([]);
     expect(code).toBe(0);
@@ -122,7 +123,14 @@ describe('prune CLI', () => {
 
     // The delivered (written) network is the fine-tuned one.
     const test = await loadMnistSplit('test');
-    expect(await accuracy(await loadMlpFile(path.join(outDir, 'model.json')), normalizedImages(test), test.labels)).toBe(pruned);
+    const delivered = await loadMlpFile(path.join(outDir, 'model.json'));
+    expect(await accuracy(delivered, normalizedImages(test), test.labels)).toBe(pruned);
+    // And so are the ONNX and safetensors files.
+    const onnxRun = await runOnnx(new Uint8Array(await readFile(path.join(dir, 'finetuned.onnx'))), normalizedImages(test), test.count);
+    expect(argmaxAccuracy(onnxRun.outputs, 10, test.labels)).toBe(pruned);
+    const safetensors = parseSafetensors(new Uint8Array(await readFile(path.join(dir, 'finetuned.safetensors'))));
+    expect(safetensorsDifferences(safetensors, torchStateDictBytes(delivered.layers))).toEqual([]);
+    expect(safetensors.metadata).toMatchObject({ finetune_epochs: '0.1', finetune_learning_rate: '0.003', refit: 'true', seed: '5' });
   });
 
   it('without fine-tuning reports finetuneEpochs 0 and no fine-tuned accuracy', async () => {
@@ -173,6 +181,46 @@ describe('prune CLI', () => {
     expect(stderr[0]).toMatch(message);
     expect(stdout).toEqual([]);
     expect(existsSync(reportPath)).toBe(false);
+  });
+
+  it('writes ONNX and safetensors of a softmax-output network: probabilities in ONNX Runtime at the reported accuracy', async () => {
+    const softmax = (await saveMlpFiles(randomMlp([784, 48, 10], 8, { output: 'softmax' }), path.join(dir, 'softmax'))).modelJsonPath;
+    const files = { onnx: path.join(dir, 'sm.onnx'), safetensors: path.join(dir, 'sm.safetensors'), report: path.join(dir, 'sm.json') };
+    const { code, stdout } = await run('--model', softmax, '--keep', '0.25', '--samples', '200', '--onnx', files.onnx, '--safetensors', files.safetensors, '--report', files.report);
+    expect(code).toBe(0);
+    expect(stdout).toEqual(expect.arrayContaining([`onnx    ${files.onnx}`, `safetensors ${files.safetensors}`]));
+    const report = await readReport(files.report);
+    const test = await loadMnistSplit('test');
+    const onnxRun = await runOnnx(new Uint8Array(await readFile(files.onnx)), normalizedImages(test), test.count);
+    expect(onnxRun.outputNames).toEqual(['probabilities']);
+    expect(argmaxAccuracy(onnxRun.outputs, 10, test.labels)).toBe(report.accuracy.pruned);
+    const rowSum = onnxRun.outputs.subarray(0, 10).reduce((a, b) => a + b, 0);
+    expect(rowSum).toBeCloseTo(1, 5);
+    const safetensors = parseSafetensors(new Uint8Array(await readFile(files.safetensors)));
+    expect(safetensors.tensors.map((t) => `${t.name}:${t.shape.join('x')}`)).toEqual(['0.weight:12x784', '0.bias:12', '2.weight:10x12', '2.bias:10']);
+    expect(safetensors.metadata.torch_module).toBe('Sequential(Linear(784, 12), ReLU(), Linear(12, 10), Softmax(dim=1))');
+  });
+
+  it('refuses export paths it cannot write before any work: exit 2, one error line, nothing written', async () => {
+    const folder = path.join(dir, 'bad-exports');
+    await mkdir(folder);
+    const report = path.join(folder, 'r.json');
+    const cases: [string[], RegExp][] = [
+      [['--onnx', path.join(folder, 'missing', 'x.onnx')], /^error: --onnx .*folder .* does not exist$/],
+      [['--safetensors', folder], /^error: --safetensors .* exists and is not a file$/],
+      [['--onnx', path.join(folder, 'same'), '--safetensors', path.join(folder, 'same')], /^error: --safetensors .* is also --onnx/],
+      [['--onnx', oneHidden], /^error: --onnx .* is also the input model/],
+      [['--safetensors', report], /^error: --safetensors .* is also --report/],
+      [['--onnx', ''], /^error: --onnx needs a file name$/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await run('--model', oneHidden, '--keep', '0.5', '--samples', '100', '--report', report, ...args);
+      expect(code).toBe(2);
+      expect(stderr).toHaveLength(1);
+      expect(stderr[0]).toMatch(message);
+      expect(stdout).toEqual([]);
+    }
+    expect(await readdir(folder)).toEqual([]);
   });
 
   it('rejects a truncated weight file', async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendDisplayName, describeStages } from '../core/backend-stages';
 import { isSpaspError, OptionError } from '../core/errors';
+import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { kernelThreadStatus, sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
@@ -19,8 +20,11 @@ import { trainMlp } from '../core/train/train';
 import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
 import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
 import { loadMnist } from './mnist-files';
+import type { Mlp } from '../core/model/mlp';
 import { loadMlpFile, saveMlpFiles } from './model-files';
+import { checkOutputFiles, writeFailure, type OutputFile } from './output-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
+import { writeAllAtomic } from './write-atomic';
 
 export interface CommandIo {
   readonly stdout: (line: string) => void;
@@ -32,7 +36,7 @@ export const DEFAULT_FINETUNE_RATE = 1e-3;
 
 export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [--method ${PRUNE_METHODS.join('|')}]
        [--iterations 20] [--samples 1000] [--seed 0] [--refit] [--finetune-epochs E [--finetune-rate LR]]
-       [--report FILE] [--out DIR] [--backend wasm|cpu]
+       [--report FILE] [--out DIR] [--onnx FILE] [--safetensors FILE] [--backend wasm|cpu]
 
   --model PATH     tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
   --keep RHO       fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
@@ -48,6 +52,9 @@ export const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO
                    Adam learning rate of the fine-tuning, in (0, 1] (default ${DEFAULT_FINETUNE_RATE})
   --report FILE    write the JSON run report
   --out DIR        write the pruned model (model.json + weights) in tfjs format
+  --onnx FILE      write the pruned model as ONNX (opset 13, input 'input' [N, 784])
+  --safetensors FILE
+                   write the pruned weights as safetensors under PyTorch nn.Sequential names (0.weight, 0.bias, 2.weight, ...)
   --backend NAME   tfjs backend: wasm (default) or cpu`;
 
 interface PruneCommandOptions extends PruneOptions {
@@ -58,6 +65,8 @@ interface PruneCommandOptions extends PruneOptions {
   readonly finetuneRate: number;
   readonly reportPath?: string;
   readonly outDir?: string;
+  readonly onnxPath?: string;
+  readonly safetensorsPath?: string;
   readonly backend: NodeBackendName;
 }
 
@@ -80,6 +89,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         'finetune-rate': { type: 'string' },
         report: { type: 'string' },
         out: { type: 'string' },
+        onnx: { type: 'string' },
+        safetensors: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -116,6 +127,8 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
     finetuneRate,
     reportPath: values.report,
     outDir: values.out,
+    onnxPath: values.onnx,
+    safetensorsPath: values.safetensors,
     backend,
   };
 }
@@ -127,6 +140,7 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       io.stdout(PRUNE_USAGE);
       return 0;
     }
+    await checkOutputFiles(exportFiles(options), new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
     const report = await prune(options, io);
     if (options.reportPath) {
       await mkdir(path.dirname(path.resolve(options.reportPath)), { recursive: true });
@@ -208,6 +222,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     },
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
+  await writeExports(delivered, report, options, io);
   if (options.outDir) {
     const saved = await saveMlpFiles(delivered, options.outDir, {
       name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
@@ -217,6 +232,28 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
   }
   printSummary(report, io);
   return report;
+}
+
+const EXPORT_FORMATS: Record<'onnxPath' | 'safetensorsPath', ExportFormat> = { onnxPath: 'onnx', safetensorsPath: 'safetensors' };
+
+/** The ONNX and safetensors files asked for, as checked before the work and written after it. */
+function exportFiles(options: PruneCommandOptions): (OutputFile & { format: ExportFormat })[] {
+  return (Object.keys(EXPORT_FORMATS) as (keyof typeof EXPORT_FORMATS)[]).flatMap((key) => {
+    const file = options[key];
+    return file === undefined ? [] : [{ option: EXPORT_FORMATS[key], file, format: EXPORT_FORMATS[key] }];
+  });
+}
+
+/** Both files or neither. */
+async function writeExports(network: Mlp, report: PruneReport, options: PruneCommandOptions, io: CommandIo): Promise<void> {
+  const files = exportFiles(options);
+  if (files.length === 0) return;
+  try {
+    await writeAllAtomic(files.map(({ file, format }) => ({ file, data: exportNetwork(network, report, format) })));
+  } catch (error) {
+    throw writeFailure(files, error);
+  }
+  for (const { file, format } of files) io.stdout(`${format.padEnd(7)} ${file}`);
 }
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;

@@ -107,6 +107,7 @@ export function App() {
             canExport={Boolean(view)}
             canExportSweep={sweep.points.length > 0}
             onExportModel={actions.exportModel}
+            onExportNetwork={actions.exportNetwork}
             onExportReport={actions.exportReport}
             onExportSweep={() => actions.exportSweep(sweep.points, model?.id ?? 'model')}
           />

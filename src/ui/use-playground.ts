@@ -226,6 +226,15 @@ export function usePlayground() {
           fail(error);
         }
       },
+      async exportNetwork(format: 'onnx' | 'safetensors') {
+        try {
+          const file = await client.exportNetworkAs(format);
+          download(file.fileName, file.bytes, 'application/octet-stream');
+          dispatch({ type: 'announce', text: `Exported ${file.fileName}` });
+        } catch (error) {
+          fail(error);
+        }
+      },
       async exportReport() {
         try {
           const files = await client.exportPruned();

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { argmaxAccuracy, parseSafetensors, runOnnx } from '../../test/helpers/exported-files';
 import { randomMlp } from '../../test/helpers/random-mlp';
 import { normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
@@ -197,6 +198,23 @@ describe('playground worker api', () => {
     expect(correct / test.count).toBe(view.accuracy.raw);
     expect(JSON.parse(files.reportJson).layers[0].kept).toEqual(view.layers[0].kept);
     model.dispose();
+  });
+
+  it('exports the delivered (refit) network as ONNX that ONNX Runtime scores at the shown accuracy, and as safetensors', async () => {
+    await api.loadModel('two');
+    await expect(api.exportNetworkAs('onnx')).rejects.toThrow(/prune the model first/);
+    const view = await api.prune({ ...request, keep: 0.5, refit: true });
+    const onnxFile = await api.exportNetworkAs('onnx');
+    expect(onnxFile.fileName).toBe('two-ispasp-keep50.onnx');
+    const { test } = await loadMnist();
+    const run = await runOnnx(new Uint8Array(onnxFile.bytes), normalizedImages(test), test.count);
+    expect(view.accuracy.refit).toBe(view.report.accuracy.pruned);
+    expect(argmaxAccuracy(run.outputs, 10, test.labels)).toBe(view.accuracy.refit);
+    const safetensorsFile = await api.exportNetworkAs('safetensors');
+    expect(safetensorsFile.fileName).toBe('two-ispasp-keep50.safetensors');
+    const parsed = parseSafetensors(new Uint8Array(safetensorsFile.bytes));
+    expect(parsed.tensors.map((t) => `${t.name}:${t.shape.join('x')}`)).toEqual(['0.weight:16x784', '0.bias:16', '2.weight:8x16', '2.bias:8', '4.weight:10x8', '4.bias:10']);
+    expect(parsed.metadata).toMatchObject({ source_model: view.report.model, refit: 'true', kept: JSON.stringify(view.layers.map((l) => l.kept)) });
   });
 
   it('rejects a bad import with a clear error and keeps the current model working', async () => {

@@ -14,6 +14,7 @@ import { backendDisplayName, describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
+import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
 import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
 import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
@@ -35,6 +36,7 @@ import type {
   BackendName,
   BackendReport,
   ExportedFiles,
+  ExportedNetwork,
   LoadProgress,
   ModelEntry,
   ModelSummary,
@@ -116,6 +118,14 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   function requireSession(): ModelSession {
     if (!session) throw new OptionError('no model is loaded yet');
     return session;
+  }
+
+  /** The last prune's view and delivered network, and the file stem its exports share. */
+  function requirePruned() {
+    if (!lastPruned) throw new OptionError('prune the model first, then export');
+    const { view, model } = lastPruned;
+    const keep = typeof view.request.keep === 'number' ? `${Math.round(view.request.keep * 100)}` : view.request.keep.map((k) => Math.round(k * 100)).join('-');
+    return { view, model, baseName: `${sessionEntry?.id ?? 'model'}-${view.request.method}-keep${keep}` };
   }
 
   /** A newer model load cancels an older one still in progress. */
@@ -436,10 +446,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     },
 
     async exportPruned(): Promise<ExportedFiles> {
-      if (!lastPruned) throw new OptionError('prune the model first, then export');
-      const { view, model } = lastPruned;
-      const keep = typeof view.request.keep === 'number' ? `${Math.round(view.request.keep * 100)}` : view.request.keep.map((k) => Math.round(k * 100)).join('-');
-      const baseName = `${sessionEntry?.id ?? 'model'}-${view.request.method}-keep${keep}`;
+      const { view, model, baseName } = requirePruned();
       const { modelJson, weightData, weightsFileName } = await saveMlpToArtifacts(model, { name: baseName, metadata: { pruning: { ...view.report } } });
       return {
         baseName,
@@ -448,6 +455,13 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         weights: weightData,
         reportJson: JSON.stringify(view.report, null, 2),
       };
+    },
+
+    /** The delivered pruned network (raw, refit or fine-tuned) as ONNX or safetensors, with its settings inside. */
+    async exportNetworkAs(format: ExportFormat): Promise<ExportedNetwork> {
+      const { view, model, baseName } = requirePruned();
+      const bytes = exportNetwork(model, view.report, format);
+      return { fileName: `${baseName}.${format}`, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
     },
 
     async memory(): Promise<WorkerMemory> {

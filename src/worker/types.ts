@@ -178,6 +178,12 @@ export interface ExportedFiles {
   readonly reportJson: string;
 }
 
+/** One exported file of the pruned network (ONNX or safetensors). */
+export interface ExportedNetwork {
+  readonly fileName: string;
+  readonly bytes: ArrayBuffer;
+}
+
 export interface WorkerMemory {
   readonly numTensors: number;
   readonly numBytes: number;

@@ -4,11 +4,12 @@ interface Props {
   canExport: boolean;
   canExportSweep: boolean;
   onExportModel(): void;
+  onExportNetwork(format: 'onnx' | 'safetensors'): void;
   onExportReport(): void;
   onExportSweep(): void;
 }
 
-export function ExportPanel({ canExport, canExportSweep, onExportModel, onExportReport, onExportSweep }: Props) {
+export function ExportPanel({ canExport, canExportSweep, onExportModel, onExportNetwork, onExportReport, onExportSweep }: Props) {
   const [copied, setCopied] = useState(false);
   const copyLink = async () => {
     try {
@@ -26,6 +27,12 @@ export function ExportPanel({ canExport, canExportSweep, onExportModel, onExport
         <button data-testid="export-button" onClick={onExportModel} disabled={!canExport}>
           Download pruned model
         </button>
+        <button data-testid="export-onnx-button" onClick={() => onExportNetwork('onnx')} disabled={!canExport}>
+          ONNX
+        </button>
+        <button data-testid="export-safetensors-button" onClick={() => onExportNetwork('safetensors')} disabled={!canExport}>
+          safetensors
+        </button>
         <button data-testid="export-report" onClick={onExportReport} disabled={!canExport}>
           Run report (JSON)
         </button>
@@ -36,7 +43,10 @@ export function ExportPanel({ canExport, canExportSweep, onExportModel, onExport
           {copied ? 'Link copied' : 'Copy link'}
         </button>
       </div>
-      <p className="hint">The model is a standard TensorFlow.js LayersModel: load it with tf.loadLayersModel.</p>
+      <p className="hint">
+        The model is a standard TensorFlow.js LayersModel: load it with tf.loadLayersModel. ONNX runs in ONNX Runtime (input
+        &lsquo;input&rsquo;, 784 pixels in [0, 1]); safetensors loads into a PyTorch nn.Sequential of Linear and ReLU layers.
+      </p>
     </section>
   );
 }
