@@ -65,10 +65,11 @@ async function startBackend(name: BackendName): Promise<boolean> {
 function failureSentence(name: BackendName, kind: 'no-start' | 'threw' | 'wrong-values'): string {
   const label = backendDisplayName(name);
   if (kind === 'wrong-values') return `${label} started but computed a wrong test product`;
+  if (kind === 'threw') return `${label} failed while starting (the browser console has the details)`;
   const cause: Record<BackendName, string> = {
     webgpu: 'no usable WebGPU device',
     wasm: 'its WebAssembly files did not load',
-    webgl: 'no WebGL context in a worker here',
+    webgl: 'no WebGL context in this worker',
     cpu: 'an internal error',
   };
   return `${label} could not start (${cause[name]})`;
