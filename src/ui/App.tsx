@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { METHOD_LABELS, PRUNE_METHODS } from '../client/worker-client';
 import { BackendBadge } from './BackendBadge';
 import { VisibleOnly } from './VisibleOnly';
@@ -8,9 +8,8 @@ import { ResidualChart } from './charts/ResidualChart';
 import { SparsityChart } from './charts/SparsityChart';
 import { TimingChart } from './charts/TimingChart';
 import { keptCount } from './charts/kept-series';
-import { enteredAt, speedupPoint, timingsNear } from './derive';
+import { enteredAt, speedupPoint, timingsAt, type TimingsAtRatio } from './derive';
 import { NeuronGrid } from './neurons/NeuronGrid';
-import { StepControls } from './neurons/StepControls';
 import { DigitPad } from './pad/DigitPad';
 import { AboutPanel } from './panels/AboutPanel';
 import { ExportPanel } from './panels/ExportPanel';
@@ -21,8 +20,16 @@ import { TrainPanel } from './panels/TrainPanel';
 import { keepRatios } from './store';
 import { gfsMaxPercent, WIDE_LAYER_UNITS } from './sweep-plan';
 import { usePlayground } from './use-playground';
+import { SideBySide } from './compare/SideBySide';
+import { LessonButton, LessonPanel } from './lesson/LessonPanel';
+import { useLesson } from './lesson/use-lesson';
+import { DenseNote } from './methods/DenseNote';
+import { CardStrip, MethodCardsProvider } from './methods/MethodCards';
+import { StepPanel } from './stepmode/StepPanel';
+import { RepeatedTimings } from './timing/RepeatedTimings';
+import { stepTrace } from './stepmode/step-trace';
 
-const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through i-SpaSP, P toggles presentation mode';
+const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through the selection (any method), P toggles presentation mode';
 
 export function App() {
   const { state, actions } = usePlayground();
@@ -35,13 +42,19 @@ export function App() {
   const hiddenWidths = useMemo(() => (model ? model.sizes.slice(1, -1) : []), [model]);
   const firstLayer = chartView?.layers[0];
   const iterations = firstLayer?.iterations;
-  const stepView = state.step !== null && iterations ? iterations[Math.min(state.step, iterations.length - 1)] : null;
+  const trace = useMemo(
+    () => (firstLayer && chartView ? stepTrace(firstLayer, { method: chartView.request.method, samples: chartView.request.samples, seed: chartView.request.seed }) : null),
+    [firstLayer, chartView],
+  );
+  const stepView = state.step !== null && trace ? trace.sets(Math.min(state.step, trace.total - 1)) : null;
+  const [compare, setCompare] = useState(false);
+  const lesson = useLesson(state, actions, setCompare);
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
-  const timings = useMemo(() => timingsNear(chartPoints, chartKeep / 100), [chartPoints, chartKeep]);
+  const timingsAtRatio = useMemo(() => timingsAt(chartPoints, chartKeep / 100, PRUNE_METHODS), [chartPoints, chartKeep]);
   const firstWidth = hiddenWidths[0] ?? 0;
   const speedupAt = useMemo(() => {
     const at = speedupPoint(chartPoints, chartKeep / 100);
-    return at && { keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
+    return at && { keep: at.keep, keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
   }, [chartPoints, chartKeep, firstWidth]);
   const gfsMax = gfsMaxPercent(hiddenWidths);
   const wide = hiddenWidths.some((units) => units > WIDE_LAYER_UNITS);
@@ -63,16 +76,17 @@ export function App() {
         const next = PRUNE_METHODS[(PRUNE_METHODS.indexOf(settings.method) + 1) % PRUNE_METHODS.length];
         actions.setSettings({ method: next });
       } else if (event.key === 's' || event.key === 'S') {
-        if (iterations) actions.setStep(state.step === null ? 0 : Math.min(state.step + 1, iterations.length - 1));
+        if (trace) actions.setStep(state.step === null ? 0 : Math.min(state.step + 1, trace.total - 1));
       } else if (event.key === 'p' || event.key === 'P') actions.setPresentation(!state.presentation);
       else return;
       event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [actions, settings.keep, settings.method, iterations, state.step, state.presentation]);
+  }, [actions, settings.keep, settings.method, trace, state.step, state.presentation]);
 
   return (
+    <MethodCardsProvider>
     <div className={`app${state.presentation ? ' presentation' : ''}`}>
       <header className="app-header">
         <div>
@@ -81,6 +95,10 @@ export function App() {
         </div>
         <div className="header-tools">
           <BackendBadge backend={state.backend} />
+          <LessonButton lesson={lesson} />
+          <button onClick={() => setCompare(!compare)} aria-pressed={compare} data-testid="side-by-side-toggle">
+            Side by side
+          </button>
           <button onClick={() => actions.setPresentation(!state.presentation)} aria-pressed={state.presentation} data-testid="presentation-toggle">
             {state.presentation ? 'Exit presentation' : 'Presentation mode'}
           </button>
@@ -116,6 +134,9 @@ export function App() {
         </aside>
         <div className="results">
           <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} />
+          {compare && (
+            <SideBySide models={state.models} model={model} atlas={state.atlas} view={view} settings={settings} onClose={() => setCompare(false)} />
+          )}
           <div className="chart-grid">
             <section className="card">
               <AccuracyChart
@@ -132,30 +153,40 @@ export function App() {
                   ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
                   : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
               </p>
+              <DenseNote model={model} />
+              <CardStrip />
             </section>
             <VisibleOnly className="card">
               <ResidualChart layers={residualLayers} />
+              <CardStrip topics={['residual', 'ispasp', 'gfs']} />
             </VisibleOnly>
             <VisibleOnly className="card">
               <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
             </VisibleOnly>
             <VisibleOnly className="card">
               <TimingChart
-                timings={timings}
+                timings={timingsAtRatio.timings}
                 speedupAt={speedupAt}
-                caption={`Prune time near ${chartKeep}% kept, measured in this browser (${METHOD_LABELS[settings.method]} selected)`}
+                caption={timingCaption(timingsAtRatio, firstWidth, gfsMax)}
+              />
+              <CardStrip topics={['ispasp', 'gfs']} />
+              <RepeatedTimings
+                modelId={model?.id ?? null}
+                keep={speedupAt?.keep ?? null}
+                keptNeurons={speedupAt?.keptNeurons ?? null}
+                settings={settings}
               />
             </VisibleOnly>
             <VisibleOnly className="card">
               <SparsityChart profile={state.sparsity} />
             </VisibleOnly>
           </div>
-          <section className="card neurons">
+          <section className="card neurons" data-testid="neurons">
             <h2>First-layer neurons</h2>
             <p className="hint">
-              Each tile is one neuron's incoming weights as a 28×28 image (orange positive, blue negative). Kept neurons are bright, pruned ones dimmed.
+              Each tile is one neuron's incoming weights as a 28×28 image (orange positive, blue negative). Kept neurons are bright with a thick frame, pruned ones faded and crossed out.
             </p>
-            {iterations && <StepControls total={iterations.length} index={state.step} onChange={actions.setStep} />}
+            {trace && <StepPanel trace={trace} index={state.step} onChange={actions.setStep} />}
             <NeuronGrid
               atlas={state.atlas}
               kept={firstLayer?.kept ?? null}
@@ -176,6 +207,16 @@ export function App() {
           </section>
         </div>
       </main>
+      <LessonPanel lesson={lesson} />
     </div>
+    </MethodCardsProvider>
   );
+}
+
+/** Every bar is at one kept count; say which, and which methods the sweep did not time there. */
+function timingCaption(at: TimingsAtRatio, width: number, gfsMax: number): string {
+  if (at.keep === null) return 'Prune time per method, measured in this browser.';
+  const percent = Math.round(at.keep * 1000) / 10;
+  const missing = at.missing.length > 0 ? ` ${at.missing.map((method) => METHOD_LABELS[method]).join(', ')} not timed at this ratio${at.missing.includes('gfs') ? ` (GFS is swept up to ${gfsMax}%)` : ''}.` : '';
+  return `Prune time at ${percent}% kept (${keptCount(at.keep, width).toLocaleString('en-US')} neurons in the first layer), one sweep measurement per method, in this browser.${missing}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enteredAt, speedupPoint, timingsNear } from './derive';
+import { enteredAt, speedupPoint, timingsAt } from './derive';
 
 const step = (iteration: number, kept: number[]) => ({ iteration, kept, candidates: [], merged: [], relativeResidual: 0, entered: 0, left: 0 });
 
@@ -13,17 +13,36 @@ describe('enteredAt', () => {
   });
 });
 
-describe('timingsNear', () => {
-  it('takes each method\'s point closest to the ratio', () => {
-    const points = [
-      { method: 'ispasp' as const, keep: 0.1, raw: 0.9, pruneMs: 5 },
+describe('timingsAt', () => {
+  const points = [
+    { method: 'ispasp' as const, keep: 0.1, raw: 0.9, pruneMs: 5 },
+    { method: 'ispasp' as const, keep: 0.5, raw: 0.9, pruneMs: 7 },
+    { method: 'gfs' as const, keep: 0.1, raw: 0.9, pruneMs: 900 },
+    { method: 'topk' as const, keep: 0.5, raw: 0.9, pruneMs: 3 },
+  ];
+
+  it('times every method at the one swept ratio nearest the slider, never mixing ratios', () => {
+    expect(timingsAt(points, 0.45, ['ispasp', 'topk', 'gfs'])).toEqual({
+      keep: 0.5,
+      timings: [
+        { method: 'ispasp', ms: 7, keep: 0.5 },
+        { method: 'topk', ms: 3, keep: 0.5 },
+      ],
+      missing: ['gfs'],
+    });
+    expect(timingsAt(points, 0.12, ['ispasp', 'topk', 'gfs']).timings.map((t) => t.method)).toEqual(['ispasp', 'gfs']);
+  });
+
+  it("picks among i-SpaSP's ratios while the sweep fills in", () => {
+    const early = [
+      { method: 'gfs' as const, keep: 0.02, raw: 0.5, pruneMs: 90 },
       { method: 'ispasp' as const, keep: 0.5, raw: 0.9, pruneMs: 7 },
-      { method: 'gfs' as const, keep: 0.4, raw: 0.9, pruneMs: 900 },
     ];
-    expect(timingsNear(points, 0.45)).toEqual([
-      { method: 'ispasp', ms: 7, keep: 0.5 },
-      { method: 'gfs', ms: 900, keep: 0.4 },
-    ]);
+    expect(timingsAt(early, 0.1, ['ispasp', 'gfs'])).toEqual({ keep: 0.5, timings: [{ method: 'ispasp', ms: 7, keep: 0.5 }], missing: ['gfs'] });
+  });
+
+  it('is empty before the sweep has points', () => {
+    expect(timingsAt([], 0.1, ['ispasp'])).toEqual({ keep: null, timings: [], missing: [] });
   });
 });
 

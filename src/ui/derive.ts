@@ -14,14 +14,32 @@ export function enteredAt(units: number, iterations: readonly IterationView[] | 
   return entered;
 }
 
-/** Per method, the sweep's prune time at the ratio nearest to `keep` (a fraction). */
-export function timingsNear(points: readonly SweepPoint[], keep: number): { method: PruneMethod; ms: number; keep: number }[] {
-  const best = new Map<PruneMethod, SweepPoint>();
-  for (const point of points) {
-    const current = best.get(point.method);
-    if (!current || Math.abs(point.keep - keep) < Math.abs(current.keep - keep)) best.set(point.method, point);
-  }
-  return [...best.values()].map((point) => ({ method: point.method, ms: point.pruneMs, keep: point.keep }));
+export interface TimingsAtRatio {
+  /** The one swept keep ratio (fraction) every bar was timed at; null before the sweep has points. */
+  readonly keep: number | null;
+  readonly timings: { method: PruneMethod; ms: number; keep: number }[];
+  /** Methods the sweep did not time at that ratio (GFS stops early on wide layers). */
+  readonly missing: PruneMethod[];
+}
+
+/**
+ * Prune times of every method at one swept ratio, the one i-SpaSP was timed at nearest to `keep`
+ * (a fraction): bars are only compared at equal kept counts, never one method's 40% against
+ * another's 10%.
+ */
+export function timingsAt(points: readonly SweepPoint[], keep: number, methods: readonly PruneMethod[]): TimingsAtRatio {
+  if (points.length === 0) return { keep: null, timings: [], missing: [] };
+  // Ratios i-SpaSP was timed at, so that a sweep still filling in never shows a lone GFS bar.
+  const primary = points.filter((point) => point.method === 'ispasp');
+  const ratios = [...new Set((primary.length > 0 ? primary : points).map((point) => point.keep))];
+  const chosen = ratios.reduce((best, ratio) => (Math.abs(ratio - keep) < Math.abs(best - keep) ? ratio : best));
+  const at = new Map<PruneMethod, SweepPoint>();
+  for (const point of points) if (point.keep === chosen) at.set(point.method, point);
+  return {
+    keep: chosen,
+    timings: [...at.values()].map((point) => ({ method: point.method, ms: point.pruneMs, keep: point.keep })),
+    missing: methods.filter((method) => !at.has(method)),
+  };
 }
 
 export interface SpeedupPoint {

@@ -31,6 +31,7 @@ import { loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes,
 import { createModelSession, type ModelSession } from './model-session';
 import type { ModelPersistence } from './persistence';
 import { neuronAtlas, predictBoth, sparsityProfile } from './views';
+import { selectionTrace } from './selection-trace';
 import { runSweep } from './sweep';
 import type {
   BackendName,
@@ -262,7 +263,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const view: PruneView = {
       request,
       layers: outcome.layers.map((layer, index) => ({
-        ...(index === 0 && { importance }),
+        ...(index === 0 && { importance, ...selectionTrace(request.method, layer.order, firstProblem, current.dense.layers[0]) }),
         units: layer.units,
         keptCount: layer.kept.length,
         kept: layer.kept,

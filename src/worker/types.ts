@@ -96,6 +96,10 @@ export interface PrunedLayerView {
   readonly iterations?: IterationView[];
   /** First hidden layer only: each neuron's importance z (gradient of the residual) at the kept set. */
   readonly importance?: number[];
+  /** First hidden layer, GFS only: neurons in the order they were added, and the relative residual after each addition. */
+  readonly additions?: { readonly order: number[]; readonly residuals: number[] };
+  /** First hidden layer, top-k and magnitude only: each neuron's score the selection ranked by (activation sum, L1 norm of incoming weights). */
+  readonly criterion?: number[];
 }
 
 export interface PruneView {

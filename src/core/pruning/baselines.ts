@@ -12,12 +12,17 @@ export function topkSelect(hiddenSums: ArrayLike<number>, keep: number): number[
 
 /** The `keep` neurons with the largest L1 norm of incoming weights, `sum_i |W[i, j]|`. */
 export function magnitudeSelect(layer: DenseLayer, keep: number): number[] {
+  return topIndices(magnitudeScores(layer), keep);
+}
+
+/** Each neuron's L1 norm of incoming weights: magnitude selection's criterion. */
+export function magnitudeScores(layer: DenseLayer): Float64Array {
   const norms = new Float64Array(layer.units);
   for (let i = 0; i < layer.inputSize; i++) {
     const row = i * layer.units;
     for (let j = 0; j < layer.units; j++) norms[j] += Math.abs(layer.kernel[row + j]);
   }
-  return topIndices(norms, keep);
+  return norms;
 }
 
 /** mulberry32: a small, well-mixed 32-bit generator; the same seed gives the same stream everywhere. */

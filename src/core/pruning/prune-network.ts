@@ -7,7 +7,7 @@
 import { throwIfCancelled, type CancelToken } from '../errors';
 import { keepLayerInputs, keepLayerOutputs, type DenseLayer, type Mlp } from '../model/mlp';
 import { magnitudeSelect, randomSelect, seededUniform, topkSelect } from './baselines';
-import { gfsSelect } from './gfs';
+import { gfsOrder } from './gfs';
 import { ispaspSelect, type IspaspStep } from './ispasp';
 import { buildLayerProblem, type LayerProblem } from './layer-problem';
 import { resolveKeepRatios, type PruneOptions } from './prune-options';
@@ -26,6 +26,8 @@ export interface PrunedLayerReport {
   readonly residuals?: number[];
   /** i-SpaSP only: each iteration's candidates, merged set and support. */
   readonly steps?: IspaspStep[];
+  /** GFS only: the kept neurons in the order greedy selection added them. */
+  readonly order?: number[];
   readonly selectMs: number;
 }
 
@@ -95,6 +97,7 @@ export function pruneNetwork(model: Mlp, calibration: Float32Array, options: Pru
         residuals: selection.steps.map((step) => step.relativeResidual),
         steps: selection.steps,
       }),
+      ...(selection.order && { order: selection.order }),
       selectMs: performance.now() - layerStarted,
     });
     layers[l] = keepLayerOutputs(layers[l], selection.kept);
@@ -132,7 +135,7 @@ function selectNeurons(
   uniform: () => number,
   layerIndex: number,
   layerCount: number,
-): { kept: number[]; steps?: IspaspStep[] } {
+): { kept: number[]; steps?: IspaspStep[]; order?: number[] } {
   const report = (progress: Omit<PruneProgress, 'layer' | 'layers'>) =>
     options.onProgress?.({ layer: layerIndex, layers: layerCount, ...progress });
   switch (options.method) {
@@ -148,7 +151,9 @@ function selectNeurons(
       return { kept: magnitudeSelect(layer, keep) };
     case 'random':
       return { kept: randomSelect(problem.units, keep, uniform) };
-    case 'gfs':
-      return { kept: gfsSelect(problem, keep, { signal: options.signal, onAdded: (added) => report({ added }) }) };
+    case 'gfs': {
+      const order = gfsOrder(problem, keep, { signal: options.signal, onAdded: (added) => report({ added }) });
+      return { kept: [...order].sort((a, b) => a - b), order };
+    }
   }
 }

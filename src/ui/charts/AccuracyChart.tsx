@@ -57,12 +57,12 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
       table={table}
       caption={
         series.length > 0
-          ? `Log scale; the dashed black line is the dense network${densePercent === null ? '' : ` (${trimNumber(densePercent, 1)}%)`}, the grey one the slider (${trimNumber(keepPercent)}% kept).`
+          ? `Log scale; markers are measured points, joined by straight lines; the dashed black line is the dense network${densePercent === null ? '' : ` (${trimNumber(densePercent, 1)}%)`}, the grey one the slider (${trimNumber(keepPercent)}% kept).`
           : null
       }
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ top: 12, right: 20, bottom: 22, left: 4 }} accessibilityLayer={false}>
+        <LineChart data={rows} margin={{ top: 12, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
           <XAxis
             dataKey="keepPercent"
@@ -107,11 +107,11 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
               className={method === PRIMARY_METHOD ? 'series-line series-line--primary' : 'series-line'}
               dataKey={method}
               name={METHOD_LABELS[method]}
-              type="monotone"
+              type="linear"
               stroke={METHOD_COLORS[method]}
               strokeWidth={method === PRIMARY_METHOD ? 3.5 : 2}
               strokeDasharray={METHOD_DASHES[method]}
-              dot={sparse ? { r: method === PRIMARY_METHOD ? 4 : 3, fill: METHOD_COLORS[method], strokeWidth: 0 } : false}
+              dot={{ r: method === PRIMARY_METHOD ? (sparse ? 4 : 3) : sparse ? 3 : 2.5, fill: METHOD_COLORS[method], strokeWidth: 0 }}
               activeDot={{ r: 5 }}
               connectNulls
               isAnimationActive={false}

@@ -40,7 +40,7 @@ function ResidualChartView({ layers }: ResidualChartProps) {
       small
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 22, left: 4 }} accessibilityLayer={false}>
+        <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
           <XAxis
             dataKey="iteration"

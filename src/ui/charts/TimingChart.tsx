@@ -58,7 +58,7 @@ function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
       small
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={bars} margin={{ top: 22, right: 12, bottom: 4, left: 4 }} accessibilityLayer={false} barCategoryGap="20%">
+        <BarChart data={bars} margin={{ top: 22, right: 12, bottom: 4, left: 4 }} accessibilityLayer barCategoryGap="20%">
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" interval={0} tick={MethodTick} height={40} />
           <YAxis

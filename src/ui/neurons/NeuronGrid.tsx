@@ -20,11 +20,24 @@ export interface NeuronGridProps {
   /** Iteration (1-based) in which each neuron last entered the kept set, per neuron. */
   readonly enteredAt?: readonly (number | null)[];
   readonly importance?: readonly number[];
+  /** A small grid without the size control and legend (the side-by-side view). */
+  readonly compact?: boolean;
 }
+
+/** The size control's choices: minimum image side in CSS pixels (0 = fit the grid to the card). */
+export const TILE_SIZES = [
+  { label: 'Fit', px: 0 },
+  { label: 'Medium', px: 28 },
+  { label: 'Large', px: 44 },
+  { label: 'Huge', px: 64 },
+] as const;
+
+/** In presentation mode "Fit" still keeps images at least this large. */
+const PRESENTATION_MIN_CELL = 22;
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 
-function NeuronGridView({ atlas, kept, step, enteredAt, importance }: NeuronGridProps) {
+function NeuronGridView({ atlas, kept, step, enteredAt, importance, compact = false }: NeuronGridProps) {
   const wrapperRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(640);
@@ -32,11 +45,14 @@ function NeuronGridView({ atlas, kept, step, enteredAt, importance }: NeuronGrid
   const [cursor, setCursor] = useState(0);
   const [focused, setFocused] = useState(false);
   const [lineScale, setLineScale] = useState(1);
+  const [tileSize, setTileSize] = useState(0);
   const infoId = useId();
+  const sizeId = useId();
 
   const units = atlas?.units ?? 0;
   const count = Math.min(units, MAX_DRAWN);
-  const layout = useMemo(() => gridLayout(width, count), [width, count]);
+  const minCell = compact ? 0 : Math.max(tileSize, lineScale > 1 ? PRESENTATION_MIN_CELL : 0);
+  const layout = useMemo(() => gridLayout(width, count, minCell), [width, count, minCell]);
   const sprites = useMemo(() => (atlas && count > 0 ? buildSprites(atlas.weights, count) : null), [atlas, count]);
   const sets = useMemo(() => neuronSets(kept, step), [kept, step]);
   const cursorIndex = Math.min(cursor, Math.max(0, count - 1));
@@ -95,7 +111,9 @@ function NeuronGridView({ atlas, kept, step, enteredAt, importance }: NeuronGrid
   const keptCount = sets.kept ? Math.min(sets.kept.size, units) : null;
   const label = [
     `Incoming weights of ${count === units ? units : `the first ${count} of ${units}`} first-layer neurons as 28 by 28 images, orange positive, blue negative.`,
-    step
+    step?.kind === 'additions'
+      ? `Addition ${step.iteration}: neuron ${step.candidates[0]} added, ${step.kept.length} kept.`
+      : step && step.kind !== 'single'
       ? `Iteration ${step.iteration}: ${step.candidates.length} candidates, ${step.merged.length} merged, ${step.kept.length} kept.`
       : keptCount !== null
         ? `${keptCount} kept, ${units - keptCount} pruned.`
@@ -107,7 +125,20 @@ function NeuronGridView({ atlas, kept, step, enteredAt, importance }: NeuronGrid
   const hoverOrigin = hover ? cellOrigin(hover.index, layout) : null;
 
   return (
-    <div className="neuron-grid" data-testid="neuron-grid">
+    <div className={compact ? 'neuron-grid neuron-grid--compact' : 'neuron-grid'} data-testid={compact ? 'neuron-grid-compact' : 'neuron-grid'}>
+      {compact ? null : (
+        <label className="neuron-grid__size" htmlFor={sizeId}>
+          Tile size{' '}
+          <select id={sizeId} value={tileSize} data-testid="tile-size" onChange={(event) => setTileSize(Number(event.target.value))}>
+            {TILE_SIZES.map((choice) => (
+              <option key={choice.px} value={choice.px}>
+                {choice.label}
+                {choice.px > 0 ? ` (${choice.px} px)` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <div className="neuron-grid__canvas-wrap" ref={wrapperRef}>
         <canvas
           ref={canvasRef}
@@ -138,12 +169,23 @@ function NeuronGridView({ atlas, kept, step, enteredAt, importance }: NeuronGrid
           Showing the first {count.toLocaleString('en-US')} of {units.toLocaleString('en-US')} neurons.
         </p>
       ) : null}
-      <ul className="key neuron-grid__legend" aria-label="Legend">
+      {compact ? null : <ul className="key neuron-grid__legend" aria-label="Legend">
         <li>
           <span className="neuron-grid__ramp" style={{ background: `linear-gradient(90deg, ${rgb(NEGATIVE_RGB)}, #fff, ${rgb(POSITIVE_RGB)})` }} aria-hidden="true" />
           weight: negative, zero, positive
         </li>
-        {step ? (
+        {step?.kind === 'additions' ? (
+          <>
+            <li>
+              <span className="neuron-grid__box" style={{ borderColor: GRID_COLORS.candidates }} aria-hidden="true" />
+              just added (neuron {step.candidates[0]})
+            </li>
+            <li>
+              <span className="neuron-grid__box neuron-grid__box--thin" style={{ borderColor: GRID_COLORS.kept }} aria-hidden="true" />
+              kept after {step.iteration} addition{step.iteration === 1 ? '' : 's'}, bright
+            </li>
+          </>
+        ) : step && step.kind !== 'single' ? (
           <>
             <li>
               <span className="neuron-grid__box" style={{ borderColor: GRID_COLORS.candidates }} aria-hidden="true" />
@@ -162,15 +204,15 @@ function NeuronGridView({ atlas, kept, step, enteredAt, importance }: NeuronGrid
           <>
             <li>
               <span className="neuron-grid__box neuron-grid__box--thin" style={{ borderColor: GRID_COLORS.kept }} aria-hidden="true" />
-              kept ({keptCount}), bright
+              kept ({keptCount}), bright with a thick frame
             </li>
             <li>
-              <span className="neuron-grid__box neuron-grid__box--dim" aria-hidden="true" />
-              pruned ({units - keptCount}), dimmed
+              <span className="neuron-grid__box neuron-grid__box--dim neuron-grid__box--crossed" aria-hidden="true" />
+              pruned ({units - keptCount}), faded and crossed out
             </li>
           </>
         ) : null}
-      </ul>
+      </ul>}
     </div>
   );
 }

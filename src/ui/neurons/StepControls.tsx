@@ -12,11 +12,15 @@ export interface StepControlsProps {
   /** Iteration shown (0-based), or null for the final result. */
   readonly index: number | null;
   readonly onChange: (index: number | null) => void;
+  /** Replaces the generic caption (the step mode's narration headline). */
+  readonly caption?: string;
+  /** The group's accessible name. */
+  readonly label?: string;
 }
 
 export const PLAY_INTERVAL_MS = 600;
 
-export function StepControls({ total, index, onChange }: StepControlsProps) {
+export function StepControls({ total, index, onChange, caption, label = 'Step through i-SpaSP iterations' }: StepControlsProps) {
   const [playing, setPlaying] = useState(false);
   const latest = useRef({ index, total, onChange });
   useEffect(() => {
@@ -49,7 +53,7 @@ export function StepControls({ total, index, onChange }: StepControlsProps) {
   };
 
   return (
-    <div className="step-controls" data-testid="step-controls" role="group" aria-label="Step through i-SpaSP iterations">
+    <div className="step-controls" data-testid="step-controls" role="group" aria-label={label}>
       <div className="step-controls__buttons">
         <button
           type="button"
@@ -80,7 +84,7 @@ export function StepControls({ total, index, onChange }: StepControlsProps) {
         </button>
       </div>
       <p className="step-controls__caption" aria-live="polite" data-testid="step-caption">
-        {stepCaption(index, total)}
+        {caption ?? stepCaption(index, total)}
       </p>
     </div>
   );

@@ -61,6 +61,8 @@ export function drawGrid(canvas: HTMLCanvasElement, options: DrawOptions): void 
     if (status === 'pruned' || status === 'outside') {
       context.fillStyle = DIM_STRONG;
       context.fillRect(x, y, cell, cell);
+      // Pruned is told by a cross too, not by lightness alone (projectors wash out contrast).
+      if (cell >= 12) cross(context, x, y, cell);
     } else if (status === 'candidate' || status === 'merged') {
       context.fillStyle = DIM_LIGHT;
       context.fillRect(x, y, cell, cell);
@@ -78,7 +80,7 @@ export function drawGrid(canvas: HTMLCanvasElement, options: DrawOptions): void 
       if (inOmega) outline(context, x, y, cell, GRID_COLORS.candidates, thin * 1.5);
       if (status === 'kept') outline(context, x, y, cell, GRID_COLORS.kept, thin, undefined, inOmega ? thin * 1.5 : 0);
     } else if (status === 'kept') {
-      outline(context, x, y, cell, GRID_COLORS.kept, thin);
+      outline(context, x, y, cell, GRID_COLORS.kept, Math.max(thin, Math.min(4, cell / 9) * lineScale));
     }
   }
   if (hover !== null && hover < count) {
@@ -89,6 +91,23 @@ export function drawGrid(canvas: HTMLCanvasElement, options: DrawOptions): void 
     const { x, y } = cellOrigin(cursor, layout);
     outline(context, x, y, cell, GRID_COLORS.cursor, 3 * lineScale, undefined, -layout.gap / 2 - 1);
   }
+}
+
+const CROSS_COLOR = 'rgba(69, 69, 77, 0.55)';
+
+/** Two thin diagonals across a pruned neuron's image. */
+function cross(context: CanvasRenderingContext2D, x: number, y: number, cell: number): void {
+  const inset = cell * 0.18;
+  context.save();
+  context.strokeStyle = CROSS_COLOR;
+  context.lineWidth = Math.max(1, cell / 22);
+  context.beginPath();
+  context.moveTo(x + inset, y + inset);
+  context.lineTo(x + cell - inset, y + cell - inset);
+  context.moveTo(x + cell - inset, y + inset);
+  context.lineTo(x + inset, y + cell - inset);
+  context.stroke();
+  context.restore();
 }
 
 /** A rectangle centred on the cell border, moved inwards by `inset` (negative: outwards). */

@@ -38,8 +38,9 @@ export function gridColumns(width: number, cell: number, gap: number): number {
   return Math.max(1, Math.floor((width + gap) / (cell + gap)));
 }
 
-export function gridLayout(width: number, count: number): GridLayout {
-  const cell = cellSizeFor(width, count);
+/** `minCell` (the size control) raises the automatic image side, up to the whole width. */
+export function gridLayout(width: number, count: number, minCell = 0): GridLayout {
+  const cell = Math.max(cellSizeFor(width, count), Math.min(minCell, Math.floor(width)));
   const gap = gapFor(cell);
   const columns = Math.min(Math.max(1, count), gridColumns(width, cell, gap));
   const rows = count <= 0 ? 0 : Math.ceil(count / columns);

@@ -1,6 +1,8 @@
 /** What the neuron grid says about one neuron (pure). */
 
 export interface StepSets {
+  /** What a step is: an i-SpaSP iteration (default), one GFS addition, or a one-shot selection. */
+  readonly kind?: 'iterations' | 'additions' | 'single';
   readonly iteration: number;
   readonly candidates: readonly number[];
   readonly merged: readonly number[];

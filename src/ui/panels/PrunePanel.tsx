@@ -1,4 +1,5 @@
 import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../../client/worker-client';
+import { CardButton } from '../methods/MethodCards';
 import type { Settings } from '../store';
 
 interface Props {
@@ -29,6 +30,9 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
           ))}
         </select>
       </label>
+      <p className="method-about">
+        <CardButton topic={settings.method} label={`How ${METHOD_LABELS[settings.method]} works`} />
+      </p>
       <label className="field slider-field">
         <span id="keep-label" data-testid="keep-label">
           {keepLabel(settings.keep)}
@@ -105,6 +109,9 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
         <input type="checkbox" data-testid="refit-toggle" checked={settings.refit} onChange={(e) => onChange({ refit: e.target.checked })} />
         Least-squares refit of the next layer
       </label>
+      <p className="method-about">
+        <CardButton topic="refit" label="How refit works" /> <CardButton topic="finetune" label="How fine-tuning works" />
+      </p>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { ModelSummary, PruneView } from '../../client/worker-client';
 import { count, milliseconds, percent, reduction } from '../format';
 import type { LoadBar } from '../load-progress';
+import { CardButton } from '../methods/MethodCards';
 
 interface Props {
   model: ModelSummary | null;
@@ -64,7 +65,10 @@ export function Readouts({ model, view, busy, loading }: Props) {
             </dd>
           </div>
           <div>
-            <dt>Relative residual</dt>
+            <dt>
+              Relative residual
+              <CardButton topic="residual" />
+            </dt>
             <dd>{view.layers.map((layer) => layer.relativeResidual.toFixed(3)).join(', ')}</dd>
           </div>
         </dl>
