@@ -1,6 +1,7 @@
 /**
  * Cross-check against scripts/reference/ispasp_reference.py, an independent numpy implementation
- * of ALGORITHM.md. Runs where python3 with numpy is installed; skipped (and says so) elsewhere.
+ * of ALGORITHM.md. Runs where python3 with numpy is installed; skipped (and says so) elsewhere,
+ * except under CI=true, where a skipped cross-check fails the run (.ci/run installs numpy).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -25,6 +26,10 @@ function hasNumpy(): boolean {
 
 const numpyAvailable = hasNumpy();
 if (!numpyAvailable) console.warn('reference cross-check skipped: python3 with numpy is not installed');
+
+it.runIf(process.env.CI === 'true')('runs under CI: python3 with numpy is installed', () => {
+  expect(numpyAvailable, 'CI must run the reference cross-check: install python3 and python3-numpy').toBe(true);
+});
 
 interface ReferenceResult {
   layers: { units: number; kept: number[]; residuals: number[] }[];

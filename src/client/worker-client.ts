@@ -23,6 +23,7 @@ export { METHOD_LABELS, PRUNE_METHODS } from '../core/pruning/methods';
 
 import { serviceWorkerControl } from './register-service-worker';
 import { isCancelled } from '../core/errors';
+import { oneLine } from '../core/error-line';
 
 type Remote = Comlink.Remote<PlaygroundApi>;
 
@@ -31,9 +32,10 @@ export function errorName(error: unknown): string {
   return (error as { name?: string } | null)?.name ?? 'Error';
 }
 
+/** One line of at most 200 characters, whatever the error carried. */
 export function errorMessage(error: unknown): string {
-  const message = (error as { message?: string } | null)?.message ?? String(error);
-  return message.split('\n')[0];
+  const message = (error as { message?: unknown } | null)?.message;
+  return oneLine(typeof message === 'string' ? message : String(error));
 }
 
 export { isCancelled };
@@ -74,8 +76,9 @@ export class PlaygroundClient {
     return this.api().loadModel(id, proxied(onProgress));
   }
 
-  importModel(files: { name: string; bytes: ArrayBuffer }[], onProgress?: (progress: LoadProgress) => void) {
-    return this.api().importModel(Comlink.transfer(files, files.map((file) => file.bytes)), proxied(onProgress));
+  /** Files go as they are (cloned, not read): the worker checks their sizes before reading any. */
+  importModel(files: File[], onProgress?: (progress: LoadProgress) => void) {
+    return this.api().importModel(files, proxied(onProgress));
   }
 
   /** Resolves with the view, or null when a newer prune was requested meanwhile. */

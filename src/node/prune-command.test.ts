@@ -211,7 +211,7 @@ describe('prune CLI', () => {
       [['--onnx', path.join(folder, 'same'), '--safetensors', path.join(folder, 'same')], /^error: --safetensors .* is also --onnx/],
       [['--onnx', oneHidden], /^error: --onnx .* is also the input model/],
       [['--safetensors', report], /^error: --safetensors .* is also --report/],
-      [['--onnx', ''], /^error: --onnx needs a file name$/],
+      [['--onnx', ''], /^error: --onnx needs a value; it was given an empty one$/],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await run('--model', oneHidden, '--keep', '0.5', '--samples', '100', '--report', report, ...args);

@@ -2,11 +2,10 @@
  * `npm run prune`: prune a tfjs model on MNIST and report. Runs in-process so tests can call it;
  * scripts/prune-cli.ts is the thin entry point.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { backendDisplayName, describeStages } from '../core/backend-stages';
-import { isSpaspError, OptionError } from '../core/errors';
+import { OptionError } from '../core/errors';
+import { oneLine } from '../core/error-line';
 import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { kernelThreadStatus, sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
@@ -17,14 +16,13 @@ import { resolveKeepRatios, type PruneOptions } from '../core/pruning/prune-opti
 import { warmUpPruning } from '../core/pruning/warm-up';
 import { buildPruneReport, type PruneReport } from '../core/report';
 import { trainMlp } from '../core/train/train';
-import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
-import { parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
-import { loadMnist } from './mnist-files';
 import type { Mlp } from '../core/model/mlp';
-import { loadMlpFile, saveMlpFiles } from './model-files';
-import { checkOutputFiles, writeFailure, type OutputFile } from './output-files';
+import { MAX_EPOCHS, trainOptionsWithDefaults } from '../core/train/train-options';
+import { parseCommandOptions, parseIntegerOption, parseKeepOption, parseNumberOption } from './cli-args';
+import { loadMnist } from './mnist-files';
+import { loadMlpFile, mlpFileContents, modelInputFiles } from './model-files';
+import { checkOutputFiles, checkOutputs, writeOutputs, type OutputFileOption } from './output-files';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
-import { writeAllAtomic } from './write-atomic';
 
 export interface CommandIo {
   readonly stdout: (line: string) => void;
@@ -71,13 +69,7 @@ interface PruneCommandOptions extends PruneOptions {
 }
 
 export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseCommandOptions(argv, {
         model: { type: 'string' },
         keep: { type: 'string' },
         method: { type: 'string', default: 'ispasp' },
@@ -93,12 +85,7 @@ export function parsePruneArgs(argv: readonly string[]): PruneCommandOptions | '
         safetensors: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new OptionError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
-  const values = parsed.values;
+  });
   if (values.help) return 'help';
   if (!values.model) throw new OptionError('--model PATH is required (a tfjs model.json)');
   if (!values.keep) throw new OptionError('--keep RHO is required (fraction of hidden neurons kept, e.g. 0.1)');
@@ -140,22 +127,40 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
       io.stdout(PRUNE_USAGE);
       return 0;
     }
-    await checkOutputFiles(exportFiles(options), new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
-    const report = await prune(options, io);
-    if (options.reportPath) {
-      await mkdir(path.dirname(path.resolve(options.reportPath)), { recursive: true });
-      await writeFile(options.reportPath, JSON.stringify(report, null, 2) + '\n');
-      io.stdout(`report  ${options.reportPath}`);
-    }
+    // Outputs are checked against the model's files before any work, and written all or nothing.
+    const inputs = await modelInputFiles(options.modelPath);
+    const exports = exportFiles(options);
+    await checkOutputFiles(exports, new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
+    await checkOutputs(options, inputs, exports);
+    const { report, delivered } = await prune(options, io);
+    const outName = `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`;
+    await writeOutputs({
+      files: [
+        ...(options.reportPath !== undefined ? [{ option: 'report', path: options.reportPath, data: JSON.stringify(report, null, 2) + '\n' }] : []),
+        ...exports.map(({ option, file, format }) => ({ option, path: file, data: exportNetwork(delivered, report, format) })),
+      ],
+      ...(options.outDir !== undefined && {
+        out: {
+          dir: options.outDir,
+          files: await mlpFileContents(delivered, {
+            name: outName,
+            metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
+          }),
+        },
+      }),
+    });
+    if (options.outDir !== undefined) io.stdout(`model   ${path.join(options.outDir, 'model.json')}`);
+    for (const { file, format } of exports) io.stdout(`${format.padEnd(7)} ${file}`);
+    if (options.reportPath !== undefined) io.stdout(`report  ${options.reportPath}`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    io.stderr(`error: ${message}`);
-    return isSpaspError(error) ? 2 : 1;
+    // Every failure, a bug included, is exit status 2 and one short line.
+    io.stderr(`error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    return 2;
   }
 }
 
-async function prune(options: PruneCommandOptions, io: CommandIo): Promise<PruneReport> {
+async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ report: PruneReport; delivered: Mlp }> {
   const started = performance.now();
   const backend = await initNodeBackend(options.backend);
   const dense = await loadMlpFile(options.modelPath);
@@ -222,38 +227,18 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<Prune
     },
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
-  await writeExports(delivered, report, options, io);
-  if (options.outDir) {
-    const saved = await saveMlpFiles(delivered, options.outDir, {
-      name: `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`,
-      metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
-    });
-    io.stdout(`model   ${saved.modelJsonPath}`);
-  }
   printSummary(report, io);
-  return report;
+  return { report, delivered };
 }
 
 const EXPORT_FORMATS: Record<'onnxPath' | 'safetensorsPath', ExportFormat> = { onnxPath: 'onnx', safetensorsPath: 'safetensors' };
 
-/** The ONNX and safetensors files asked for, as checked before the work and written after it. */
-function exportFiles(options: PruneCommandOptions): (OutputFile & { format: ExportFormat })[] {
+/** The ONNX and safetensors files asked for, checked before the work and written with the other outputs after it. */
+function exportFiles(options: PruneCommandOptions): (OutputFileOption & { format: ExportFormat })[] {
   return (Object.keys(EXPORT_FORMATS) as (keyof typeof EXPORT_FORMATS)[]).flatMap((key) => {
     const file = options[key];
     return file === undefined ? [] : [{ option: EXPORT_FORMATS[key], file, format: EXPORT_FORMATS[key] }];
   });
-}
-
-/** Both files or neither. */
-async function writeExports(network: Mlp, report: PruneReport, options: PruneCommandOptions, io: CommandIo): Promise<void> {
-  const files = exportFiles(options);
-  if (files.length === 0) return;
-  try {
-    await writeAllAtomic(files.map(({ file, format }) => ({ file, data: exportNetwork(network, report, format) })));
-  } catch (error) {
-    throw writeFailure(files, error);
-  }
-  for (const { file, format } of files) io.stdout(`${format.padEnd(7)} ${file}`);
 }
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;

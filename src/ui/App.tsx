@@ -118,7 +118,7 @@ export function App() {
       {state.phase === 'starting' && <p className="loading">Starting the pruning engine and loading MNIST…</p>}
       <main className="layout">
         <aside className="controls">
-          <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} />
+          <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} onCancel={actions.cancelLoad} />
           <PrunePanel settings={settings} hiddenWidths={hiddenWidths} onChange={actions.setSettings} />
           {!state.presentation && <TrainPanel train={state.train} onTrain={actions.train} onStop={actions.stopTraining} />}
           <ExportPanel

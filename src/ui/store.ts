@@ -49,6 +49,8 @@ export interface AppState {
   step: number | null;
   pad: { prediction: Prediction | null; image: Float32Array | null; label: number | null; pixels: Float32Array | null };
   error: string | null;
+  /** The error came from a prune, so the next prune that lands replaces it; others stay until dismissed. */
+  errorFromPrune: boolean;
   announcement: string;
   presentation: boolean;
 }
@@ -78,7 +80,7 @@ export type Action =
   | { type: 'pad-image'; image: Float32Array | null; label: number | null }
   | { type: 'pad-input'; pixels: Float32Array }
   | { type: 'prediction'; prediction: Prediction }
-  | { type: 'error'; error: string | null }
+  | { type: 'error'; error: string | null; fromPrune?: boolean }
   | { type: 'announce'; text: string }
   | { type: 'presentation'; on: boolean };
 
@@ -100,6 +102,7 @@ export function initialState(url: UrlState): AppState {
     step: null,
     pad: { prediction: null, image: null, label: null, pixels: null },
     error: null,
+    errorFromPrune: false,
     announcement: '',
     presentation: false,
   };
@@ -152,7 +155,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return {
         ...state,
         prune: { view: action.view, busy: false, liveResiduals: [] },
-        error: null,
+        // An import or load error stays until dismissed: a prune landing says nothing about it.
+        ...(state.errorFromPrune && { error: null, errorFromPrune: false }),
         ...(state.firstPrunePending && !state.modelLoading && action.view.report.model === state.model?.id && { loading: null, firstPrunePending: false }),
       };
     case 'prune-settled':
@@ -183,7 +187,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'prediction':
       return { ...state, pad: { ...state.pad, prediction: action.prediction } };
     case 'error':
-      return { ...state, error: action.error };
+      return { ...state, error: action.error, errorFromPrune: action.error !== null && action.fromPrune === true };
     case 'announce':
       return { ...state, announcement: action.text };
     case 'presentation':

@@ -89,9 +89,12 @@ export function usePlayground() {
     (async () => {
       try {
         const forced = new URLSearchParams(window.location.search).get('backend');
-        const { backend, models } = await client.init(forced as never);
+        const { backend, models, skipped } = await client.init(forced as never);
         if (!alive) return;
         dispatch({ type: 'started', backend, models });
+        if (skipped.length > 0) {
+          dispatch({ type: 'error', error: errorMessage(skipped.length === 1 ? skipped[0] : `${skipped.length} saved models were skipped; the first: ${skipped[0]}`) });
+        }
         const wanted = models.find((entry) => entry.id === settingsRef.current.model) ?? models[0];
         if (wanted) await openModel((onProgress) => client.loadModel(wanted.id, onProgress));
       } catch (error) {
@@ -141,9 +144,9 @@ export function usePlayground() {
       })
       .catch((error) => {
         dispatch({ type: 'prune-settled' });
-        fail(error);
+        if (!isCancelled(error)) dispatch({ type: 'error', error: errorMessage(error), fromPrune: true });
       });
-  }, [client, batched, fail, onLoadProgress, model, hiddenLayers, settings]);
+  }, [client, batched, onLoadProgress, model, hiddenLayers, settings]);
 
   // The accuracy sweep depends on the model and the calibration settings, not on the slider.
   const { iterations, samples, seed, refit } = settings;
@@ -188,8 +191,7 @@ export function usePlayground() {
       },
       async importFiles(files: File[]) {
         dispatch({ type: 'error', error: null });
-        const payload = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
-        const summary = await openModel((onProgress) => client.importModel(payload, onProgress));
+        const summary = await openModel((onProgress) => client.importModel(files, onProgress));
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },
       async train(request: TrainRequest) {
@@ -200,6 +202,9 @@ export function usePlayground() {
         if (summary) dispatch({ type: 'model-added', entry: summary });
       },
       stopTraining() {
+        void client.cancel();
+      },
+      cancelLoad() {
         void client.cancel();
       },
       setStep(index: number | null) {

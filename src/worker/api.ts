@@ -16,7 +16,9 @@ import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
 import { exportNetwork, type ExportFormat } from '../core/export/export-network';
 import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
-import { loadMlpFromFiles, parseModelJson, saveMlpToArtifacts } from '../core/model/io';
+import { decodeModelJson, loadMlpFromNamedFiles, saveMlpToArtifacts, type WeightSource } from '../core/model/io';
+import { MAX_MODEL_JSON_BYTES } from '../core/model/limits';
+import { oneLine, shown } from '../core/error-line';
 import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
@@ -87,6 +89,19 @@ const SWEEP_IDLE_MS = 600;
 
 type ProgressCallback = (progress: LoadProgress) => void;
 
+/** A file the user chose: a File (sizes known before bytes), or its bytes (tests, older callers). */
+export type ImportFile = { readonly name: string; readonly size: number; arrayBuffer(): Promise<ArrayBuffer> } | { readonly name: string; readonly bytes: ArrayBuffer };
+
+function importSource(file: ImportFile): WeightSource {
+  // A File first: newer browsers give Blobs a bytes() method too.
+  if ('arrayBuffer' in file && typeof file.arrayBuffer === 'function') return { size: file.size, read: () => file.arrayBuffer() };
+  const bytes = (file as { bytes: ArrayBuffer }).bytes;
+  return { size: bytes.byteLength, read: async () => bytes };
+}
+
+/** A name from the user's disk, shortened for a title. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 export function createPlaygroundApi(deps: ApiDependencies) {
   let backend: BackendReport | null = null;
   let data: { train: MnistSplit; test: MnistSplit; testImages: Float32Array } | null = null;
@@ -98,6 +113,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   let pruneGeneration = 0;
   let job: AbortController | null = null;
   let loadJob: AbortController | null = null;
+  let importJob: AbortController | null = null;
   let prunesInFlight = 0;
   let lastPruneActivity = -Infinity;
   let sweepTensors = 0;
@@ -296,14 +312,26 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       pruneWaiting = new Int32Array(buffer, 0, 1);
     },
 
-    /** Picks and starts the tfjs backend (URL override first), and loads the model list. */
-    async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[] }> {
+    /**
+     * Picks and starts the tfjs backend (URL override first), and loads the model list. Saved
+     * records that cannot be read, or that carry a shipped model's id, are left out and listed in
+     * `skipped` (one line each) for the page to report.
+     */
+    async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[]; skipped: string[] }> {
       const started = await deps.activateBackend(forced);
       backend = { ...started, stages: describeStages(started.label, backendDisplayName(started.name), { available: sparseKernelAvailable(), threads: started.kernelThreads ?? 1 }) };
       shipped = await loadShippedManifest(deps.fetchBytes);
-      const saved = await deps.persistence.list().catch(() => []);
-      for (const entry of [...shipped, ...saved]) entries.set(entry.id, entry);
-      return { backend, models: [...entries.values()] };
+      const saved = await deps.persistence.list().catch((error: unknown) => ({
+        entries: [],
+        skipped: [`saved models could not be read: ${oneLine(error instanceof Error ? error.message : String(error), 120)}`],
+      }));
+      const skipped = [...saved.skipped];
+      for (const entry of shipped) entries.set(entry.id, entry);
+      for (const entry of saved.entries) {
+        if (entries.has(entry.id)) skipped.push(`saved model ${shown(entry.id)} was skipped: a shipped model has its id`);
+        else entries.set(entry.id, entry);
+      }
+      return { backend, models: [...entries.values()], skipped };
     },
 
     async listModels(): Promise<ModelEntry[]> {
@@ -328,26 +356,49 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       }
     },
 
-    /** A tfjs model chosen by the user: model.json plus its weight files, by name. */
-    async importModel(files: { name: string; bytes: ArrayBuffer }[], onProgress?: ProgressCallback): Promise<ModelSummary> {
-      const jsonFile = files.find((file) => file.name.endsWith('.json'));
-      if (!jsonFile) throw new ModelFormatError('no model.json among the chosen files: pick the .json file and its .bin weight files together');
-      const modelJson = parseModelJson(new TextDecoder().decode(jsonFile.bytes), jsonFile.name);
-      const shards = new Map(files.filter((file) => file !== jsonFile).map((file) => [file.name, file.bytes] as const));
-      const dense = await loadMlpFromFiles(modelJson, shards);
-      const { testImages } = await ensureData();
-      const baseName = jsonFile.name.replace(/\.json$/, '');
-      const entry: ModelEntry = {
-        id: `imported-${Date.now().toString(36)}`,
-        title: `Imported: ${baseName}`,
-        description: `Imported from ${jsonFile.name}`,
-        sizes: layerSizes(dense),
-        source: 'imported',
-        hiddenZeroFraction: await hiddenZeroFraction(dense, testImages, 1000),
-      };
-      entries.set(entry.id, entry);
-      await deps.persistence.save(entry, dense).catch(() => undefined);
-      return openSession(entry, dense, startLoad(), onProgress);
+    /**
+     * A tfjs model chosen by the user: model.json plus its weight files, by name (File objects, or
+     * bytes in tests). Sizes are checked against the caps and the manifest before any weight file
+     * is read, and the topology before tfjs builds anything; `cancel()` or a newer load stops it.
+     */
+    async importModel(files: readonly ImportFile[], onProgress?: ProgressCallback): Promise<ModelSummary> {
+      // Its own job until the files check out: a refused import must not cancel a model still loading.
+      importJob?.abort();
+      const controller = new AbortController();
+      importJob = controller;
+      let load: AbortController | null = null;
+      try {
+        onProgress?.({ phase: 'download' });
+        const jsonFile = files.find((file) => file.name.endsWith('.json'));
+        if (!jsonFile) throw new ModelFormatError('no model.json among the chosen files: pick the .json file and its .bin weight files together');
+        const jsonName = shown(jsonFile.name, 60);
+        const jsonSource = importSource(jsonFile);
+        if (jsonSource.size > MAX_MODEL_JSON_BYTES) {
+          throw new ModelFormatError(`${jsonName} is ${jsonSource.size} bytes; at most ${MAX_MODEL_JSON_BYTES} are accepted (MAX_MODEL_JSON_BYTES)`);
+        }
+        const modelJson = decodeModelJson(await jsonSource.read(), jsonName);
+        const shards = new Map(files.filter((file) => file !== jsonFile).map((file) => [file.name, importSource(file)] as const));
+        const dense = await loadMlpFromNamedFiles(modelJson, shards, controller.signal);
+        const { testImages } = await ensureData();
+        throwIfCancelled(controller.signal);
+        const baseName = jsonFile.name.replace(/\.json$/, '');
+        const entry: ModelEntry = {
+          id: `imported-${Date.now().toString(36)}`,
+          title: `Imported: ${clip(baseName, 60)}`,
+          description: `Imported from ${clip(jsonFile.name, 120)}`,
+          sizes: layerSizes(dense),
+          source: 'imported',
+          hiddenZeroFraction: await hiddenZeroFraction(dense, testImages, 1000),
+        };
+        load = startLoad();
+        const summary = await openSession(entry, dense, load, onProgress);
+        entries.set(entry.id, entry);
+        await deps.persistence.save(entry, dense).catch(() => undefined);
+        return summary;
+      } finally {
+        if (importJob === controller) importJob = null;
+        if (load && loadJob === load) loadJob = null;
+      }
     },
 
     /**
@@ -420,6 +471,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     cancel(): void {
       job?.abort();
       loadJob?.abort();
+      importJob?.abort();
       pruneGeneration++;
     },
 

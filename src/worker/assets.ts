@@ -1,7 +1,7 @@
 /** Loading the app's static assets (MNIST files, shipped models) through an injected byte source. */
 import { mnistSplitFromBytes, type MnistSplit } from '../core/data/mnist';
 import { ModelFormatError } from '../core/errors';
-import { loadMlpFromFiles, parseModelJson, weightShardPaths } from '../core/model/io';
+import { decodeModelJson, loadMlpFromFiles, weightShardPaths } from '../core/model/io';
 import type { Mlp } from '../core/model/mlp';
 import type { ModelEntry } from './types';
 
@@ -42,7 +42,7 @@ export async function loadShippedManifest(fetchBytes: FetchBytes): Promise<Shipp
 /** Loads a model.json and the shards it lists from a folder of the site. */
 export async function loadMlpFromSite(fetchBytes: FetchBytes, modelJsonPath: string): Promise<Mlp> {
   const folder = modelJsonPath.includes('/') ? modelJsonPath.slice(0, modelJsonPath.lastIndexOf('/') + 1) : '';
-  const modelJson = parseModelJson(new TextDecoder().decode(await fetchBytes(modelJsonPath)), modelJsonPath);
+  const modelJson = decodeModelJson(await fetchBytes(modelJsonPath), modelJsonPath);
   const files = new Map<string, Uint8Array>();
   for (const shard of weightShardPaths(modelJson)) files.set(shard, await fetchBytes(folder + shard));
   return loadMlpFromFiles(modelJson, files);

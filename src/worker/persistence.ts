@@ -2,10 +2,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadMlpFromArtifacts, saveMlpToArtifacts, type ModelJson } from '../core/model/io';
 import type { Mlp } from '../core/model/mlp';
+import { oneLine, shown } from '../core/error-line';
+import { checkSavedEntry } from './saved-entry';
 import type { ModelEntry } from './types';
 
+/** The saved models that could be read, and one line for each record that could not. */
+export interface SavedModels {
+  readonly entries: ModelEntry[];
+  readonly skipped: string[];
+}
+
 export interface ModelPersistence {
-  list(): Promise<ModelEntry[]>;
+  list(): Promise<SavedModels>;
   save(entry: ModelEntry, model: Mlp): Promise<void>;
   load(id: string): Promise<Mlp>;
   remove(id: string): Promise<void>;
@@ -15,7 +23,7 @@ export function memoryPersistence(): ModelPersistence {
   const store = new Map<string, { entry: ModelEntry; model: Mlp }>();
   return {
     async list() {
-      return [...store.values()].map((item) => item.entry);
+      return { entries: [...store.values()].map((item) => item.entry), skipped: [] };
     },
     async save(entry, model) {
       store.set(entry.id, { entry, model });
@@ -45,12 +53,18 @@ export function indexedDbPersistence(): ModelPersistence {
     async list() {
       const saved = await tf.io.listModels();
       const entries: ModelEntry[] = [];
+      const skipped: string[] = [];
+      // Record by record: one that is missing its model or holds nonsense is skipped, not fatal.
       for (const url of Object.keys(saved).filter((key) => key.startsWith(PREFIX)).sort()) {
-        const artifacts = await indexedDbHandler(url).load!();
-        const entry = (artifacts.userDefinedMetadata as { entry?: ModelEntry } | undefined)?.entry;
-        if (entry) entries.push(entry);
+        const key = url.slice(PREFIX.length);
+        try {
+          const artifacts = await indexedDbHandler(url).load!();
+          entries.push(checkSavedEntry((artifacts.userDefinedMetadata as { entry?: unknown } | undefined)?.entry, key));
+        } catch (error) {
+          skipped.push(`saved model ${shown(key)} was skipped: ${oneLine(error instanceof Error ? error.message : String(error), 120)}`);
+        }
       }
-      return entries;
+      return { entries, skipped };
     },
     async save(entry, model) {
       const { modelJson, weightData } = await saveMlpToArtifacts(model, { metadata: { entry } });
@@ -65,9 +79,10 @@ export function indexedDbPersistence(): ModelPersistence {
     },
     async load(id) {
       const artifacts = await indexedDbHandler(`${PREFIX}${id}`).load!();
+      // The same validator as a file import: a stored record is no more trusted than a file.
       return loadMlpFromArtifacts(
         { modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] },
-        artifacts.weightData as ArrayBuffer,
+        (artifacts.weightData ?? new ArrayBuffer(0)) as ArrayBuffer | ArrayBuffer[],
       );
     },
     async remove(id) {

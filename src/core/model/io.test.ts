@@ -308,11 +308,11 @@ describe('loadMlpFromArtifacts / loadMlpFromFiles', () => {
     // Same byte count, but the kernel no longer fits the layer.
     const reshaped = JSON.parse(JSON.stringify(modelJson)) as ModelJson;
     manifestWeights(reshaped)[0].shape = [16, 784];
-    await expectModelFormatError(loadMlpFromArtifacts(reshaped, weightData), 'tfjs could not load the model: Shape mismatch');
-    // tfjs builds the first Dense layer's variables before it meets the unknown layer.
+    await expectModelFormatError(loadMlpFromArtifacts(reshaped, weightData), 'weight dense_1/kernel has shape [16,784] in the manifest but the topology needs [784,16]');
+    // Refused from the JSON: tfjs would build the first Dense layer's variables before it met it.
     const unknown = JSON.parse(JSON.stringify(modelJson)) as { modelTopology: { config: { layers: unknown[] } } };
     unknown.modelTopology.config.layers.push({ class_name: 'NoSuchLayer', config: { name: 'odd' } });
-    await expectModelFormatError(loadMlpFromArtifacts(unknown, weightData), 'tfjs could not load the model: Unknown layer: NoSuchLayer');
+    await expectModelFormatError(loadMlpFromArtifacts(unknown, weightData), 'layer odd has type NoSuchLayer; only Dense layers');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

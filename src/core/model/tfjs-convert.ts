@@ -7,27 +7,32 @@ import { ModelFormatError } from '../errors';
 import { type Activation, type DenseLayer, type Mlp, MAX_HIDDEN_LAYERS, MNIST_CLASSES, MNIST_INPUT_SIZE } from './mlp';
 
 /** A Dense layer before its activation is known to be one we support; `name` is for messages. */
-interface NamedDense {
-  readonly name: string;
-  readonly inputSize: number;
-  readonly units: number;
+interface NamedDense extends DenseShape {
   readonly kernel: Float32Array;
   readonly bias: Float32Array;
-  readonly activation: string;
 }
 
 /** Input shapes a leading Flatten may turn into 784 values; anything else would change the meaning of a pixel. */
-const FLATTENABLE_INPUTS = ['28,28', '28,28,1', '784'];
+export const FLATTENABLE_INPUTS = ['28,28', '28,28,1', '784'];
+
+/** The sizes and activation of a Dense layer, without its weights (all a topology declares). */
+export interface DenseShape {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly units: number;
+  readonly activation: string;
+}
 
 function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.join(',')}]`;
 }
 
 /**
- * Structural checks shared by both directions: chained sizes, buffer lengths, activations, and
- * finite weights. With `mnist`, also the 784-in / 10-out / 1..4-hidden shape this project needs.
+ * The checks a topology alone allows: chained sizes and activations; with `mnist`, also the
+ * 784-in / 10-out / 1..4-hidden shape this project needs. Run on model.json before tfjs builds
+ * anything, and again on the loaded weights by `checkDenseStack`.
  */
-export function checkDenseStack(layers: readonly NamedDense[], mnist: boolean): void {
+export function checkDenseShapes(layers: readonly DenseShape[], mnist: boolean): void {
   if (layers.length === 0) throw new ModelFormatError('the model has no Dense layers');
   const hidden = layers.length - 1;
   if (mnist && (hidden < 1 || hidden > MAX_HIDDEN_LAYERS)) {
@@ -57,14 +62,6 @@ export function checkDenseStack(layers: readonly NamedDense[], mnist: boolean): 
         `layer ${layer.name} takes ${layer.inputSize} inputs but layer ${layers[index - 1].name} gives ${layers[index - 1].units}`,
       );
     }
-    if (layer.kernel.length !== layer.inputSize * layer.units) {
-      throw new ModelFormatError(
-        `layer ${layer.name} kernel has ${layer.kernel.length} values; [${layer.inputSize},${layer.units}] needs ${layer.inputSize * layer.units}`,
-      );
-    }
-    if (layer.bias.length !== layer.units) {
-      throw new ModelFormatError(`layer ${layer.name} bias has ${layer.bias.length} values; it needs ${layer.units}`);
-    }
     if (!isOutput && layer.activation !== 'relu') {
       throw new ModelFormatError(
         `hidden layer ${layer.name} uses activation ${layer.activation}; only relu is supported on hidden layers`,
@@ -75,9 +72,24 @@ export function checkDenseStack(layers: readonly NamedDense[], mnist: boolean): 
         `output layer ${layer.name} uses activation ${layer.activation}; only linear or softmax is supported on the output layer`,
       );
     }
+  });
+}
+
+/** `checkDenseShapes` plus what only the weights can show: buffer lengths and finite values. */
+export function checkDenseStack(layers: readonly NamedDense[], mnist: boolean): void {
+  checkDenseShapes(layers, mnist);
+  for (const layer of layers) {
+    if (layer.kernel.length !== layer.inputSize * layer.units) {
+      throw new ModelFormatError(
+        `layer ${layer.name} kernel has ${layer.kernel.length} values; [${layer.inputSize},${layer.units}] needs ${layer.inputSize * layer.units}`,
+      );
+    }
+    if (layer.bias.length !== layer.units) {
+      throw new ModelFormatError(`layer ${layer.name} bias has ${layer.bias.length} values; it needs ${layer.units}`);
+    }
     checkFinite(layer.name, 'kernel', layer.kernel);
     checkFinite(layer.name, 'bias', layer.bias);
-  });
+  }
 }
 
 function checkFinite(layerName: string, tensorName: string, values: Float32Array): void {

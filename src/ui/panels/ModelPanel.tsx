@@ -8,11 +8,13 @@ interface Props {
   loading: boolean;
   onSelect(id: string): void;
   onImport(files: File[]): void;
+  /** Stops a model load or import in progress. */
+  onCancel(): void;
 }
 
 const sourceLabel: Record<ModelEntry['source'], string> = { shipped: 'Shipped', trained: 'Trained here', imported: 'Imported' };
 
-export function ModelPanel({ models, model, loading, onSelect, onImport }: Props) {
+export function ModelPanel({ models, model, loading, onSelect, onImport, onCancel }: Props) {
   const [dragging, setDragging] = useState(false);
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -88,6 +90,11 @@ export function ModelPanel({ models, model, loading, onSelect, onImport }: Props
           />
         </label>
         <span className="hint">or drop model.json and its .bin files here</span>
+        {loading && (
+          <button type="button" data-testid="cancel-load" onClick={onCancel}>
+            Cancel loading
+          </button>
+        )}
       </div>
     </section>
   );
