@@ -31,7 +31,8 @@
  *   duration and the GFS / i-SpaSP speed-up sentence the app shows.
  *
  * Options: --runs N (5), --out FILE, --no-train (skip the training phase), --no-wide (skip the
- * 784-10000-10 phase).
+ * 784-10000-10 phase). `--backend webgpu` instead compares WASM and WebGPU on the same page
+ * (bench-browser-backends.ts; --software allows a software adapter, SwiftShader).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { benchBackends } from './bench-browser-backends';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +50,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'reports/bench-browser.json' },
     'no-train': { type: 'boolean', default: false },
     'no-wide': { type: 'boolean', default: false },
+    backend: { type: 'string' },
+    software: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -666,6 +670,16 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (values.backend !== undefined) {
+    if (values.backend !== 'webgpu') throw new Error(`--backend compares WASM with webgpu; got '${values.backend}'`);
+    const out = values.out === 'reports/bench-browser.json' ? 'reports/bench-browser-backends.json' : values.out!;
+    try {
+      await benchBackends({ backends: ['wasm', 'webgpu'], runs: Number(values.runs === '5' ? '1' : values.runs), out, software: values.software!, baseUrl: `http://127.0.0.1:${port}` }, executablePath, CHROMIUM_ARGS);
+    } finally {
+      stop();
+    }
+    return;
+  }
   let browser: Browser | null = null;
   const results: RunResult[] = [];
   let wide: WideResult | null = null;

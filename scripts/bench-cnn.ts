@@ -31,11 +31,11 @@ export async function benchShippedCnn(calibration: Float32Array, repeats: number
   const model: Cnn = await loadCnnFile(modelPath);
   const options = { keep, iterations: 20, seed: 0, refit: false };
   // One untimed run per method: JIT and the wasm kernels' first calls.
-  for (const method of PRUNE_METHODS) pruneCnn(model, calibration, { ...options, method });
+  for (const method of PRUNE_METHODS) await pruneCnn(model, calibration, { ...options, method });
   const pruneMs = {} as Record<PruneMethod, number>;
   for (const method of PRUNE_METHODS) {
     const times: number[] = [];
-    for (let r = 0; r < repeats; r++) times.push(pruneCnn(model, calibration, { ...options, method }).pruneMs);
+    for (let r = 0; r < repeats; r++) times.push((await pruneCnn(model, calibration, { ...options, method })).pruneMs);
     pruneMs[method] = median(times);
   }
   console.log(`\nCNN channel pruning, ${modelPath}, keep ${keep} of every hidden layer, n = ${calibration.length / 784}, T = 20 (median of ${repeats})`);

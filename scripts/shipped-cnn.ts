@@ -86,7 +86,7 @@ export async function writeShippedCnn(
   outDir: string,
   data: { train: MnistSplit; testImages: Float32Array; testLabels: Uint8Array; backend: string; trainSeconds: number },
 ): Promise<CnnManifestEntry> {
-  const float32TestAccuracy = cnnAccuracy(trained, data.testImages, data.testLabels);
+  const float32TestAccuracy = await cnnAccuracy(trained, data.testImages, data.testLabels);
   const float32Sha256 = createHash('sha256').update(new Uint8Array((await saveCnnToArtifacts(trained)).weightData)).digest('hex');
   const training = {
     ...spec.training,
@@ -109,8 +109,8 @@ export async function writeShippedCnn(
   await writeFile(path.join(modelDir, weightsFileName), new Uint8Array(weightData));
   await writeFile(modelJsonPath, JSON.stringify(modelJson));
   const stored = await loadCnnFile(modelJsonPath);
-  const testAccuracy = cnnAccuracy(stored, data.testImages, data.testLabels);
-  const zeros = cnnHiddenZeroFractions(stored, data.testImages, data.testLabels.length);
+  const testAccuracy = await cnnAccuracy(stored, data.testImages, data.testLabels);
+  const zeros = await cnnHiddenZeroFractions(stored, data.testImages, data.testLabels.length);
   return {
     id: spec.id,
     kind: 'cnn',

@@ -159,7 +159,7 @@ for (const spec of selected) {
       ),
   });
   const trained = result.model;
-  const float32TestAccuracy = accuracy(trained, testImages, test.labels);
+  const float32TestAccuracy = await accuracy(trained, testImages, test.labels);
   // The float32 file's hash, to check determinism against earlier float32 runs (git history, .cache/reproduce/).
   const float32Sha256 = createHash('sha256').update(new Uint8Array((await saveMlpToArtifacts(trained)).weightData)).digest('hex');
   console.log(`  float32 weights sha256 ${float32Sha256}`);
@@ -187,8 +187,8 @@ for (const spec of selected) {
   await writeFile(modelJsonPath, JSON.stringify(modelJson));
   // The figures describe what users load: the files just written, dequantized by the loader.
   const model = await loadMlpFile(modelJsonPath);
-  const testAccuracy = accuracy(model, testImages, test.labels);
-  const zeros = hiddenZeroFractions(model, testImages, test.count);
+  const testAccuracy = await accuracy(model, testImages, test.labels);
+  const zeros = await hiddenZeroFractions(model, testImages, test.count);
   // Only model.json changes now; the weight file measured above stays as it is.
   const measuredJson = { ...modelJson, userDefinedMetadata: { shipped: { ...shipped, testAccuracy, float32TestAccuracy, hiddenZeroFraction: zeros.overall } } };
   await writeFile(modelJsonPath, JSON.stringify(measuredJson));

@@ -1,4 +1,5 @@
 /** The pruning run report: the JSON the CLI writes with --report and the app exports. */
+import type { BackendStages } from './backend-stages';
 import { compareSizes } from './metrics';
 import { layerSizes, type Mlp } from './model/mlp';
 import type { PruneMethod } from './pruning/methods';
@@ -37,6 +38,8 @@ export interface PruneReport {
   /** The Adam learning rate of the fine-tuning; only when it ran. */
   readonly finetuneLearningRate?: number;
   readonly backend: string;
+  /** What ran each stage: tfjs backend, the WASM kernel and its threads, JavaScript. */
+  readonly stages?: BackendStages;
   readonly architecture: { readonly dense: number[]; readonly pruned: number[] };
   readonly layers: PruneReportLayer[];
   /**
@@ -78,6 +81,7 @@ export interface ReportInputs {
   readonly finetuneEpochs?: number;
   readonly finetuneLearningRate?: number;
   readonly backend: string;
+  readonly stages?: BackendStages;
   readonly dense: Mlp;
   readonly outcome: PruneOutcome;
   readonly accuracy: PruneReport['accuracy'];
@@ -132,6 +136,7 @@ export function assemblePruneReport(inputs: Omit<ReportInputs, 'dense' | 'outcom
     finetuneEpochs: inputs.finetuneEpochs ?? 0,
     ...(inputs.finetuneLearningRate !== undefined && (inputs.finetuneEpochs ?? 0) > 0 && { finetuneLearningRate: inputs.finetuneLearningRate }),
     backend: inputs.backend,
+    ...(inputs.stages && { stages: inputs.stages }),
     architecture: parts.architecture,
     layers: parts.layers,
     accuracy: inputs.accuracy,

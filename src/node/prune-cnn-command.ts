@@ -27,12 +27,12 @@ export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo,
   const testImages = normalizedImages(test);
   const loadMs = performance.now() - started;
 
-  const outcome = pruneCnn(dense, calibration, options);
+  const outcome = await pruneCnn(dense, calibration, options);
 
   const evaluateStarted = performance.now();
-  const denseAccuracy = cnnAccuracy(dense, testImages, test.labels);
-  const rawAccuracy = cnnAccuracy(outcome.selectedModel, testImages, test.labels);
-  const refitAccuracy = options.refit ? cnnAccuracy(outcome.model, testImages, test.labels) : undefined;
+  const denseAccuracy = await cnnAccuracy(dense, testImages, test.labels);
+  const rawAccuracy = await cnnAccuracy(outcome.selectedModel, testImages, test.labels);
+  const refitAccuracy = options.refit ? await cnnAccuracy(outcome.model, testImages, test.labels) : undefined;
   let evaluateMs = performance.now() - evaluateStarted;
 
   let delivered: Cnn = outcome.model;
@@ -49,7 +49,7 @@ export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo,
     );
     finetuneMs = performance.now() - finetuneStarted;
     const finetuneEvaluateStarted = performance.now();
-    finetunedAccuracy = cnnAccuracy(delivered, testImages, test.labels);
+    finetunedAccuracy = await cnnAccuracy(delivered, testImages, test.labels);
     evaluateMs += performance.now() - finetuneEvaluateStarted;
   }
 

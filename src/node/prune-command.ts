@@ -3,9 +3,11 @@
  * scripts/prune-cli.ts is the thin entry point.
  */
 import path from 'node:path';
+import { backendDisplayName, describeStages } from '../core/backend-stages';
 import { OptionError } from '../core/errors';
 import { oneLine } from '../core/error-line';
 import { exportNetwork, type ExportFormat } from '../core/export/export-network';
+import { kernelThreadStatus, sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { isPruneMethod, METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../core/pruning/methods';
@@ -186,9 +188,9 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ rep
   const outcome = pruneNetwork(dense, calibration, options);
 
   const evaluateStarted = performance.now();
-  const denseAccuracy = accuracy(dense, testImages, test.labels);
-  const rawAccuracy = accuracy(outcome.selectedModel, testImages, test.labels);
-  const refitAccuracy = options.refit ? accuracy(outcome.model, testImages, test.labels) : undefined;
+  const denseAccuracy = await accuracy(dense, testImages, test.labels);
+  const rawAccuracy = await accuracy(outcome.selectedModel, testImages, test.labels);
+  const refitAccuracy = options.refit ? await accuracy(outcome.model, testImages, test.labels) : undefined;
   let evaluateMs = performance.now() - evaluateStarted;
 
   let delivered = outcome.model;
@@ -212,7 +214,7 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ rep
     delivered = result.model;
     finetuneMs = performance.now() - finetuneStarted;
     const finetuneEvaluateStarted = performance.now();
-    finetunedAccuracy = accuracy(delivered, testImages, test.labels);
+    finetunedAccuracy = await accuracy(delivered, testImages, test.labels);
     evaluateMs += performance.now() - finetuneEvaluateStarted;
   }
 
@@ -250,6 +252,7 @@ export function runSettings(options: PruneCommandOptions, backend: string) {
     finetuneEpochs: options.finetuneEpochs,
     finetuneLearningRate: options.finetuneRate,
     backend,
+    stages: describeStages(backendDisplayName(backend), backendDisplayName(backend), { available: sparseKernelAvailable(), threads: kernelThreadStatus().threads }),
   };
 }
 

@@ -10,6 +10,7 @@
  * moment, so it never holds a slider move back by more than one of its steps.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backendDisplayName, describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
@@ -18,6 +19,7 @@ import { accuracy as testAccuracy, compareSizes } from '../core/metrics';
 import { decodeModelJson, loadMlpFromNamedFiles, saveMlpToArtifacts, type WeightSource } from '../core/model/io';
 import { MAX_MODEL_JSON_BYTES } from '../core/model/limits';
 import { oneLine, shown } from '../core/error-line';
+import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
@@ -263,9 +265,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const evaluateStarted = performance.now();
     const firstKept = outcome.layers[0].kept;
     const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
-    const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
-    const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
+    const raw = await current.prunedAccuracy(outcome.selectedModel, firstKept);
+    const refit = request.refit ? await current.prunedAccuracy(outcome.model, firstKept) : undefined;
     const evaluateMs = performance.now() - evaluateStarted;
+    // The test pass is read back asynchronously (a GPU backend resolves later): a newer request may have come meanwhile.
+    if (generation !== pruneGeneration) throw new CancelledError('superseded by a newer request');
     let delivered = outcome.model;
     let finetuned: number | undefined;
     let finetuneMs: number | undefined;
@@ -276,7 +280,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       });
       if (result.cancelled) throw new CancelledError('fine-tuning cancelled');
       delivered = result.model;
-      finetuned = testAccuracy(delivered, testImages, test.labels);
+      finetuned = await testAccuracy(delivered, testImages, test.labels);
       finetuneMs = performance.now() - started;
     }
     const accuracy = { dense: current.denseAccuracy, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) };
@@ -289,6 +293,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       seed: request.seed,
       refit: request.refit,
       backend: backend?.name ?? tf.getBackend(),
+      ...(backend?.stages && { stages: backend.stages }),
       dense: current.dense,
       outcome: { ...outcome, model: delivered },
       accuracy: { ...accuracy, pruned: finetuned ?? refit ?? raw },
@@ -336,7 +341,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
      * `skipped` (one line each) for the page to report.
      */
     async init(forced: BackendName | null = null): Promise<{ backend: BackendReport; models: ModelEntry[]; skipped: string[] }> {
-      backend = await deps.activateBackend(forced);
+      const started = await deps.activateBackend(forced);
+      backend = { ...started, stages: describeStages(started.label, backendDisplayName(started.name), { available: sparseKernelAvailable(), threads: started.kernelThreads ?? 1 }) };
       shipped = await loadShippedManifest(deps.fetchBytes);
       const saved = await deps.persistence.list().catch((error: unknown) => ({
         entries: [],
@@ -405,7 +411,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
           description: `Imported from ${clip(jsonFile.name, 120)}`,
           sizes: layerSizes(dense),
           source: 'imported',
-          hiddenZeroFraction: hiddenZeroFraction(dense, testImages, 1000),
+          hiddenZeroFraction: await hiddenZeroFraction(dense, testImages, 1000),
         };
         load = startLoad();
         const summary = await openSession(entry, dense, load, onProgress);
@@ -476,7 +482,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         sizes,
         source: 'trained',
         testAccuracy: result.final?.testAccuracy,
-        hiddenZeroFraction: hiddenZeroFraction(result.model, testImages, 1000),
+        hiddenZeroFraction: await hiddenZeroFraction(result.model, testImages, 1000),
         training: { ...request, epochsCompleted: result.epochsCompleted },
       };
       entries.set(entry.id, entry);

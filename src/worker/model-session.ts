@@ -49,7 +49,7 @@ export interface ModelSession {
    * as it was; refit changes the later layers, which are read from `pruned`).
    */
   /** `signal` is checked between blocks of test images, so a long evaluation can give way. */
-  prunedAccuracy(pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): number;
+  prunedAccuracy(pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): Promise<number>;
 }
 
 /**
@@ -129,13 +129,13 @@ export async function createModelSession(
   const blockInputs: TestBlock[] = [];
   for (let start = 0; start < rows; start += blockRows) blockInputs.push({ start, count: Math.min(blockRows, rows - start) });
   /** relu(X W + b) for one block of test images, row-major `count x layer.units` (the sparse kernel skips zero pixels). */
-  const blockActivations = (block: TestBlock, layer: DenseLayer, packed: SparseReluAffine | null): Float32Array => {
+  const blockActivations = async (block: TestBlock, layer: DenseLayer, packed: SparseReluAffine | null): Promise<Float32Array> => {
     const images = testImages.subarray(block.start * inputSize, (block.start + block.count) * inputSize);
     if (packed) return packed.applyDense(images, block.count).hidden;
     return readValues(() => tf.relu(layerPreActivation(tf.tensor2d(images, [block.count, inputSize]), layer)));
   };
-  const correctOf = (rest: Mlp, activations: Float32Array, block: TestBlock, width: number): number => {
-    const logits = readValues(() => mlpLogits(rest, tf.tensor2d(activations, [block.count, width])));
+  const correctOf = async (rest: Mlp, activations: Float32Array, block: TestBlock, width: number): Promise<number> => {
+    const logits = await readValues(() => mlpLogits(rest, tf.tensor2d(activations, [block.count, width])));
     return countArgmaxMatches(logits, block.count, outputs, test.labels, block.start);
   };
 
@@ -153,8 +153,8 @@ export async function createModelSession(
     for (const [index, block] of blockInputs.entries()) {
       if (index > 0) await yieldToEvents();
       throwIfCancelled(options.signal);
-      const hidden = blockActivations(block, first, packed);
-      const logits = readValues(() => mlpLogits(denseRest, tf.tensor2d(hidden, [block.count, units])));
+      const hidden = await blockActivations(block, first, packed);
+      const logits = await readValues(() => mlpLogits(denseRest, tf.tensor2d(hidden, [block.count, units])));
       denseCorrect += countArgmaxMatches(logits, block.count, outputs, test.labels, block.start);
       if (denseValues) denseValues.set(hidden, block.start * units);
       if (sparse) {
@@ -178,26 +178,26 @@ export async function createModelSession(
   /** The scores of all test images, rewritten by each one-hidden-layer evaluation. */
   const scores = cachedSparse && oneHidden ? new Float64Array(rows * outputs) : null;
 
-  const prunedAccuracy = (pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): number => {
+  const prunedAccuracy = async (pruned: Mlp, firstKept: readonly number[], signal?: CancelToken): Promise<number> => {
     const rest: Mlp = { layers: pruned.layers.slice(1) };
     const width = firstKept.length;
     let correct = 0;
     if (cachedDense) {
-      correct = correctOf(rest, gatherColumns(cachedDense, rows, units, firstKept), { start: 0, count: rows }, width);
+      correct = await correctOf(rest, gatherColumns(cachedDense, rows, units, firstKept), { start: 0, count: rows }, width);
     } else if (cachedSparse && rest.layers.length === 1) {
       correct = countArgmaxMatches(cachedSparse.linearOutputs(firstKept, rest.layers[0], signal, scores ?? undefined), rows, outputs, test.labels);
     } else if (cachedSparse) {
-      cachedSparse.blocks.forEach((block, index) => {
+      for (const [index, block] of cachedSparse.blocks.entries()) {
         throwIfCancelled(signal);
-        correct += correctOf(rest, gatherBlockColumns(block, firstKept), blockInputs[index], width);
-      });
+        correct += await correctOf(rest, gatherBlockColumns(block, firstKept), blockInputs[index], width);
+      }
     } else {
       const keptLayer = width === units ? first : keepLayerOutputs(first, firstKept);
       const keptPacked = kernelAvailable ? new SparseReluAffine(keptLayer.kernel, keptLayer.bias, inputSize, width) : null;
       try {
         for (const block of blockInputs) {
           throwIfCancelled(signal);
-          correct += correctOf(rest, blockActivations(block, keptLayer, keptPacked), block, width);
+          correct += await correctOf(rest, await blockActivations(block, keptLayer, keptPacked), block, width);
         }
       } finally {
         keptPacked?.dispose();

@@ -58,7 +58,7 @@ export interface ChannelProblemOptions {
 }
 
 /** `hidden` is H, `[n, h, w, C]`; it is not disposed. */
-export function buildChannelProblem(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProblemOptions = {}): ChannelProblem {
+export async function buildChannelProblem(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProblemOptions = {}): Promise<ChannelProblem> {
   const [samples, , , channels] = hidden.shape;
   const { outputs } = next;
   const [kh, kw] = next.kernelSize;
@@ -67,11 +67,11 @@ export function buildChannelProblem(hidden: tf.Tensor4D, next: NextConvView, opt
     const contributions = (x: tf.Tensor4D) => tf.depthwiseConv2d(x, filter, next.strides as [number, number], next.padding);
     const route = options.route ?? (usePatchGram(hidden.shape, next) ? 'patches' : 'contributions');
     const gram = route === 'patches'
-      ? patchGram(hidden, next, options)
-      : contributionGram(hidden, contributions, outputs, options);
-    const sums = readValues(() => tf.sum(hidden, [0, 1, 2]));
+      ? await patchGram(hidden, next, options)
+      : await contributionGram(hidden, contributions, outputs, options);
+    const sums = await readValues(() => tf.sum(hidden, [0, 1, 2]));
     const hiddenSums = Float64Array.from(sums);
-    const couplingValues = readValues(() => {
+    const couplingValues = await readValues(() => {
       // Image 0 is E (all ones), image 1 is Hbar; their per-channel contributions give Q_c and B_c'.
       const summed = tf.sum(hidden, 0, true);
       const pair = tf.concat([tf.onesLike(summed), summed], 0) as tf.Tensor4D;
@@ -151,7 +151,7 @@ function batchesOf(samples: number, floatsPerSample: number, options: ChannelPro
  * G through the patches: with `P` the patches (columns `t * C + c`, kernel order) and `M = P^T P`
  * summed over samples and positions, `G[c, c'] = sum_{t, t', o} W[t, c, o] M[tC + c, t'C + c'] W[t', c', o]`.
  */
-function patchGram(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProblemOptions): Float64Array {
+async function patchGram(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProblemOptions): Promise<Float64Array> {
   const [samples, height, width, channels] = hidden.shape;
   const [kh, kw] = next.kernelSize;
   const taps = kh * kw;
@@ -169,7 +169,7 @@ function patchGram(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProb
     for (let start = 0; start < samples; start += batchSize) {
       throwIfCancelled(options.signal);
       const size = Math.min(batchSize, samples - start);
-      const partial = readValues(() => {
+      const partial = await readValues(() => {
         const batch = tf.slice(hidden, [start, 0, 0, 0], [size, height, width, channels]);
         const patches = tf.reshape(pick ? tf.conv2d(batch, pick, next.strides as [number, number], next.padding) : batch, [-1, columns]) as tf.Tensor2D;
         // An explicit transpose: wasm's matMul with a transposed operand takes a slow path.
@@ -208,14 +208,14 @@ function patchGram(hidden: tf.Tensor4D, next: NextConvView, options: ChannelProb
 }
 
 /** G through every channel's contribution: one depthwise convolution with channel multiplier O. */
-function contributionGram(hidden: tf.Tensor4D, contributions: (x: tf.Tensor4D) => tf.Tensor4D, outputs: number, options: ChannelProblemOptions): Float64Array {
+async function contributionGram(hidden: tf.Tensor4D, contributions: (x: tf.Tensor4D) => tf.Tensor4D, outputs: number, options: ChannelProblemOptions): Promise<Float64Array> {
   const [samples, height, width, channels] = hidden.shape;
   const batchSize = batchesOf(samples, height * width * channels * outputs, options);
   const gram = new Float64Array(channels * channels);
   for (let start = 0; start < samples; start += batchSize) {
     throwIfCancelled(options.signal);
     const size = Math.min(batchSize, samples - start);
-    const partial = readValues(() => {
+    const partial = await readValues(() => {
       const batch = tf.slice(hidden, [start, 0, 0, 0], [size, height, width, channels]);
       const byChannel = tf.transpose(tf.reshape(contributions(batch), [-1, channels, outputs]), [1, 0, 2]);
       const rows = tf.reshape(byChannel, [channels, -1]) as tf.Tensor2D;

@@ -64,21 +64,21 @@ export function imagesTensor(model: Cnn, images: Float32Array, start: number, si
 }
 
 /** Predicted class per example (images row-major, `h * w * c` values each), in batches to bound memory. */
-export function cnnPredictClasses(model: Cnn, images: Float32Array, count: number, batchSize = 1000): Int32Array {
+export async function cnnPredictClasses(model: Cnn, images: Float32Array, count: number, batchSize = 1000): Promise<Int32Array> {
   const classes = new Int32Array(count);
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);
     const predicted = tf.tidy(() => tf.argMax(cnnLogits(model, imagesTensor(model, images, start, size)), 1));
-    classes.set(predicted.dataSync() as Int32Array, start);
+    classes.set((await predicted.data()) as Int32Array, start);
     predicted.dispose();
   }
   return classes;
 }
 
-export function cnnAccuracy(model: Cnn, images: Float32Array, labels: ArrayLike<number>): number {
+export async function cnnAccuracy(model: Cnn, images: Float32Array, labels: ArrayLike<number>): Promise<number> {
   const count = labels.length;
   if (count === 0) return NaN;
-  const predicted = cnnPredictClasses(model, images, count);
+  const predicted = await cnnPredictClasses(model, images, count);
   let correct = 0;
   for (let i = 0; i < count; i++) if (predicted[i] === labels[i]) correct++;
   return correct / count;

@@ -78,13 +78,13 @@ function checkChannelsLast(layer: tf.layers.Layer, config: tf.serialization.Conf
   }
 }
 
-function readWeights(layer: tf.layers.Layer, rank: number): { kernel: Float32Array; bias: Float32Array; shape: number[] } {
+async function readWeights(layer: tf.layers.Layer, rank: number): Promise<{ kernel: Float32Array; bias: Float32Array; shape: number[] }> {
   const weights = layer.getWeights();
   if (weights.length !== 2 || weights[0].rank !== rank || weights[1].rank !== 1) {
     throw new ModelFormatError(`layer ${layer.name} needs a rank-${rank} kernel and a bias; it has ${weights.length} weight tensors`);
   }
   const [kernel, bias] = weights;
-  const values = [new Float32Array(kernel.dataSync() as Float32Array), new Float32Array(bias.dataSync() as Float32Array)];
+  const values = [new Float32Array((await kernel.data()) as Float32Array), new Float32Array((await bias.data()) as Float32Array)];
   for (const array of values) {
     for (let i = 0; i < array.length; i++) {
       if (!Number.isFinite(array[i])) throw new ModelFormatError(`layer ${layer.name} has a non-finite weight (${array[i]}) at index ${i}`);
@@ -94,7 +94,7 @@ function readWeights(layer: tf.layers.Layer, rank: number): { kernel: Float32Arr
 }
 
 /** Reads a loaded tfjs model into a `Cnn`, rejecting anything this project cannot prune exactly. */
-export function layersModelToCnn(model: tf.LayersModel): Cnn {
+export async function layersModelToCnn(model: tf.LayersModel): Promise<Cnn> {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new ModelFormatError(`the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; only one of each is supported`);
   }
@@ -114,7 +114,7 @@ export function layersModelToCnn(model: tf.LayersModel): Cnn {
       checkChannelsLast(layer, config);
       if (pair(config.dilationRate ?? 1, layer.name, 'dilation rate').some((d) => d !== 1)) throw new ModelFormatError(`layer ${layer.name} is dilated; only dilation 1 is supported`);
       if (config.useBias === false) throw new ModelFormatError(`layer ${layer.name} has no bias; only Conv2D layers with a bias are supported`);
-      const { kernel, bias, shape } = readWeights(layer, 4);
+      const { kernel, bias, shape } = await readWeights(layer, 4);
       layers.push({
         kind: 'conv',
         kernelSize: [shape[0], shape[1]],
@@ -139,7 +139,7 @@ export function layersModelToCnn(model: tf.LayersModel): Cnn {
       layers.push({ kind: 'flatten' });
     } else if (type === 'Dense') {
       if (config.useBias === false) throw new ModelFormatError(`layer ${layer.name} has no bias; only Dense layers with a bias are supported`);
-      const { kernel, bias, shape } = readWeights(layer, 2);
+      const { kernel, bias, shape } = await readWeights(layer, 2);
       layers.push({ kind: 'dense', inputSize: shape[0], units: shape[1], kernel, bias, activation: checkActivation(layer.name, config.activation) });
     } else {
       throw new ModelFormatError(`layer ${layer.name} has type ${type}; only Conv2D, MaxPooling2D, AveragePooling2D, Flatten and Dense layers are supported`);

@@ -12,7 +12,7 @@ export interface CnnZeroFractions {
 }
 
 /** Fractions of exactly-zero hidden activations on the first `count` images, in batches. */
-export function cnnHiddenZeroFractions(model: Cnn, images: Float32Array, count: number, batchSize = 500): CnnZeroFractions {
+export async function cnnHiddenZeroFractions(model: Cnn, images: Float32Array, count: number, batchSize = 500): Promise<CnnZeroFractions> {
   const hiddenLayers = hiddenStages(model).map((stage) => stage.layer);
   const zeros = new Float64Array(hiddenLayers.length);
   const sizes = new Float64Array(hiddenLayers.length);
@@ -31,7 +31,7 @@ export function cnnHiddenZeroFractions(model: Cnn, images: Float32Array, count: 
       });
       return tf.stack(perLayer);
     });
-    counts.dataSync().forEach((value, k) => (zeros[k] += value));
+    (await counts.data()).forEach((value, k) => (zeros[k] += value));
     counts.dispose();
   }
   const perLayer = Array.from(zeros, (z, k) => z / (count * sizes[k]));

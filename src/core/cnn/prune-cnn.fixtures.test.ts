@@ -45,19 +45,19 @@ describe.each(fixtures)('conv fixture $name', (fixture) => {
     expect(outcome.layers[0].kept).toHaveLength(fixture.keptCount);
   });
 
-  it('i-SpaSP residuals match per iteration within 1e-4, and the activation sums', () => {
-    const [layer] = pruneFixture(fixture, 'ispasp').layers;
+  it('i-SpaSP residuals match per iteration within 1e-4, and the activation sums', async () => {
+    const [layer] = (await pruneFixture(fixture, 'ispasp')).layers;
     expect(layer.kind).toBe('conv');
     expect(layer.residuals).toHaveLength(fixture.expected.ispasp.residuals.length);
     layer.residuals!.forEach((value, t) => expect(Math.abs(value - fixture.expected.ispasp.residuals[t])).toBeLessThan(1e-4));
     layer.activationSums.forEach((value, c) => expect(value).toBeCloseTo(fixture.expected.activationSums[c], 3));
   });
 
-  it('the closed-form importance and Gram residual agree with autograd and a direct pass', () => {
+  it('the closed-form importance and Gram residual agree with autograd and a direct pass', async () => {
     const stage = hiddenStages(fixture.model)[0];
+    const hidden = tf.tidy(() => applyLayers(fixture.model, inputTensor(fixture), stage.layer, stage.hiddenEnd));
+    const problem = await buildChannelProblem(hidden, nextConvView(fixture.model.layers[stage.next] as WeightedLayer, stage.hiddenShape));
     tf.tidy(() => {
-      const hidden = applyLayers(fixture.model, inputTensor(fixture), stage.layer, stage.hiddenEnd);
-      const problem = buildChannelProblem(hidden, nextConvView(fixture.model.layers[stage.next] as WeightedLayer, stage.hiddenShape));
       const channels = problem.channels;
       const dense = nextOfMasked(fixture, hidden, tf.ones([channels]));
       for (const kept of [[], [0], fixture.expected.ispasp.kept, fixture.expected.gfs.kept]) {
@@ -72,22 +72,22 @@ describe.each(fixtures)('conv fixture $name', (fixture) => {
         expect(Math.abs(problem.relativeResidual(kept) - direct)).toBeLessThan(1e-5);
       }
     });
+    hidden.dispose();
   });
 
-  it('the patch and contribution routes to the Gram matrix agree', () => {
+  it('the patch and contribution routes to the Gram matrix agree', async () => {
     const stage = hiddenStages(fixture.model)[0];
-    tf.tidy(() => {
-      const hidden = applyLayers(fixture.model, inputTensor(fixture), stage.layer, stage.hiddenEnd);
-      const view = nextConvView(fixture.model.layers[stage.next] as WeightedLayer, stage.hiddenShape);
-      const patches = buildChannelProblem(hidden, view, { route: 'patches', batchSize: 2 });
-      const contributions = buildChannelProblem(hidden, view, { route: 'contributions', batchSize: 3 });
-      const scale = Math.max(...contributions.gram.map(Math.abs));
-      patches.gram.forEach((value, k) => expect(Math.abs(value - contributions.gram[k])).toBeLessThan(1e-5 * scale));
-    });
+    const hidden = tf.tidy(() => applyLayers(fixture.model, inputTensor(fixture), stage.layer, stage.hiddenEnd));
+    const view = nextConvView(fixture.model.layers[stage.next] as WeightedLayer, stage.hiddenShape);
+    const patches = await buildChannelProblem(hidden, view, { route: 'patches', batchSize: 2 });
+    const contributions = await buildChannelProblem(hidden, view, { route: 'contributions', batchSize: 3 });
+    hidden.dispose();
+    const scale = Math.max(...contributions.gram.map(Math.abs));
+    patches.gram.forEach((value, k) => expect(Math.abs(value - contributions.gram[k])).toBeLessThan(1e-5 * scale));
   });
 
-  it('the pruned network is a smaller CNN computing the dense one with the pruned channels zeroed', () => {
-    const outcome = pruneFixture(fixture, 'ispasp');
+  it('the pruned network is a smaller CNN computing the dense one with the pruned channels zeroed', async () => {
+    const outcome = await pruneFixture(fixture, 'ispasp');
     const kept = outcome.layers[0].kept;
     const pruned = outcome.model.layers[0] as ConvLayer;
     expect(pruned.filters).toBe(kept.length);
@@ -109,7 +109,7 @@ describe.each(fixtures)('conv fixture $name', (fixture) => {
     const [h, w] = (hiddenStages(fixture.model)[0].hiddenShape);
     if (fixture.model.layers.at(-1)!.kind === 'dense' && fixture.samples <= h * w * fixture.keptCount) {
       // A Dense after a Flatten has one row per sample and h * w * s kept weights per output.
-      expect(() => pruneFixture(fixture, 'ispasp', true)).toThrow(/refit of hidden layer 1 needs more rows/);
+      await expect(pruneFixture(fixture, 'ispasp', true)).rejects.toThrow(/refit of hidden layer 1 needs more rows/);
       return;
     }
     const outcome = await withoutTensorLeaks(() => pruneFixture(fixture, 'ispasp', true));

@@ -75,7 +75,7 @@ export function channelMagnitudes(layer: WeightedLayer): Float64Array {
  * Prunes `model` with the calibration images `calibration` (row-major, `h * w * c` values per
  * image). Neither input is modified; no tensor made here outlives the call.
  */
-export function pruneCnn(model: Cnn, calibration: Float32Array, options: CnnPruneRunOptions): CnnPruneOutcome {
+export async function pruneCnn(model: Cnn, calibration: Float32Array, options: CnnPruneRunOptions): Promise<CnnPruneOutcome> {
   const stages = hiddenStages(model);
   const keepRatios = resolveKeepRatiosFor(stages.length, options);
   const [height, width, depth] = model.inputShape;
@@ -86,14 +86,14 @@ export function pruneCnn(model: Cnn, calibration: Float32Array, options: CnnPrun
   const reports: PrunedChannelLayerReport[] = [];
   let inputs: tf.Tensor4D = tf.tensor4d(calibration, [samples, height, width, depth]);
   try {
-    stages.forEach((stage, s) => {
+    for (const [s, stage] of stages.entries()) {
       throwIfCancelled(options.signal);
       const layerStarted = performance.now();
       const layer = layers[stage.layer] as WeightedLayer;
       const next = layers[stage.next] as WeightedLayer;
       const hidden = applyLayers({ inputShape: model.inputShape, layers }, inputs, stage.layer, stage.hiddenEnd);
       try {
-        const problem = buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
+        const problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
         const keep = keptCount(keepRatios[s], problem.channels);
         const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
           options.onProgress?.({ layer: s, layers: stages.length, step }),
@@ -120,7 +120,7 @@ export function pruneCnn(model: Cnn, calibration: Float32Array, options: CnnPrun
       } finally {
         hidden.dispose();
       }
-    });
+    }
   } finally {
     inputs.dispose();
   }
@@ -128,7 +128,7 @@ export function pruneCnn(model: Cnn, calibration: Float32Array, options: CnnPrun
   const selectedModel: Cnn = { inputShape: model.inputShape, layers };
   if (!options.refit) return { model: selectedModel, selectedModel, layers: reports, pruneMs, refitMs: 0 };
   const refitStarted = performance.now();
-  const refit = refitCnn(model, selectedModel, reports.map((report) => report.kept), calibration, options.signal);
+  const refit = await refitCnn(model, selectedModel, reports.map((report) => report.kept), calibration, options.signal);
   return { model: refit.model, selectedModel, layers: reports, refit: refit.layers, pruneMs, refitMs: performance.now() - refitStarted };
 }
 

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError, throwIfCancelled, type CancelToken } from '../errors';
 import { ridgeRefit } from '../pruning/refit';
-import { readValues } from '../tensor-read';
+import { affine, frobeniusDistance, frobeniusNorm } from '../algebra';
 import type { Cnn, CnnLayer, WeightedLayer } from './cnn';
 import { applyLayers, weightedPreActivation } from './cnn-forward';
 import { hiddenStages, nextConvView } from './cnn-shrink';
@@ -25,13 +25,13 @@ export interface CnnRefitLayerReport {
  * `dense` is the original network, `selected` the pruned one with original weights and
  * `keptPerStage[s]` the dense indices hidden stage s kept.
  */
-export function refitCnn(
+export async function refitCnn(
   dense: Cnn,
   selected: Cnn,
   keptPerStage: readonly (readonly number[])[],
   calibration: Float32Array,
   signal?: CancelToken,
-): { model: Cnn; layers: CnnRefitLayerReport[] } {
+): Promise<{ model: Cnn; layers: CnnRefitLayerReport[] }> {
   const [height, width, depth] = dense.inputShape;
   const samples = calibration.length / (height * width * depth);
   const denseStages = hiddenStages(dense);
@@ -42,7 +42,7 @@ export function refitCnn(
   let denseInputs = tf.tensor4d(calibration, [samples, height, width, depth]);
   let prunedInputs = denseInputs.clone();
   try {
-    denseStages.forEach((stage, s) => {
+    for (const [s, stage] of denseStages.entries()) {
       throwIfCancelled(signal);
       const prunedStage = prunedStages[s];
       const isLast = s === denseStages.length - 1;
@@ -67,10 +67,13 @@ export function refitCnn(
             `refit of hidden layer ${s + 1} needs more rows (samples x output positions: ${rows}) than weights per output (${columns}): raise --samples or lower --keep`,
           );
         }
-        const before = relativeError(step.design, next.kernel, next.bias, step.target);
-        const solution = ridgeRefit(step.design, step.target);
+        const outputs = step.target.shape[1];
+        const design = (await step.design.data()) as Float32Array;
+        const target = (await step.target.data()) as Float32Array;
+        const before = relativeError(design, rows, columns, next.kernel, next.bias, target, outputs);
+        const solution = ridgeRefit(design, rows, columns, target, outputs);
         layers[stage.next] = { ...next, kernel: solution.kernel, bias: solution.bias };
-        const after = relativeError(step.design, solution.kernel, solution.bias, step.target);
+        const after = relativeError(design, rows, columns, solution.kernel, solution.bias, target, outputs);
         reports.push({ before, after, lambda: solution.lambda });
       } finally {
         step.target.dispose();
@@ -80,7 +83,7 @@ export function refitCnn(
       prunedInputs.dispose();
       denseInputs = step.denseNextInputs;
       prunedInputs = step.prunedNextInputs;
-    });
+    }
   } finally {
     denseInputs.dispose();
     prunedInputs.dispose();
@@ -89,11 +92,10 @@ export function refitCnn(
 }
 
 
-/** ||design * kernel + bias - target||_F / ||target||_F, the kernel row-major `[design columns, outputs]`. */
-function relativeError(design: tf.Tensor2D, kernel: Float32Array, bias: Float32Array, target: tf.Tensor2D): number {
-  const columns = design.shape[1];
-  const outputs = target.shape[1];
-  const [diff] = readValues(() => tf.norm(tf.sub(tf.add(tf.matMul(design, tf.tensor2d(kernel, [columns, outputs])), tf.tensor1d(bias)), target)));
-  const [norm] = readValues(() => tf.norm(target));
+/** ||design * kernel + bias - target||_F / ||target||_F, the kernel row-major `[columns, outputs]`. */
+function relativeError(design: Float32Array, rows: number, columns: number, kernel: Float32Array, bias: Float32Array, target: Float32Array, outputs: number): number {
+  const predicted = affine(design, rows, { inputSize: columns, units: outputs, kernel, bias });
+  const diff = frobeniusDistance(predicted, target);
+  const norm = frobeniusNorm(target);
   return norm === 0 ? diff : diff / norm;
 }

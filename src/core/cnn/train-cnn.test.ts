@@ -52,7 +52,7 @@ describe('CNN training pieces', () => {
     const a = await trainCnn(split, options);
     const b = await trainCnn(split, options);
     const images = Float32Array.from(pixels, (p) => p / 255);
-    expect(cnnAccuracy(a, images, labels)).toBeGreaterThan(0.5);
+    expect(await cnnAccuracy(a, images, labels)).toBeGreaterThan(0.5);
     expect(Array.from((a.layers[0] as { kernel: Float32Array }).kernel)).toEqual(Array.from((b.layers[0] as { kernel: Float32Array }).kernel));
     expect(initialCnn(options.architecture, 7).layers).toHaveLength(3);
   });

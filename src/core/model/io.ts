@@ -281,7 +281,7 @@ async function loadPlanned(plan: LoadPlan, joined: ArrayBuffer): Promise<Mlp> {
  * Builds `modelTopology` (already validated by the caller) in tfjs, loads the weights, hands the
  * model to `convert` (which reads it into plain arrays or throws ModelFormatError) and disposes it.
  */
-async function buildAndConvert<T>(modelTopology: object, manifest: tf.io.WeightsManifestConfig, joined: ArrayBuffer, convert: (model: tf.LayersModel) => T): Promise<T> {
+async function buildAndConvert<T>(modelTopology: object, manifest: tf.io.WeightsManifestConfig, joined: ArrayBuffer, convert: (model: tf.LayersModel) => T | Promise<T>): Promise<T> {
   const weightSpecs = tf.io.getWeightSpecs(manifest);
   const before = new Set(Object.keys(tf.engine().registeredVariables));
   let model: tf.LayersModel | undefined;
@@ -303,7 +303,7 @@ async function buildAndConvert<T>(modelTopology: object, manifest: tf.io.Weights
     throw new ModelFormatError(`tfjs could not load the model: ${firstLine(error)}`);
   }
   try {
-    return convert(model);
+    return await convert(model);
   } finally {
     model.dispose();
   }
@@ -318,7 +318,7 @@ export async function loadConvertedFromArtifacts<T>(
   modelJson: unknown,
   weightData: Bytes | readonly Bytes[],
   checkTopology: (modelJson: ModelJson) => void,
-  convert: (model: tf.LayersModel) => T,
+  convert: (model: tf.LayersModel) => T | Promise<T>,
 ): Promise<T> {
   const json = validateModelJson(modelJson);
   checkTopology(json);

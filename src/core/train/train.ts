@@ -361,7 +361,7 @@ export async function trainMlp(initial: Mlp | null, data: TrainData, options: Tr
         loss: lossSum / seen,
         crossEntropy: crossEntropySum / seen,
         trainAccuracy: correctSum / seen,
-        ...(testImages && testLabels ? { testAccuracy: accuracy(snapshot, testImages, testLabels) } : {}),
+        ...(testImages && testLabels ? { testAccuracy: await accuracy(snapshot, testImages, testLabels) } : {}),
         examplesPerSecond: seen / (epochMs / 1000),
         elapsedMs: performance.now() - start,
       };
