@@ -79,6 +79,17 @@ export default tseslint.config(
     },
   },
   {
+    // A synchronous read stalls a GPU pipeline, and on tfjs-webgpu in headless Chromium it returns
+    // zeros and breaks the device for later reads: the app reads tensors with `await t.data()`.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        ...['dataSync', 'arraySync', 'bufferSync'].map((property) => ({ property, message: 'no synchronous tensor reads in src/: await t.data() (or t.array(), t.buffer())' })),
+      ],
+    },
+  },
+  {
     files: ['src/ui/**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {

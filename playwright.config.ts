@@ -28,6 +28,11 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: 'wasm', testIgnore: /webgpu\.spec\.ts$/ },
+    // tfjs on WebGPU through SwiftShader (software): forced by ?backend=webgpu, with the same flags.
+    { name: 'webgpu', testMatch: /webgpu\.spec\.ts$/, timeout: 300_000 },
+  ],
   webServer: {
     command: `npx vite preview --port ${port} --strictPort`,
     url: `http://localhost:${port}`,

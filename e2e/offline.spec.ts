@@ -53,7 +53,7 @@ test('after the first visit, the app starts and prunes offline', async ({ page, 
   // The page came from Cache Storage and is still cross-origin isolated (COOP/COEP kept).
   expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { deliveryType?: string }).deliveryType)).toBe('cache-storage');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  await expect(page.getByTestId('backend-badge')).toContainText(/WASM|WEBGL|CPU|WEBGPU/);
+  await expect(page.getByTestId('backend-badge')).toContainText(/WASM|WebGL|CPU|WebGPU/);
 
   const units = Number(/\d+ \/ (\d+)/.exec((await page.getByTestId('kept-count').textContent()) ?? '')?.[1]);
   await setKeep(page, 25);

@@ -5,7 +5,7 @@ test('loads a network, shows its dense accuracy and a first prune, without conso
   const errors = collectErrors(page);
   await openApp(page);
   expect(percentOf(await page.getByTestId('dense-accuracy').textContent())).toBeGreaterThan(90);
-  await expect(page.getByTestId('backend-badge')).toContainText(/WASM|WEBGL|CPU|WEBGPU/);
+  await expect(page.getByTestId('backend-badge')).toContainText(/WASM|WebGL|CPU|WebGPU/);
   // The sparse kernel shares its work with one helper per extra core (up to 4 threads) on a
   // cross-origin isolated page.
   const { cores, isolated } = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, isolated: crossOriginIsolated }));

@@ -4,7 +4,9 @@
  * the cached first-layer problem, then exact accuracy on all 10,000 test images, at keep ratios
  * 0.1, 0.5 and 1; with the session's build time, its test-activation cache and the memory.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { MnistSplit } from '../src/core/data/mnist';
@@ -68,18 +70,18 @@ export async function sliderLatency(dense: Mlp, train: MnistSplit, test: MnistSp
   let started = performance.now();
   const session = await createModelSession('bench', dense, train, test, images);
   const buildMs = performance.now() - started;
-  const prune = (keep: number) => {
+  const prune = async (keep: number) => {
     const outcome = pruneNetwork(dense, session.calibration(1000), { method: 'ispasp', keep, iterations: 20, seed: 0, refit: false, firstLayerProblem: session.firstLayerProblem(1000) });
-    session.prunedAccuracy(outcome.selectedModel, outcome.layers[0].kept);
+    await session.prunedAccuracy(outcome.selectedModel, outcome.layers[0].kept);
   };
   started = performance.now();
-  prune(0.1);
+  await prune(0.1);
   const firstPruneMs = performance.now() - started;
   const times = new Map<number, number[]>(keeps.map((keep) => [keep, []]));
   for (let r = 0; r < repeats; r++) {
     for (const keep of keeps) {
       started = performance.now();
-      prune(keep);
+      await prune(keep);
       times.get(keep)!.push(performance.now() - started);
     }
   }
@@ -91,6 +93,23 @@ export async function sliderLatency(dense: Mlp, train: MnistSplit, test: MnistSp
     rssMB: process.memoryUsage().rss / 2 ** 20,
     peakRssMB: peakRssMB(),
   };
+}
+
+/**
+ * `npm run prune` on `model` (i-SpaSP, keep 0.1, n 1000, T 20) in `runs` fresh processes: the
+ * `timingsMs.prune` each run's report states.
+ */
+export function cliPruneMs(model: string, runs: number): number[] {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'spasp-bench-'));
+  try {
+    return Array.from({ length: runs }, (_, run) => {
+      const report = path.join(folder, `report-${run}.json`);
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/prune-cli.ts', '--model', model, '--keep', '0.1', '--report', report], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return (JSON.parse(readFileSync(report, 'utf8')) as { timingsMs: { prune: number } }).timingsMs.prune;
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export function builtJavaScriptGzipMB(distDir = 'dist/assets'): number | null {
@@ -105,8 +124,10 @@ export function builtJavaScriptGzipMB(distDir = 'dist/assets'): number | null {
 
 export function printTargets(rows: readonly TargetRow[]): void {
   console.log('\nTargets');
-  console.log(['metric'.padEnd(64), 'target'.padEnd(22), 'measured'.padEnd(30), 'met'].join(' '));
+  const width = (pick: (row: TargetRow) => string, title: string) => Math.max(title.length, ...rows.map((row) => pick(row).length));
+  const [metric, target, measured] = [width((r) => r.metric, 'metric'), width((r) => r.target, 'target'), width((r) => r.measured, 'measured')];
+  console.log(['metric'.padEnd(metric), 'target'.padEnd(target), 'measured'.padEnd(measured), 'met'].join(' | '));
   for (const row of rows) {
-    console.log([row.metric.padEnd(64), row.target.padEnd(22), row.measured.padEnd(30), row.met === null ? '-' : row.met ? 'yes' : 'NO'].join(' '));
+    console.log([row.metric.padEnd(metric), row.target.padEnd(target), row.measured.padEnd(measured), row.met === null ? '-' : row.met ? 'yes' : 'NO'].join(' | '));
   }
 }

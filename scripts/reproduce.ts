@@ -158,7 +158,7 @@ if (existsSync(path.join(cacheDir, 'model.json'))) {
   await saveMlpFiles(denseModel, cacheDir, { name: cacheName, metadata: { reproduce: { training: dense, trainSeconds: denseTrainSeconds } } });
   log(`  trained in ${denseTrainSeconds} s; cached in ${cacheDir}`);
 }
-const denseAccuracy = testAccuracy(denseModel);
+const denseAccuracy = await testAccuracy(denseModel);
 log(`dense test accuracy ${pct(denseAccuracy)}`);
 
 // 2. Pruning.
@@ -245,9 +245,9 @@ function logitCosine(kept: readonly number[]): number {
 
 for (const { method, size, kept, model, pruneMs, relativeResidual } of pruned) {
   const cosine = logitCosine(kept);
-  const rawAccuracy = testAccuracy(model);
+  const rawAccuracy = await testAccuracy(model);
   const result = await trainMlp(model, { train }, { ...finetune, hiddenWidths: [size] });
-  const finetunedAccuracy = testAccuracy(result.model);
+  const finetunedAccuracy = await testAccuracy(result.model);
   rows.push({ method, size, pruneMs, relativeResidual, cosine, rawAccuracy, finetunedAccuracy, finetuneMs: result.elapsedMs });
   log(`${METHOD_LABELS[method]} ${size}: raw ${pct(rawAccuracy)}, fine-tuned ${pct(finetunedAccuracy)} (${(result.elapsedMs / 1000).toFixed(1)} s)`);
 }

@@ -10,6 +10,8 @@
  * from its files: the network users get, not the float32 one in memory. The test images are never
  * used to pick anything. test/shipped-models.test.ts re-measures every model against the manifest.
  *
+ * The convolutional networks (scripts/shipped-cnn.ts) are listed under `cnnModels`.
+ *
  * Options: --only ID (retrain one model; the other manifest entries stay), --out DIR
  * (default public/models), --backend wasm|cpu (default wasm).
  */
@@ -29,6 +31,8 @@ import { trainMlp } from '../src/core/train/train';
 import { trainOptionsWithDefaults, type TrainOptions } from '../src/core/train/train-options';
 import { loadMnist } from '../src/node/mnist-files';
 import { loadMlpFile } from '../src/node/model-files';
+import { trainCnn } from '../src/core/cnn/train-cnn';
+import { SHIPPED_CNNS, writeShippedCnn, type CnnManifestEntry } from './shipped-cnn';
 import { initNodeBackend } from '../src/node/tf-node';
 
 interface ShippedModelSpec {
@@ -81,7 +85,7 @@ const SHIPPED_MODELS: readonly ShippedModelSpec[] = [
   },
 ];
 
-const MAX_SHIPPED_BYTES = 12 * 1024 * 1024;
+const MAX_SHIPPED_BYTES = 14 * 1024 * 1024;
 
 interface ManifestEntry {
   readonly id: string;
@@ -115,8 +119,9 @@ if (values.backend !== 'wasm' && values.backend !== 'cpu') {
   process.exit(2);
 }
 const selected = values.only ? SHIPPED_MODELS.filter((spec) => spec.id === values.only) : SHIPPED_MODELS;
-if (selected.length === 0) {
-  console.error(`error: --only must be one of ${SHIPPED_MODELS.map((spec) => spec.id).join(', ')}, got '${values.only}'`);
+const selectedCnns = values.only ? SHIPPED_CNNS.filter((spec) => spec.id === values.only) : SHIPPED_CNNS;
+if (selected.length + selectedCnns.length === 0) {
+  console.error(`error: --only must be one of ${[...SHIPPED_MODELS, ...SHIPPED_CNNS].map((spec) => spec.id).join(', ')}, got '${values.only}'`);
   process.exit(2);
 }
 const outDir = values.out!;
@@ -126,13 +131,15 @@ const backend = await initNodeBackend(values.backend);
 const { train, test } = await loadMnist();
 const testImages = normalizedImages(test);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`training ${selected.length} model(s) on ${train.count} images, ${backend} backend, ${cpu} x${os.cpus().length}, node ${process.version}`);
+console.log(`training ${selected.length + selectedCnns.length} model(s) on ${train.count} images, ${backend} backend, ${cpu} x${os.cpus().length}, node ${process.version}`);
 
 const previous = new Map<string, ManifestEntry>();
+const previousCnns = new Map<string, CnnManifestEntry>();
 if (values.only) {
   try {
-    const manifest = JSON.parse(await readFile(indexPath, 'utf8')) as { models?: ManifestEntry[] };
+    const manifest = JSON.parse(await readFile(indexPath, 'utf8')) as { models?: ManifestEntry[]; cnnModels?: CnnManifestEntry[] };
     for (const entry of manifest.models ?? []) previous.set(entry.id, entry);
+    for (const entry of manifest.cnnModels ?? []) previousCnns.set(entry.id, entry);
   } catch {
     // No manifest yet: it will hold the retrained model only.
   }
@@ -152,7 +159,7 @@ for (const spec of selected) {
       ),
   });
   const trained = result.model;
-  const float32TestAccuracy = accuracy(trained, testImages, test.labels);
+  const float32TestAccuracy = await accuracy(trained, testImages, test.labels);
   // The float32 file's hash, to check determinism against earlier float32 runs (git history, .cache/reproduce/).
   const float32Sha256 = createHash('sha256').update(new Uint8Array((await saveMlpToArtifacts(trained)).weightData)).digest('hex');
   console.log(`  float32 weights sha256 ${float32Sha256}`);
@@ -180,8 +187,8 @@ for (const spec of selected) {
   await writeFile(modelJsonPath, JSON.stringify(modelJson));
   // The figures describe what users load: the files just written, dequantized by the loader.
   const model = await loadMlpFile(modelJsonPath);
-  const testAccuracy = accuracy(model, testImages, test.labels);
-  const zeros = hiddenZeroFractions(model, testImages, test.count);
+  const testAccuracy = await accuracy(model, testImages, test.labels);
+  const zeros = await hiddenZeroFractions(model, testImages, test.count);
   // Only model.json changes now; the weight file measured above stays as it is.
   const measuredJson = { ...modelJson, userDefinedMetadata: { shipped: { ...shipped, testAccuracy, float32TestAccuracy, hiddenZeroFraction: zeros.overall } } };
   await writeFile(modelJsonPath, JSON.stringify(measuredJson));
@@ -209,12 +216,30 @@ for (const spec of selected) {
   );
 }
 
+for (const spec of selectedCnns) {
+  const t = spec.training;
+  console.log(`\n${spec.id}: CNN ${t.architecture.map((layer) => layer.kind).join('-')}, ${t.epochs} epochs, batch ${t.batchSize}, adam ${t.learningRate}, L1 ${t.activationL1}, seed ${t.seed}`);
+  const started = performance.now();
+  const trained = await trainCnn(train, spec.training, {
+    onEpoch: (epoch) => console.log(`  epoch ${epoch.epoch}/${t.epochs}: loss ${epoch.loss.toFixed(4)}, train ${percent(epoch.trainAccuracy)}, ${Math.round(epoch.examplesPerSecond)} images/s`),
+  });
+  const trainSeconds = Math.round((performance.now() - started) / 100) / 10;
+  const entry = await writeShippedCnn(spec, trained, outDir, { train, testImages, testLabels: test.labels, backend, trainSeconds });
+  previousCnns.set(spec.id, entry);
+  console.log(`  float32 weights sha256 ${entry.float32Sha256}`);
+  console.log(
+    `  -> ${spec.quantization} weights: test accuracy ${percent(entry.testAccuracy)} (float32 ${percent(entry.float32TestAccuracy)}), ` +
+      `zero hidden activations ${percent(entry.hiddenZeroFraction)} (per layer ${entry.hiddenZeroFractionPerLayer.map(percent).join(', ')}), ${trainSeconds} s`,
+  );
+}
+
 const models = SHIPPED_MODELS.map((spec) => previous.get(spec.id)).filter((entry): entry is ManifestEntry => entry !== undefined);
+const cnnModels = SHIPPED_CNNS.map((spec) => previousCnns.get(spec.id)).filter((entry): entry is CnnManifestEntry => entry !== undefined);
 await mkdir(outDir, { recursive: true });
-await writeFile(indexPath, JSON.stringify({ models }, null, 2) + '\n');
+await writeFile(indexPath, JSON.stringify({ models, cnnModels }, null, 2) + '\n');
 
 let totalBytes = (await stat(indexPath)).size;
-for (const entry of models) {
+for (const entry of [...models, ...cnnModels]) {
   const dir = path.join(outDir, entry.id);
   const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
   totalBytes += (await stat(path.join(dir, 'model.json'))).size;

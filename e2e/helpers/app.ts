@@ -26,7 +26,7 @@ export async function workerTensorCount(page: Page): Promise<number> {
   return (await workerMemory(page)).numTensors;
 }
 
-/** The worker's tfjs memory; `sweepTensors` of its tensors belong to a running sweep (GFS keeps its data on the backend). */
+/** The worker's tfjs memory; `sweepTensors` of its tensors belong to a running sweep (none since GFS works on typed arrays). */
 export async function workerMemory(page: Page): Promise<{ numTensors: number; numBytes: number; sweepTensors: number }> {
   return page.evaluate(async () => {
     const probe = (window as unknown as { __spasp?: { memory(): Promise<{ numTensors: number; numBytes: number; sweepTensors: number }> } }).__spasp;

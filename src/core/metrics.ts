@@ -3,10 +3,10 @@ import { mlpPredictClasses } from './model/forward';
 import { macsPerExample, parameterCount, type Mlp } from './model/mlp';
 
 /** Fraction of `labels` the model predicts correctly. */
-export function accuracy(model: Mlp, images: Float32Array, labels: ArrayLike<number>): number {
+export async function accuracy(model: Mlp, images: Float32Array, labels: ArrayLike<number>): Promise<number> {
   const count = labels.length;
   if (count === 0) return NaN;
-  const predicted = mlpPredictClasses(model, images, count);
+  const predicted = await mlpPredictClasses(model, images, count);
   let correct = 0;
   for (let i = 0; i < count; i++) if (predicted[i] === labels[i]) correct++;
   return correct / count;

@@ -1,4 +1,5 @@
 /** The pruning run report: the JSON the CLI writes with --report and the app exports. */
+import type { BackendStages } from './backend-stages';
 import { compareSizes } from './metrics';
 import { layerSizes, type Mlp } from './model/mlp';
 import type { PruneMethod } from './pruning/methods';
@@ -6,7 +7,11 @@ import type { PruneOutcome } from './pruning/prune-network';
 import type { PruneSettings } from './settings';
 
 export interface PruneReportLayer {
-  /** Hidden neurons before pruning. */
+  /** A convolution's output channels or a Dense layer's units. */
+  readonly kind?: 'conv' | 'dense';
+  /** Channels (conv) or hidden neurons (dense) before pruning; the same as `units`. */
+  readonly channels?: number;
+  /** Hidden neurons (or channels) before pruning. */
   readonly units: number;
   readonly keepRatio: number;
   readonly keptCount: number;
@@ -34,6 +39,8 @@ export interface PruneReport {
   /** The Adam learning rate of the fine-tuning; only when it ran. */
   readonly finetuneLearningRate?: number;
   readonly backend: string;
+  /** What ran each stage: tfjs backend, the WASM kernel and its threads, JavaScript. */
+  readonly stages?: BackendStages;
   readonly architecture: { readonly dense: number[]; readonly pruned: number[] };
   readonly layers: PruneReportLayer[];
   /**
@@ -70,6 +77,7 @@ export interface ReportInputs
   readonly modelName: string;
   readonly keep: number | readonly number[];
   readonly backend: string;
+  readonly stages?: BackendStages;
   readonly dense: Mlp;
   readonly outcome: PruneOutcome;
   readonly accuracy: PruneReport['accuracy'];
@@ -81,6 +89,38 @@ const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 
 export function buildPruneReport(inputs: ReportInputs): PruneReport {
   const { outcome } = inputs;
   const sizes = compareSizes(inputs.dense, outcome.model);
+  return assemblePruneReport(inputs, {
+    architecture: { dense: layerSizes(inputs.dense), pruned: layerSizes(outcome.model) },
+    layers: outcome.layers.map((layer, l) => ({
+      kind: 'dense' as const,
+      channels: layer.units,
+      units: layer.units,
+      keepRatio: layer.keepRatio,
+      keptCount: layer.kept.length,
+      kept: layer.kept,
+      residuals: layer.residuals ?? [layer.relativeResidual],
+      relativeResidual: layer.relativeResidual,
+      ...(outcome.refit && { refit: outcome.refit[l] }),
+    })),
+    params: sizes.params,
+    macs: sizes.macs,
+    pruneMs: outcome.pruneMs,
+    refitMs: outcome.refitMs,
+  });
+}
+
+/** What a report says about the network itself (dense or convolutional). */
+export interface ReportNetworkParts {
+  readonly architecture: PruneReport['architecture'];
+  readonly layers: PruneReportLayer[];
+  readonly params: PruneReport['params'];
+  readonly macs: PruneReport['macs'];
+  readonly pruneMs: number;
+  readonly refitMs: number;
+}
+
+/** The report from the run's settings and figures plus the network parts. */
+export function assemblePruneReport(inputs: Omit<ReportInputs, 'dense' | 'outcome'>, parts: ReportNetworkParts): PruneReport {
   return {
     model: inputs.modelName,
     method: inputs.method,
@@ -92,23 +132,16 @@ export function buildPruneReport(inputs: ReportInputs): PruneReport {
     finetuneEpochs: inputs.finetuneEpochs ?? 0,
     ...(inputs.finetuneLearningRate !== undefined && (inputs.finetuneEpochs ?? 0) > 0 && { finetuneLearningRate: inputs.finetuneLearningRate }),
     backend: inputs.backend,
-    architecture: { dense: layerSizes(inputs.dense), pruned: layerSizes(outcome.model) },
-    layers: outcome.layers.map((layer, l) => ({
-      units: layer.units,
-      keepRatio: layer.keepRatio,
-      keptCount: layer.kept.length,
-      kept: layer.kept,
-      residuals: layer.residuals ?? [layer.relativeResidual],
-      relativeResidual: layer.relativeResidual,
-      ...(outcome.refit && { refit: outcome.refit[l] }),
-    })),
+    ...(inputs.stages && { stages: inputs.stages }),
+    architecture: parts.architecture,
+    layers: parts.layers,
     accuracy: inputs.accuracy,
-    params: sizes.params,
-    macs: sizes.macs,
+    params: parts.params,
+    macs: parts.macs,
     timingsMs: {
       load: round(inputs.timingsMs.load),
-      prune: round(outcome.pruneMs),
-      refit: round(outcome.refitMs),
+      prune: round(parts.pruneMs),
+      refit: round(parts.refitMs),
       finetune: round(inputs.timingsMs.finetune ?? 0),
       evaluate: round(inputs.timingsMs.evaluate),
       total: round(inputs.timingsMs.total),

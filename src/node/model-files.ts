@@ -117,6 +117,22 @@ export async function loadMlpFileWithMetadata(modelJsonPath: string): Promise<Lo
   return { mlp, metadata: userMetadataOf(modelJson) };
 }
 
+/**
+ * model.json and the bytes of the weight files it lists, with the same containment and caps as
+ * loadMlpFile: for network kinds other than Dense stacks (convolutional ones, cnn-files.ts).
+ */
+export async function readModelFiles(modelJsonPath: string): Promise<{ modelJson: unknown; shards: Buffer[] }> {
+  const { modelJson, realDir } = await readModelJson(modelJsonPath);
+  const shards: Buffer[] = [];
+  for (const shard of weightShardPaths(modelJson)) {
+    const shardWhat = `weight file ${path.resolve(path.dirname(modelJsonPath), shard)} (listed in ${modelJsonPath})`;
+    const real = await containedPath(realDir, shard, shardWhat);
+    const size = await regularFileSize(real, shardWhat, `weight file ${shown(shard, 60)}`, MAX_WEIGHT_BYTES, 'MAX_WEIGHT_BYTES');
+    shards.push(await readRegularFile(real, shardWhat, size));
+  }
+  return { modelJson, shards };
+}
+
 /** The real paths of model.json and the weight files it lists, for checks on outputs. */
 export async function modelInputFiles(modelJsonPath: string): Promise<string[]> {
   const { modelJson, realDir } = await readModelJson(modelJsonPath);

@@ -124,7 +124,7 @@ describe('prune CLI', () => {
     // The delivered (written) network is the fine-tuned one.
     const test = await loadMnistSplit('test');
     const delivered = await loadMlpFile(path.join(outDir, 'model.json'));
-    expect(accuracy(delivered, normalizedImages(test), test.labels)).toBe(pruned);
+    expect(await accuracy(delivered, normalizedImages(test), test.labels)).toBe(pruned);
     // And so are the ONNX and safetensors files.
     const onnxRun = await runOnnx(new Uint8Array(await readFile(path.join(dir, 'finetuned.onnx'))), normalizedImages(test), test.count);
     expect(argmaxAccuracy(onnxRun.outputs, 10, test.labels)).toBe(pruned);

@@ -3,9 +3,11 @@
  * scripts/prune-cli.ts is the thin entry point.
  */
 import path from 'node:path';
+import { backendDisplayName, describeStages } from '../core/backend-stages';
 import { OptionError } from '../core/errors';
 import { oneLine } from '../core/error-line';
 import { exportNetwork, type ExportFormat } from '../core/export/export-network';
+import { kernelThreadStatus, sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { accuracy } from '../core/metrics';
 import { METHOD_LABELS } from '../core/pruning/methods';
@@ -28,9 +30,12 @@ import {
   type SettingName,
 } from '../core/settings';
 import { parseCommandOptions, parseKeepOption } from './cli-args';
+import type { Cnn } from '../core/cnn/cnn';
+import { cnnFileContents, isConvModelFile } from './cnn-files';
 import { loadMnist } from './mnist-files';
 import { loadMlpFile, mlpFileContents, modelInputFiles } from './model-files';
 import { checkOutputFiles, checkOutputs, writeOutputs, type OutputFileOption } from './output-files';
+import { pruneCnnModel } from './prune-cnn-command';
 import { initNodeBackend, type NodeBackendName } from './tf-node';
 
 export interface CommandIo {
@@ -55,8 +60,9 @@ const tableUsage = TABLE_OPTIONS.map((setting) => {
 
 const PRUNE_USAGE = `usage: npm run prune -- --model PATH --keep RHO[,RHO...] [options]
 
-  --model PATH           tfjs model.json (Dense layers, 784 inputs, 10 outputs, 1-4 hidden ReLU layers)
-  --keep RHO             fraction of hidden neurons kept, in (0, 1]; a comma-separated list gives one per hidden layer
+  --model PATH           tfjs model.json: Dense layers (784 inputs, 10 outputs, 1-4 hidden ReLU layers), or a
+                         Sequential CNN (Conv2D, MaxPooling2D/AveragePooling2D, Flatten, Dense; 28x28x1 inputs)
+  --keep RHO             fraction of hidden neurons (a CNN: channels) kept, in (0, 1]; a comma-separated list gives one per hidden layer
 ${tableUsage}
   --report FILE          write the JSON run report
   --out DIR              write the pruned model (model.json + weights) in tfjs format
@@ -64,7 +70,7 @@ ${tableUsage}
   --safetensors FILE     write the pruned weights as safetensors under PyTorch nn.Sequential names (0.weight, 0.bias, 2.weight, ...)
   --backend NAME         tfjs backend: wasm (default) or cpu`;
 
-interface PruneCommandOptions extends PruneOptions, PruneSettings {
+export interface PruneCommandOptions extends PruneOptions, PruneSettings {
   readonly modelPath: string;
   readonly reportPath?: string;
   readonly outDir?: string;
@@ -133,20 +139,22 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
     const exports = exportFiles(options);
     await checkOutputFiles(exports, new Map([[options.modelPath, 'the input model'], ...(options.reportPath ? [[options.reportPath, '--report'] as const] : [])]));
     await checkOutputs(options, inputs, exports);
-    const { report, delivered } = await prune(options, io);
+    const pruned = await prune(options, io);
+    const { report } = pruned;
     const outName = `${path.basename(path.dirname(path.resolve(options.modelPath)))}-${options.method}`;
     await writeOutputs({
       files: [
         ...(options.reportPath !== undefined ? [{ option: 'report', path: options.reportPath, data: JSON.stringify(report, null, 2) + '\n' }] : []),
-        ...exports.map(({ option, file, format }) => ({ option, path: file, data: exportNetwork(delivered, report, format) })),
+        // prune() refuses exports for a CNN before any work.
+        ...(pruned.kind === 'mlp' ? exports.map(({ option, file, format }) => ({ option, path: file, data: exportNetwork(pruned.delivered, report, format) })) : []),
       ],
       ...(options.outDir !== undefined && {
         out: {
           dir: options.outDir,
-          files: await mlpFileContents(delivered, {
-            name: outName,
-            metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } },
-          }),
+          files:
+            pruned.kind === 'mlp'
+              ? await mlpFileContents(pruned.delivered, { name: outName, metadata: { pruning: { ...report, layers: report.layers.map(({ units, kept }) => ({ units, kept })) } } })
+              : await cnnFileContents(pruned.delivered, { name: outName, metadata: { pruning: { ...report, layers: report.layers.map(({ kind, channels, kept }) => ({ kind, channels, kept })) } } }),
         },
       }),
     });
@@ -161,9 +169,17 @@ export async function runPruneCommand(argv: readonly string[], io: CommandIo): P
   }
 }
 
-async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ report: PruneReport; delivered: Mlp }> {
+async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ report: PruneReport; delivered: Mlp; kind: 'mlp' } | { report: PruneReport; delivered: Cnn; kind: 'cnn' }> {
   const started = performance.now();
   const backend = await initNodeBackend(options.backend);
+  if (await isConvModelFile(options.modelPath)) {
+    if (exportFiles(options).length > 0) {
+      throw new OptionError('--onnx and --safetensors export Dense networks only; a convolutional model is written in tfjs format with --out');
+    }
+    const pruned = await pruneCnnModel(options, io, started, backend);
+    printSummary(pruned.report, io);
+    return { ...pruned, kind: 'cnn' };
+  }
   const dense = await loadMlpFile(options.modelPath);
   resolveKeepRatios(dense, options);
   const { train, test } = await loadMnist();
@@ -175,9 +191,9 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ rep
   const outcome = pruneNetwork(dense, calibration, options);
 
   const evaluateStarted = performance.now();
-  const denseAccuracy = accuracy(dense, testImages, test.labels);
-  const rawAccuracy = accuracy(outcome.selectedModel, testImages, test.labels);
-  const refitAccuracy = options.refit ? accuracy(outcome.model, testImages, test.labels) : undefined;
+  const denseAccuracy = await accuracy(dense, testImages, test.labels);
+  const rawAccuracy = await accuracy(outcome.selectedModel, testImages, test.labels);
+  const refitAccuracy = options.refit ? await accuracy(outcome.model, testImages, test.labels) : undefined;
   let evaluateMs = performance.now() - evaluateStarted;
 
   let delivered = outcome.model;
@@ -201,34 +217,19 @@ async function prune(options: PruneCommandOptions, io: CommandIo): Promise<{ rep
     delivered = result.model;
     finetuneMs = performance.now() - finetuneStarted;
     const finetuneEvaluateStarted = performance.now();
-    finetunedAccuracy = accuracy(delivered, testImages, test.labels);
+    finetunedAccuracy = await accuracy(delivered, testImages, test.labels);
     evaluateMs += performance.now() - finetuneEvaluateStarted;
   }
 
   const report = buildPruneReport({
-    modelName: options.modelPath,
-    method: options.method,
-    keep: options.keep,
-    iterations: options.iterations,
-    samples: options.samples,
-    seed: options.seed,
-    refit: options.refit,
-    finetuneEpochs: options.finetuneEpochs,
-    finetuneLearningRate: options.finetuneLearningRate,
-    backend,
+    ...runSettings(options, backend),
     dense,
     outcome: { ...outcome, model: delivered },
-    accuracy: {
-      dense: denseAccuracy,
-      pruned: finetunedAccuracy ?? refitAccuracy ?? rawAccuracy,
-      raw: rawAccuracy,
-      ...(refitAccuracy !== undefined && { refit: refitAccuracy }),
-      ...(finetunedAccuracy !== undefined && { finetuned: finetunedAccuracy }),
-    },
+    accuracy: accuracyFigures(denseAccuracy, rawAccuracy, refitAccuracy, finetunedAccuracy),
     timingsMs: { load: loadMs, evaluate: evaluateMs, ...(finetuneMs !== undefined && { finetune: finetuneMs }), total: performance.now() - started },
   });
   printSummary(report, io);
-  return { report, delivered };
+  return { report, delivered, kind: 'mlp' };
 }
 
 const EXPORT_FORMATS: Record<'onnxPath' | 'safetensorsPath', ExportFormat> = { onnxPath: 'onnx', safetensorsPath: 'safetensors' };
@@ -241,6 +242,34 @@ function exportFiles(options: PruneCommandOptions): (OutputFileOption & { format
   });
 }
 
+/** The report fields that restate the command's settings. */
+export function runSettings(options: PruneCommandOptions, backend: string) {
+  return {
+    modelName: options.modelPath,
+    method: options.method,
+    keep: options.keep,
+    iterations: options.iterations,
+    samples: options.samples,
+    seed: options.seed,
+    refit: options.refit,
+    finetuneEpochs: options.finetuneEpochs,
+    finetuneLearningRate: options.finetuneLearningRate,
+    backend,
+    stages: describeStages(backendDisplayName(backend), backendDisplayName(backend), { available: sparseKernelAvailable(), threads: kernelThreadStatus().threads }),
+  };
+}
+
+/** The report's accuracy block: `pruned` is the delivered network's. */
+export function accuracyFigures(dense: number, raw: number, refit: number | undefined, finetuned: number | undefined): PruneReport['accuracy'] {
+  return {
+    dense,
+    pruned: finetuned ?? refit ?? raw,
+    raw,
+    ...(refit !== undefined && { refit }),
+    ...(finetuned !== undefined && { finetuned }),
+  };
+}
+
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
 const count = (value: number) => value.toLocaleString('en-US');
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -248,7 +277,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 function printSummary(report: PruneReport, io: CommandIo): void {
   const keep = Array.isArray(report.keep) ? report.keep.join(', ') : String(report.keep);
   io.stdout(
-    `${METHOD_LABELS[report.method]}: keep ${keep} of hidden neurons, ${report.samples} calibration images` +
+    `${METHOD_LABELS[report.method]}: keep ${keep} of hidden ${report.layers.some((layer) => layer.kind === 'conv') ? 'channels and neurons' : 'neurons'}, ${report.samples} calibration images` +
       `${report.method === 'ispasp' ? `, ${report.iterations} iterations` : ''}${report.method === 'random' ? `, seed ${report.seed}` : ''}` +
       `${report.refit ? ', refit' : ''}${report.finetuneEpochs > 0 ? `, fine-tuned ${report.finetuneEpochs} epochs (Adam, rate ${report.finetuneLearningRate})` : ''}` +
       ` (${report.backend} backend)`,
@@ -257,7 +286,7 @@ function printSummary(report: PruneReport, io: CommandIo): void {
   report.layers.forEach((layer, l) => {
     const trend = layer.residuals.length > 1 ? ` (iteration 1: ${layer.residuals[0].toFixed(4)})` : '';
     const refit = layer.refit ? `; next layer error ${layer.refit.before.toFixed(4)} -> ${layer.refit.after.toFixed(4)} after refit` : '';
-    io.stdout(`layer ${l + 1} kept ${layer.keptCount} / ${layer.units}, relative residual ${layer.relativeResidual.toFixed(4)}${trend}${refit}`);
+    io.stdout(`layer ${l + 1}${layer.kind === 'conv' ? ' (conv)' : ''} kept ${layer.keptCount} / ${layer.units}, relative residual ${layer.relativeResidual.toFixed(4)}${trend}${refit}`);
   });
   const refit = report.accuracy.refit !== undefined ? `, refit ${percent(report.accuracy.refit)}` : '';
   const finetuned = report.accuracy.finetuned !== undefined ? `, fine-tuned ${percent(report.accuracy.finetuned)}` : '';

@@ -21,6 +21,7 @@ import { CompactResult, Readouts } from './panels/Readouts';
 import { TrainPanel } from './panels/TrainPanel';
 import { keepRatios } from './store';
 import { gfsMaxPercent, WIDE_LAYER_UNITS } from './sweep-plan';
+import { useNextTask } from './use-next-task';
 import { usePlayground } from './use-playground';
 import { SideBySide } from './compare/SideBySide';
 import { LessonButton, LessonPanel } from './lesson/LessonPanel';
@@ -40,24 +41,29 @@ export function App() {
   // Charts follow deferred copies: the slider and readouts update first, charts when React has time.
   const chartView = useDeferredValue(view);
   const hiddenWidths = useMemo(() => (model ? model.sizes.slice(1, -1) : []), [model]);
+  // The first layer's views (kept-set churn, neuron grid) follow one task later: a new result
+  // then redraws the residual chart in one task and the rest in the next, each short.
+  const layerView = useNextTask(chartView);
   const chartKeep = useDeferredValue(overallKeepPercent(settings.keep, settings.perLayer, hiddenWidths));
   const chartPoints = useDeferredValue(sweep.points);
-  const firstLayer = chartView?.layers[0];
+  const firstLayer = layerView?.layers[0];
   const iterations = firstLayer?.iterations;
   const trace = useMemo(
-    () => (firstLayer && chartView ? stepTrace(firstLayer, { method: chartView.request.method, samples: chartView.request.samples, seed: chartView.request.seed }) : null),
-    [firstLayer, chartView],
+    () => (firstLayer && layerView ? stepTrace(firstLayer, { method: layerView.request.method, samples: layerView.request.samples, seed: layerView.request.seed }) : null),
+    [firstLayer, layerView],
   );
   const stepView = state.step !== null && trace ? trace.sets(Math.min(state.step, trace.total - 1)) : null;
   const [compare, setCompare] = useState(false);
   const lesson = useLesson(state, actions, setCompare);
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
-  const timingsAtRatio = useMemo(() => timingsAt(chartPoints, chartKeep / 100, PRUNE_METHODS), [chartPoints, chartKeep]);
+  // The timing chart redraws a task after the accuracy chart when sweep points arrive.
+  const timingPoints = useNextTask(chartPoints);
+  const timingsAtRatio = useMemo(() => timingsAt(timingPoints, chartKeep / 100, PRUNE_METHODS), [timingPoints, chartKeep]);
   const firstWidth = hiddenWidths[0] ?? 0;
   const speedupAt = useMemo(() => {
-    const at = speedupPoint(chartPoints, chartKeep / 100);
+    const at = speedupPoint(timingPoints, chartKeep / 100);
     return at && { keep: at.keep, keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
-  }, [chartPoints, chartKeep, firstWidth]);
+  }, [timingPoints, chartKeep, firstWidth]);
   const gfsMax = gfsMaxPercent(hiddenWidths);
   const wide = hiddenWidths.some((units) => units > WIDE_LAYER_UNITS);
   const liveResiduals = useDeferredValue(prune.busy ? prune.liveResiduals : null);
@@ -65,7 +71,8 @@ export function App() {
     () => (liveResiduals && liveResiduals.length > 0 ? liveResiduals.map((residuals) => ({ residuals })) : chartView?.layers ?? []),
     [liveResiduals, chartView],
   );
-  const chartKeepRatios = useMemo(() => keepRatios(settings, hiddenWidths.length), [settings, hiddenWidths]);
+  // The slider's marks on the charts follow the slider at once: they redraw alone (SliderMarker).
+  const sliderKeepRatios = useMemo(() => keepRatios(settings, hiddenWidths.length), [settings, hiddenWidths]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -150,7 +157,7 @@ export function App() {
               <AccuracyChart
                 points={chartPoints}
                 denseAccuracy={model?.denseAccuracy ?? null}
-                keepPercent={chartKeep}
+                keepPercent={overallKeepPercent(settings.keep, settings.perLayer, hiddenWidths)}
                 mode={sweep.mode}
                 onModeChange={actions.setSweepMode}
                 refitAvailable={settings.refit}
@@ -170,7 +177,7 @@ export function App() {
               <CardStrip topics={['residual', 'ispasp', 'gfs']} />
             </VisibleOnly>
             <VisibleOnly className="card">
-              <KeptChart hiddenWidths={hiddenWidths} keepRatios={chartKeepRatios} iterations={iterations} />
+              <KeptChart hiddenWidths={hiddenWidths} keepRatios={sliderKeepRatios} iterations={iterations} />
             </VisibleOnly>
             <VisibleOnly className="card">
               <TimingChart

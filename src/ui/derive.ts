@@ -4,13 +4,18 @@ import type { IterationView, PruneMethod, SweepPoint } from '../client/worker-cl
 /** For each neuron, the iteration (1-based) in which it last joined the kept set; null if never kept. */
 export function enteredAt(units: number, iterations: readonly IterationView[] | undefined): (number | null)[] {
   const entered: (number | null)[] = new Array(units).fill(null);
-  let previous = new Set<number>();
-  for (const step of iterations ?? []) {
-    const current = new Set(step.kept);
-    for (const j of step.kept) if (!previous.has(j)) entered[j] = step.iteration;
-    for (const j of previous) if (!current.has(j)) entered[j] = null;
-    previous = current;
-  }
+  // Membership as the index of the step a neuron was last kept in (no Sets: this runs on every
+  // slider move); -2 is "never", so that no neuron counts as kept before the first step.
+  const lastKept = new Int32Array(units).fill(-2);
+  let previous: readonly number[] = [];
+  (iterations ?? []).forEach((step, k) => {
+    for (const j of step.kept) {
+      if (lastKept[j] !== k - 1) entered[j] = step.iteration;
+      lastKept[j] = k;
+    }
+    for (const j of previous) if (lastKept[j] !== k) entered[j] = null;
+    previous = step.kept;
+  });
   return entered;
 }
 

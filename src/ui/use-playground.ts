@@ -44,6 +44,9 @@ function intervalBatcher(dispatch: (action: Action) => void, intervalMs: number)
   };
 }
 
+/** A new keep ratio goes into the URL once the slider has rested this long (history updates cost a few ms each). */
+const URL_WRITE_DELAY_MS = 250;
+
 export function usePlayground() {
   const [state, dispatch] = useReducer(reducer, undefined, () => {
     const url = readUrlState(window.location.search);
@@ -131,9 +134,19 @@ export function usePlayground() {
     (window as unknown as { __spasp?: unknown }).__spasp = { memory: () => client.memory() };
   }, [client]);
 
-  // The URL follows the settings.
+  // The URL follows the settings: at once, except that the keep ratio waits for the slider to
+  // rest (a drag would rewrite it on every step).
+  const urlSettings = useRef(settings);
   useEffect(() => {
-    window.history.replaceState(null, '', writeUrlState(settings, window.location.search) + window.location.hash);
+    const write = () => {
+      urlSettings.current = settings;
+      window.history.replaceState(null, '', writeUrlState(settings, window.location.search) + window.location.hash);
+    };
+    const written = urlSettings.current;
+    const ratioOnly = (Object.keys(settings) as (keyof Settings)[]).every((key) => key === 'keep' || key === 'perLayer' || settings[key] === written[key]);
+    if (!ratioOnly) return write();
+    const timer = setTimeout(write, URL_WRITE_DELAY_MS);
+    return () => clearTimeout(timer);
   }, [settings]);
 
   // Re-prune on every settings change; stale results are dropped by the client.

@@ -37,7 +37,7 @@ beforeAll(async () => {
   await (await import('node:fs/promises')).writeFile(path.join(site, 'models', 'index.json'), JSON.stringify(manifest));
   api = createPlaygroundApi({
     fetchBytes: async (file) => new Uint8Array(await readFile(path.join(site, file))),
-    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false }),
+    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false, label: 'WASM' }),
     persistence: memoryPersistence(),
   });
 });
@@ -55,7 +55,7 @@ describe('playground worker api', () => {
     expect(models.map((m) => m.id)).toEqual(['one', 'two']);
     const summary = await api.loadModel('one');
     const { test } = await loadMnist();
-    expect(summary.denseAccuracy).toBe(accuracy(oneHidden, normalizedImages(test), test.labels));
+    expect(summary.denseAccuracy).toBe(await accuracy(oneHidden, normalizedImages(test), test.labels));
     expect(summary.params).toBe(784 * 48 + 48 + 48 * 10 + 10);
   });
 
@@ -66,8 +66,8 @@ describe('playground worker api', () => {
     const outcome = pruneNetwork(twoHidden, normalizedImages(train, 500), { ...request, refit: true });
     expect(view.layers.map((l) => l.kept)).toEqual(outcome.layers.map((l) => l.kept));
     const images = normalizedImages(test);
-    expect(view.accuracy.raw).toBe(accuracy(outcome.selectedModel, images, test.labels));
-    expect(view.accuracy.refit).toBe(accuracy(outcome.model, images, test.labels));
+    expect(view.accuracy.raw).toBe(await accuracy(outcome.selectedModel, images, test.labels));
+    expect(view.accuracy.refit).toBe(await accuracy(outcome.model, images, test.labels));
     expect(view.report.accuracy.pruned).toBe(view.accuracy.refit);
     expect(view.layers[0].iterations).toHaveLength(20);
   });
@@ -105,7 +105,9 @@ describe('playground worker api', () => {
     );
     expect(seen.filter((label) => !label.startsWith('gfs'))).toEqual(['ispasp@0.5', 'topk@0.5', 'ispasp@0.1', 'topk@0.1']);
     expect(seen.filter((label) => label.startsWith('gfs'))).toEqual(['gfs@0.1', 'gfs@0.5']);
-    expect(Math.max(...held)).toBeGreaterThan(0);
+    // The greedy run works on typed arrays: the sweep holds no tensors between its steps.
+    expect(held.length).toBeGreaterThan(0);
+    expect(Math.max(...held)).toBe(0);
     expect(await api.memory()).toMatchObject({ numTensors: before, sweepTensors: 0 });
     const gfs = await api.prune({ ...request, method: 'gfs', keep: 0.1 });
     expect(points.find((p) => p.method === 'gfs' && p.keep === 0.1)!.raw).toBe(gfs.accuracy.raw);

@@ -11,6 +11,7 @@
  * one of its steps.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backendDisplayName, describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
 import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
@@ -18,6 +19,7 @@ import { exportNetwork, type ExportFormat } from '../core/export/export-network'
 import { decodeModelJson, loadMlpFromNamedFiles, saveMlpToArtifacts, type WeightSource } from '../core/model/io';
 import { MAX_MODEL_JSON_BYTES } from '../core/model/limits';
 import { oneLine, shown } from '../core/error-line';
+import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
 import { ispaspImportance } from '../core/pruning/ispasp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
@@ -88,6 +90,26 @@ const yieldTask = () =>
  * started in such a pause is what a prune waits for (part of it cannot stop half-way).
  */
 const SWEEP_IDLE_MS = 600;
+
+/**
+ * A prune reports its iterations live only once it has run this long: a fast prune's result
+ * arrives before anyone could see them, and each report costs the page a message (and Comlink a
+ * reply), 20 per prune, many per second in a drag.
+ */
+const LIVE_ITERATIONS_AFTER_MS = 100;
+
+/** `onIteration`, holding reports back until LIVE_ITERATIONS_AFTER_MS after now, then passing them all on. */
+function liveAfterDelay(onIteration?: (layer: number, residual: number) => void): ((layer: number, residual: number) => void) | undefined {
+  if (!onIteration) return undefined;
+  const started = performance.now();
+  let held: [number, number][] = [];
+  return (layer, residual) => {
+    if (performance.now() - started < LIVE_ITERATIONS_AFTER_MS) return void held.push([layer, residual]);
+    for (const [l, r] of held) onIteration(l, r);
+    held = [];
+    onIteration(layer, residual);
+  };
+}
 
 type ProgressCallback = (progress: LoadProgress) => void;
 
@@ -251,7 +273,9 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     let view: PruneView;
     let delivered: Mlp;
     try {
-      await yieldToEvents();
+      // A message task, not a timer: a newer prune already queued still comes first, and a drag's
+      // prunes do not pay the timers' clamping.
+      await yieldTask();
       job.throwIfCancelled();
       const current = requireSession();
       validatePruneSettings(request);
@@ -259,19 +283,22 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       const calibration = current.calibration(request.samples);
       const firstProblem = problemFor(current, request.samples, onProgress);
       onProgress?.({ phase: 'prune' });
+      const live = liveAfterDelay(onIteration);
       const outcome: PruneOutcome = pruneNetwork(current.dense, calibration, {
         ...request,
         firstLayerProblem: firstProblem,
-        onProgress: (progress) => progress.step && onIteration?.(progress.layer, progress.step.relativeResidual),
+        onProgress: (progress) => progress.step && live?.(progress.layer, progress.step.relativeResidual),
       });
       onProgress?.({ phase: 'evaluate' });
       const evaluateStarted = performance.now();
       const firstKept = outcome.layers[0].kept;
       const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
       const trace = selectionTrace(request.method, outcome.layers[0].order, firstProblem, current.dense.layers[0]);
-      const raw = current.prunedAccuracy(outcome.selectedModel, firstKept);
-      const refit = request.refit ? current.prunedAccuracy(outcome.model, firstKept) : undefined;
+      const raw = await current.prunedAccuracy(outcome.selectedModel, firstKept);
+      const refit = request.refit ? await current.prunedAccuracy(outcome.model, firstKept) : undefined;
       const evaluateMs = performance.now() - evaluateStarted;
+      // The test pass is read back asynchronously (a GPU backend resolves later): a newer request may have come meanwhile.
+      job.throwIfCancelled();
       job.settle();
       const data = await ensureData();
       const tuned = request.finetuneEpochs > 0 ? await runJob('finetune', (ft) => finetunePruned(outcome.model, request, data, ft.signal)) : null;
@@ -279,6 +306,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       view = pruneViewOf(request, {
         modelName: sessionEntry?.id ?? current.id,
         backend: backend?.name ?? tf.getBackend(),
+        ...(backend?.stages && { stages: backend.stages }),
         dense: current.dense,
         denseAccuracy: current.denseAccuracy,
         outcome,
@@ -316,7 +344,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       const problems: string[] = [];
       const override = parseBackendOverride(forced);
       if (forced && !override) problems.push(`?backend=${forced} is not a backend: use webgpu, wasm, webgl or cpu (chosen automatically instead)`);
-      backend = await deps.activateBackend(override);
+      const started = await deps.activateBackend(override);
+      backend = { ...started, stages: describeStages(started.label, backendDisplayName(started.name), { available: sparseKernelAvailable(), threads: started.kernelThreads ?? 1 }) };
       shipped = await loadShippedManifest(deps.fetchBytes);
       const saved = await deps.persistence.list().catch((error: unknown) => ({
         entries: [],
@@ -390,7 +419,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
           description: `Imported from ${clip(jsonFile.name, 120)}`,
           sizes: layerSizes(dense),
           source: 'imported',
-          hiddenZeroFraction: hiddenZeroFraction(dense, testImages, 1000),
+          hiddenZeroFraction: await hiddenZeroFraction(dense, testImages, 1000),
         };
         load = startLoad();
         const summary = await openSession(entry, dense, load, onProgress);

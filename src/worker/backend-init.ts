@@ -8,7 +8,8 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { describeAdapter, planBackend, type BackendProbe, type GpuAdapterProbe } from './backend-policy';
+import { describeAdapter, isSoftwareAdapter, planBackend, type BackendProbe, type GpuAdapterProbe } from './backend-policy';
+import { backendDisplayName } from '../core/backend-stages';
 import { BackendUnavailableError } from '../core/errors';
 import type { BackendName, BackendReport } from './types';
 
@@ -39,15 +40,11 @@ export async function probeBackends(): Promise<BackendProbe> {
   return { gpu: await probeGpu(), crossOriginIsolated: Boolean(globalThis.crossOriginIsolated) };
 }
 
-/**
- * The engine reads small results synchronously (dataSync). tfjs-webgpu implements that through a
- * canvas copy, which returns zeros on some adapters (SwiftShader in a worker, measured here), so a
- * GPU backend must prove it reads back a known product before it is trusted.
- */
-function readsBackCorrectly(): boolean {
+/** A GPU backend must compute and read back (asynchronously, as the app always reads) a known product before it is trusted. */
+async function readsBackCorrectly(): Promise<boolean> {
   const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
   try {
-    const values = product.dataSync();
+    const values = await product.data();
     return [19, 22, 43, 50].every((expected, index) => values[index] === expected);
   } finally {
     product.dispose();
@@ -55,24 +52,39 @@ function readsBackCorrectly(): boolean {
 }
 
 /**
- * tf.setBackend reports a failed start only as `false` and a console warning; keep the warning's
- * first informative line so the badge can say why a backend did not start.
+ * tf.setBackend reports a failed start only as `false` and a console warning. The warning (kept
+ * in the console for developers) is an internal exception; the badge gets a sentence.
  */
-async function startBackend(name: BackendName): Promise<{ started: boolean; detail?: string }> {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => {
-    warnings.push(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' '));
-    original(...args);
+async function startBackend(name: BackendName): Promise<boolean> {
+  const started = await tf.setBackend(name);
+  if (started) await tf.ready();
+  return started;
+}
+
+/** Why a backend did not start, as a sentence for the badge. */
+function failureSentence(name: BackendName, kind: 'no-start' | 'threw' | 'wrong-values'): string {
+  const label = backendDisplayName(name);
+  if (kind === 'wrong-values') return `${label} started but computed a wrong test product`;
+  if (kind === 'threw') return `${label} failed while starting (the browser console has the details)`;
+  const cause: Record<BackendName, string> = {
+    webgpu: 'no usable WebGPU device',
+    wasm: 'its WebAssembly files did not load',
+    webgl: 'no WebGL context in this worker',
+    cpu: 'an internal error',
   };
-  try {
-    const started = await tf.setBackend(name);
-    if (started) await tf.ready();
-    const detail = warnings.map((text) => text.split('\n')[0]).find((line) => line && !/^Initialization of backend/.test(line));
-    return { started, detail };
-  } finally {
-    console.warn = original;
+  return `${label} could not start (${cause[name]})`;
+}
+
+/** "WebGPU (software adapter, forced)", "WASM (SIMD, 1 thread)". */
+function labelOf(name: BackendName, details: { forced: boolean; softwareAdapter: boolean; simd?: boolean; threads?: number }): string {
+  const parts: string[] = [];
+  if (name === 'wasm') {
+    if (details.simd) parts.push('SIMD');
+    if (details.threads) parts.push(`${details.threads} thread${details.threads === 1 ? '' : 's'}`);
   }
+  if (name === 'webgpu' && details.softwareAdapter) parts.push('software adapter');
+  if (details.forced) parts.push('forced');
+  return `${backendDisplayName(name)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 export async function activateBackend(forced: BackendName | null): Promise<BackendReport> {
@@ -89,30 +101,36 @@ export async function activateBackend(forced: BackendName | null): Promise<Backe
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setThreadsCount(1);
   const failures: string[] = [];
+  const softwareAdapter = probe.gpu !== null && isSoftwareAdapter(probe.gpu);
   for (const name of plan.order) {
     try {
-      const { started, detail } = await startBackend(name);
-      if (started) {
-        if ((name === 'webgpu' || name === 'webgl') && !readsBackCorrectly()) {
-          failures.push(`${name} started but read back wrong values synchronously, which the engine needs`);
-          continue;
-        }
-        const fellBack = name !== plan.order[0];
-        const report: BackendReport = {
-          name,
-          adapter: describeAdapter(probe.gpu),
-          reason: fellBack ? `${plan.reason}; ${plan.order[0]} failed (${failures.join('; ')}), so ${name}` : plan.reason,
-          forced: plan.forced,
-        };
-        if (name === 'wasm') {
-          return { ...report, threads: getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
-        }
-        return report;
+      if (!(await startBackend(name))) {
+        failures.push(failureSentence(name, 'no-start'));
+        continue;
       }
-      failures.push(`${name} did not start${detail ? `: ${detail}` : ''}`);
+      if ((name === 'webgpu' || name === 'webgl') && !(await readsBackCorrectly())) {
+        failures.push(failureSentence(name, 'wrong-values'));
+        continue;
+      }
+      const fellBack = name !== plan.order[0];
+      const forcedHere = plan.forced && !fellBack;
+      const onSoftware = name === 'webgpu' && softwareAdapter;
+      const base = {
+        name,
+        adapter: describeAdapter(probe.gpu),
+        reason: fellBack ? `${plan.reason}; ${failures.join('; ')}, so ${backendDisplayName(name)}` : plan.reason,
+        forced: plan.forced,
+        ...(onSoftware && { softwareAdapter: true }),
+      };
+      if (name === 'wasm') {
+        const details = { threads: getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
+        return { ...base, ...details, label: labelOf(name, { forced: forcedHere, softwareAdapter: false, ...details }) };
+      }
+      return { ...base, label: labelOf(name, { forced: forcedHere, softwareAdapter: onSoftware }) };
     } catch (error) {
-      failures.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
+      console.warn(`tfjs backend ${name} failed to start`, error);
+      failures.push(failureSentence(name, 'threw'));
     }
   }
-  throw new BackendUnavailableError(`no tfjs backend could start: ${failures.join('; ')}`);
+  throw new BackendUnavailableError(`No tfjs backend could start: ${failures.join('; ')}.`);
 }

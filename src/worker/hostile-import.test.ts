@@ -28,7 +28,7 @@ const request = { method: 'topk' as const, keep: 0.5, iterations: 5, samples: 10
 function apiWith(persistence: ModelPersistence): PlaygroundApi {
   return createPlaygroundApi({
     fetchBytes: async (file) => new Uint8Array(await readFile(path.join(site, file))),
-    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false }),
+    activateBackend: async () => ({ name: 'wasm', adapter: null, reason: 'test', forced: false, label: 'WASM' }),
     persistence,
   });
 }

@@ -69,7 +69,7 @@ describe('model session', () => {
       const outcome = pruneNetwork(dense, cached.calibration(300), { method: 'ispasp', keep, iterations: 10, seed: 0, refit: true });
       const firstKept = outcome.layers[0].kept;
       for (const model of [outcome.selectedModel, outcome.model]) {
-        for (const session of [cached, sparse, recomputed]) expectAccuracy(session.prunedAccuracy(model, firstKept), model);
+        for (const session of [cached, sparse, recomputed]) expectAccuracy(await session.prunedAccuracy(model, firstKept), model);
       }
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -91,8 +91,8 @@ describe('model session', () => {
           const outcome = pruneNetwork(dense, calibration, { method, keep, iterations: 10, seed: 3, refit: true, firstLayerProblem: problem });
           const firstKept = outcome.layers[0].kept;
           expect(outcome.model.layers[1].kernel).not.toEqual(outcome.selectedModel.layers[1].kernel);
-          expectAccuracy(session.prunedAccuracy(outcome.selectedModel, firstKept), outcome.selectedModel);
-          expectAccuracy(session.prunedAccuracy(outcome.model, firstKept), outcome.model);
+          expectAccuracy(await session.prunedAccuracy(outcome.selectedModel, firstKept), outcome.selectedModel);
+          expectAccuracy(await session.prunedAccuracy(outcome.model, firstKept), outcome.model);
         }
       }
     }
@@ -100,8 +100,28 @@ describe('model session', () => {
     const onlyDead: Mlp = { layers: [keepLayerOutputs(dense.layers[0], [0]), keepLayerInputs(dense.layers[1], [0])] };
     const largestBias = Array.from(dense.layers[1].bias).indexOf(Math.max(...dense.layers[1].bias));
     const share = test.labels.filter((label) => label === largestBias).length / test.count;
-    expect(session.prunedAccuracy(onlyDead, [0])).toBe(share);
+    expect(await session.prunedAccuracy(onlyDead, [0])).toBe(share);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps a one-hidden-layer network\'s test activations in whichever form is smaller, with the same accuracies', async () => {
+    // 56 of 64 neurons never fire: the non-zeros (6 bytes each) take far less than 4 bytes per value.
+    const mostlyDead = networkWithDeadNeurons([784, 64, 10], 43, Array.from({ length: 56 }, (_, j) => j + 8));
+    // Every neuron fires on every image (a large positive bias): the dense form is the smaller.
+    const alwaysOn = randomMlp([784, 64, 10], 44);
+    alwaysOn.layers[0].bias.fill(1000);
+    const sparse = await createModelSession('mostly-dead', mostlyDead, train, test, images);
+    const dense = await createModelSession('always-on', alwaysOn, train, test, images);
+    expect(sparse.testCache.kind).toBe('sparse');
+    expect(sparse.testCache.bytes).toBeLessThan(test.count * 64 * 4);
+    expect(dense.testCache).toEqual({ kind: 'dense', bytes: test.count * 64 * 4 });
+    for (const [session, model] of [[sparse, mostlyDead], [dense, alwaysOn]] as const) {
+      expectAccuracy(session.denseAccuracy, model);
+      for (const keep of [0.05, 0.5, 1]) {
+        const outcome = pruneNetwork(model, session.calibration(300), { method: 'ispasp', keep, iterations: 5, seed: 0, refit: false, firstLayerProblem: session.firstLayerProblem(300) });
+        expectAccuracy(await session.prunedAccuracy(outcome.selectedModel, outcome.layers[0].kept), outcome.selectedModel);
+      }
+    }
   });
 
   it('builds block by block: progress rises to 1, and a cancel between blocks stops the build', async () => {
@@ -127,7 +147,7 @@ describe('model session', () => {
     const before = tf.memory().numTensors;
     for (const keep of [0.1, 0.6]) {
       const outcome = pruneNetwork(dense, capped.calibration(400), { method: 'topk', keep, iterations: 1, seed: 0, refit: true });
-      for (const model of [outcome.selectedModel, outcome.model]) expectAccuracy(capped.prunedAccuracy(model, outcome.layers[0].kept), model);
+      for (const model of [outcome.selectedModel, outcome.model]) expectAccuracy(await capped.prunedAccuracy(model, outcome.layers[0].kept), model);
     }
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -4,13 +4,15 @@
  */
 import type { Mlp } from '../core/model/mlp';
 import type { PruneOutcome } from '../core/pruning/prune-network';
-import { buildPruneReport } from '../core/report';
+import { buildPruneReport, type PruneReport } from '../core/report';
 import { compareSizes } from '../core/metrics';
 import type { DeliveredKind, PrunedLayerView, PruneRequest, PruneView } from './types';
 
 export interface PruneMeasurements {
   readonly modelName: string;
   readonly backend: string;
+  /** What ran where (report's `stages`). */
+  readonly stages?: PruneReport['stages'];
   readonly dense: Mlp;
   readonly denseAccuracy: number;
   readonly outcome: PruneOutcome;
@@ -49,6 +51,7 @@ export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements):
     finetuneEpochs: request.finetuneEpochs,
     finetuneLearningRate: request.finetuneLearningRate,
     backend: measured.backend,
+    ...(measured.stages && { stages: measured.stages }),
     dense: measured.dense,
     outcome: { ...outcome, model: measured.delivered },
     accuracy: { dense: measured.denseAccuracy, pruned: delivered, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) },

@@ -49,10 +49,10 @@ export async function runSweep(
   /** What the steps' computations check: the sweep's end, or a waiting prune. */
   const work: CancelToken = interrupt ? { get aborted() { return signal.aborted || interrupt.aborted; } } : signal;
   /** Runs a step; when a waiting prune interrupts it, yields (the prune runs) and runs it again. */
-  const step = async <T>(body: () => T): Promise<T> => {
+  const step = async <T>(body: () => T | Promise<T>): Promise<T> => {
     for (;;) {
       try {
-        return body();
+        return await body();
       } catch (error) {
         if (!(isCancelled(error) && !signal.aborted && interrupt?.aborted)) throw error;
       }

@@ -29,7 +29,7 @@ export async function finetunePruned(pruned: Mlp, request: PruneRequest, data: T
   const result = await trainMlp(pruned, { train: data.train, test: data.test }, options, { signal });
   if (result.cancelled) throw new CancelledError('fine-tuning was superseded by a newer prune');
   const finetuneMs = performance.now() - started;
-  return { model: result.model, accuracy: testAccuracy(result.model, data.testImages, data.test.labels), finetuneMs };
+  return { model: result.model, accuracy: await testAccuracy(result.model, data.testImages, data.test.labels), finetuneMs };
 }
 
 /**
@@ -72,7 +72,7 @@ export async function trainNew(
     sizes,
     source: 'trained',
     testAccuracy: result.final?.testAccuracy,
-    hiddenZeroFraction: hiddenZeroFraction(result.model, data.testImages, 1000),
+    hiddenZeroFraction: await hiddenZeroFraction(result.model, data.testImages, 1000),
     training: { ...request, epochsCompleted: result.epochsCompleted },
   };
   return { model: result.model, entry, stopped: result.cancelled ? `stopped after ${result.epochsCompleted} epoch(s); that network is kept` : null };

@@ -3,6 +3,7 @@
  * never a tensor. The client's view of the worker is `typeof api` (see api.ts); these are the
  * shapes of its arguments and results.
  */
+import type { BackendStages } from '../core/backend-stages';
 import type { PruneMethod } from '../core/pruning/methods';
 import type { PruneReport } from '../core/report';
 import type { PruneSettings } from '../core/settings';
@@ -16,6 +17,12 @@ export interface BackendReport {
   /** Why this backend: forced by the URL, real GPU found, software adapter refused, ... */
   readonly reason: string;
   readonly forced: boolean;
+  /** WebGPU on a software adapter (SwiftShader and the like). */
+  readonly softwareAdapter?: boolean;
+  /** The backend with its qualifiers, for people: "WebGPU (software adapter, forced)". */
+  readonly label: string;
+  /** What runs each stage (set once the kernel's threads are known). */
+  readonly stages?: BackendStages;
   /** WASM only: threads in use and SIMD support. */
   readonly threads?: number;
   readonly simd?: boolean;
@@ -206,8 +213,8 @@ export interface WorkerMemory {
   readonly numTensors: number;
   readonly numBytes: number;
   /**
-   * Tensors a running sweep holds between its steps (GFS keeps the calibration activations on
-   * the backend for its whole run): part of numTensors, and released when the sweep ends.
+   * Tensors a running sweep holds between its steps: part of numTensors, released when the sweep
+   * ends (0 since GFS works on typed arrays; kept so a regression would show).
    */
   readonly sweepTensors: number;
 }

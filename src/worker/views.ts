@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mlpLogits } from '../core/model/forward';
 import type { Mlp } from '../core/model/mlp';
+import { readValues } from '../core/tensor-read';
 import type { LayerProblem } from '../core/pruning/layer-problem';
 import type { NeuronAtlas, Prediction, SparsityProfile } from './types';
 import { selectAscending, selectPositionsAscending } from '../core/pruning/select-top';
@@ -59,12 +60,9 @@ export function sparsityProfile(problem: LayerProblem): SparsityProfile {
 }
 
 /** Class probabilities of the dense and the pruned network for one 28x28 image (values in [0, 1]). */
-export function predictBoth(dense: Mlp, pruned: Mlp, pixels: Float32Array): Prediction {
-  const [denseProbabilities, prunedProbabilities] = [dense, pruned].map((model) => {
-    const probabilities = tf.tidy(() => tf.softmax(mlpLogits(model, tf.tensor2d(pixels, [1, pixels.length]))));
-    const values = Array.from(probabilities.dataSync());
-    probabilities.dispose();
-    return values;
-  });
+export async function predictBoth(dense: Mlp, pruned: Mlp, pixels: Float32Array): Promise<Prediction> {
+  const [denseProbabilities, prunedProbabilities] = await Promise.all(
+    [dense, pruned].map(async (model) => Array.from(await readValues(() => tf.softmax(mlpLogits(model, tf.tensor2d(pixels, [1, pixels.length])))))),
+  );
   return { dense: denseProbabilities, pruned: prunedProbabilities };
 }

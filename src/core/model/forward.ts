@@ -22,7 +22,7 @@ export function mlpLogits(model: Mlp, inputs: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** Predicted class per example, evaluated in batches to bound memory. */
-export function mlpPredictClasses(model: Mlp, images: Float32Array, count: number, batchSize = 2000): Int32Array {
+export async function mlpPredictClasses(model: Mlp, images: Float32Array, count: number, batchSize = 2000): Promise<Int32Array> {
   const inputSize = model.layers[0].inputSize;
   const classes = new Int32Array(count);
   for (let start = 0; start < count; start += batchSize) {
@@ -31,8 +31,11 @@ export function mlpPredictClasses(model: Mlp, images: Float32Array, count: numbe
       const batch = tf.tensor2d(images.subarray(start * inputSize, (start + size) * inputSize), [size, inputSize]);
       return tf.argMax(mlpLogits(model, batch), 1);
     });
-    classes.set(predicted.dataSync() as Int32Array, start);
-    predicted.dispose();
+    try {
+      classes.set((await predicted.data()) as Int32Array, start);
+    } finally {
+      predicted.dispose();
+    }
   }
   return classes;
 }

@@ -274,13 +274,21 @@ function checkByteCount(got: number, needed: number): void {
 /** Builds the validated topology in tfjs, loads the weights and converts to an Mlp. */
 async function loadPlanned(plan: LoadPlan, joined: ArrayBuffer): Promise<Mlp> {
   checkByteCount(joined.byteLength, plan.bytes);
-  const weightSpecs = tf.io.getWeightSpecs(plan.json.weightsManifest);
+  return buildAndConvert(plan.topology.modelTopology, plan.json.weightsManifest, joined, layersModelToMlp);
+}
+
+/**
+ * Builds `modelTopology` (already validated by the caller) in tfjs, loads the weights, hands the
+ * model to `convert` (which reads it into plain arrays or throws ModelFormatError) and disposes it.
+ */
+async function buildAndConvert<T>(modelTopology: object, manifest: tf.io.WeightsManifestConfig, joined: ArrayBuffer, convert: (model: tf.LayersModel) => T | Promise<T>): Promise<T> {
+  const weightSpecs = tf.io.getWeightSpecs(manifest);
   const before = new Set(Object.keys(tf.engine().registeredVariables));
   let model: tf.LayersModel | undefined;
   try {
     // Topology first and weights second: a one-step load leaks the decoded tensors when they do
     // not fit. tfjs gets the sanitized topology, never the file's; trainingConfig is left out.
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: plan.topology.modelTopology }));
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology }));
     const decoded = tf.io.decodeWeights(joined, weightSpecs);
     try {
       const modelWeights: tf.NamedTensorMap = {};
@@ -295,10 +303,30 @@ async function loadPlanned(plan: LoadPlan, joined: ArrayBuffer): Promise<Mlp> {
     throw new ModelFormatError(`tfjs could not load the model: ${firstLine(error)}`);
   }
   try {
-    return layersModelToMlp(model);
+    return await convert(model);
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Loads a model whose topology `checkTopology` validates (a network kind other than the Dense
+ * stacks planModelLoad knows: convolutional ones, src/core/cnn/cnn-io.ts) from model.json and its
+ * weight bytes, and converts it with `convert`.
+ */
+export async function loadConvertedFromArtifacts<T>(
+  modelJson: unknown,
+  weightData: Bytes | readonly Bytes[],
+  checkTopology: (modelJson: ModelJson) => void,
+  convert: (model: tf.LayersModel) => T | Promise<T>,
+): Promise<T> {
+  const json = validateModelJson(modelJson);
+  checkTopology(json);
+  const needed = json.weightsManifest.flatMap((group) => group.weights).reduce((sum, spec) => sum + specByteLength(spec), 0);
+  if (needed > MAX_WEIGHT_BYTES) throw new ModelFormatError(`the manifest declares over ${MAX_WEIGHT_BYTES.toLocaleString('en-US')} bytes of weights; that is the cap (MAX_WEIGHT_BYTES)`);
+  const buffers = (Array.isArray(weightData) ? weightData : [weightData]) as readonly Bytes[];
+  checkByteCount(buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0), needed);
+  return buildAndConvert(json.modelTopology, json.weightsManifest, tf.io.concatenateArrayBuffers(buffers.map(toArrayBuffer)), convert);
 }
 
 /**
@@ -399,13 +427,22 @@ function weightsFileNameFor(name: string | undefined): string {
  * with `quantization`, the weights are then re-encoded in the format tfjs's loader dequantizes.
  */
 export async function saveMlpToArtifacts(mlp: Mlp, options: SaveOptions = {}): Promise<SavedModelArtifacts> {
+  // Refuse to write anything loadMlpFromArtifacts would then refuse to read.
+  checkDenseStack(mlp.layers.map((layer, i) => ({ ...layer, name: `dense_${i + 1}` })), true);
+  return saveLayersModelToArtifacts(() => mlpToLayersModel(mlp, options.name || 'mlp'), options);
+}
+
+/**
+ * Serialises the model `build` makes (and this function disposes) through tfjs's own save path,
+ * so the files are what tfjs itself would write; with `quantization`, the weights are then
+ * re-encoded in the format tfjs's loader dequantizes.
+ */
+export async function saveLayersModelToArtifacts(build: () => tf.LayersModel, options: SaveOptions = {}): Promise<SavedModelArtifacts> {
   if (options.quantization !== undefined && !WEIGHT_QUANTIZATIONS.includes(options.quantization)) {
     throw new OptionError(`quantization must be one of ${WEIGHT_QUANTIZATIONS.join(', ')}, got ${JSON.stringify(options.quantization)}`);
   }
-  // Refuse to write anything loadMlpFromArtifacts would then refuse to read.
-  checkDenseStack(mlp.layers.map((layer, i) => ({ ...layer, name: `dense_${i + 1}` })), true);
   const weightsFileName = weightsFileNameFor(options.name);
-  const model = mlpToLayersModel(mlp, options.name || 'mlp');
+  const model = build();
   try {
     if (options.metadata !== undefined) {
       try {

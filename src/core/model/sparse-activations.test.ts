@@ -142,6 +142,10 @@ describe('SparseActivations', () => {
       for (const columns of sets) {
         const raw = { kernel: keptRows(columns, kernel), bias };
         expectClose(activations.linearOutputs(columns, raw), denseLinear(hidden, rows, units, columns, raw.kernel, bias));
+        // Into a reused buffer that holds the previous set's outputs: the same values, in that buffer.
+        const into = activations.linearOutputs(sets[0], { kernel: keptRows(sets[0], kernel), bias });
+        expect(activations.linearOutputs(columns, raw, undefined, into)).toBe(into);
+        expect(into).toEqual(activations.linearOutputs(columns, raw));
         // Refit changes the kept rows and the bias: the reference no longer applies.
         const refit = { kernel: randomValues(columns.length * outputs, columns.length), bias: randomValues(outputs, 7) };
         expectClose(activations.linearOutputs(columns, refit), denseLinear(hidden, rows, units, columns, refit.kernel, refit.bias));
@@ -158,6 +162,7 @@ describe('SparseActivations', () => {
   it('refuse a kernel that does not match the kept set, and a block of another width', () => {
     const activations = cache(false);
     expect(() => activations.linearOutputs([1, 2], { kernel: new Float32Array(outputs), bias })).toThrow(/expected 2 x 10/);
+    expect(() => activations.linearOutputs([1], { kernel: new Float32Array(outputs), bias }, undefined, new Float64Array(3))).toThrow(/into holds 3 values/);
     expect(() => activations.append(sparseColumnBlock(new Float32Array(4), 1, 4))).toThrow(/block has 4 units, the cache 60/);
   });
 });

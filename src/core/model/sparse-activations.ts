@@ -221,15 +221,18 @@ export class SparseActivations {
 
   /**
    * `bias + H[:, columns] kernel` over all cached rows, row-major `rows x outputs` in float64,
-   * for `columns` ascending and distinct and `kernel` rows in the same order.
+   * for `columns` ascending and distinct and `kernel` rows in the same order. Written into `into`
+   * when given (a buffer of that size kept by the caller: a slider move then allocates nothing
+   * the size of the test set).
    */
-  linearOutputs(columns: readonly number[], readout: LinearReadout, signal?: CancelToken): Float64Array {
+  linearOutputs(columns: readonly number[], readout: LinearReadout, signal?: CancelToken, into?: Float64Array): Float64Array {
     const outputs = readout.bias.length;
     if (readout.kernel.length !== columns.length * outputs) {
       throw new DataFormatError(`SparseActivations.linearOutputs: kernel holds ${readout.kernel.length} values, expected ${columns.length} x ${outputs}`);
     }
     const complement = this.complementOf(columns, readout);
-    const result = new Float64Array(this.totalRows * outputs);
+    if (into && into.length !== this.totalRows * outputs) throw new DataFormatError(`SparseActivations.linearOutputs: into holds ${into.length} values, needs ${this.totalRows * outputs}`);
+    const result = into ?? new Float64Array(this.totalRows * outputs);
     if (complement) {
       result.set(this.reference!.outputs);
     } else {

@@ -38,10 +38,10 @@ function referenceForward(mlp: Mlp, input: Float32Array): number[] {
   return x;
 }
 
-function expectRejected(run: () => unknown, fragment: string): void {
+async function expectRejected(run: () => unknown, fragment: string): Promise<void> {
   let caught: unknown;
   try {
-    run();
+    await run();
   } catch (error) {
     caught = error;
   }
@@ -52,10 +52,10 @@ function expectRejected(run: () => unknown, fragment: string): void {
 }
 
 /** Converts a tfjs model built by `build`, always disposing it. */
-function convert(build: () => tf.LayersModel): Mlp {
+async function convert(build: () => tf.LayersModel): Promise<Mlp> {
   const model = build();
   try {
-    return layersModelToMlp(model);
+    return await layersModelToMlp(model);
   } finally {
     model.dispose();
   }
@@ -100,9 +100,9 @@ describe('mlpToLayersModel', () => {
     }
   });
 
-  it('round-trips through layersModelToMlp bit-exactly', () => {
+  it('round-trips through layersModelToMlp bit-exactly', async () => {
     const mlp = randomMlp([784, 40, 30, 10], 3, { output: 'softmax' });
-    const back = convert(() => mlpToLayersModel(mlp));
+    const back = await convert(() => mlpToLayersModel(mlp));
     expect(back.layers.map((l) => [l.inputSize, l.units, l.activation])).toEqual(
       mlp.layers.map((l) => [l.inputSize, l.units, l.activation]),
     );
@@ -112,29 +112,29 @@ describe('mlpToLayersModel', () => {
     });
   });
 
-  it('accepts small non-MNIST models, which only tfjs inference needs', () => {
+  it('accepts small non-MNIST models, which only tfjs inference needs', async () => {
     const model = mlpToLayersModel(randomMlp([5, 3, 2], 1, { output: 'linear' }));
     expect(model.outputs[0].shape).toEqual([null, 2]);
     model.dispose();
   });
 
-  it('rejects a kernel whose length does not match its shape', () => {
+  it('rejects a kernel whose length does not match its shape', async () => {
     const mlp = randomMlp([784, 8, 10], 1, { output: 'linear' });
     const broken: Mlp = { layers: [{ ...mlp.layers[0], kernel: new Float32Array(10) }, mlp.layers[1]] };
-    expectRejected(() => mlpToLayersModel(broken), 'layer dense_1 kernel has 10 values');
+    await expectRejected(() => mlpToLayersModel(broken), 'layer dense_1 kernel has 10 values');
   });
 
-  it('rejects layers that do not chain', () => {
+  it('rejects layers that do not chain', async () => {
     const a = randomMlp([784, 8, 10], 1, { output: 'linear' }).layers;
     const b = randomMlp([784, 6, 10], 1, { output: 'linear' }).layers;
-    expectRejected(() => mlpToLayersModel({ layers: [a[0], b[1]] }), 'layer dense_2 takes 6 inputs but layer dense_1 gives 8');
+    await expectRejected(() => mlpToLayersModel({ layers: [a[0], b[1]] }), 'layer dense_2 takes 6 inputs but layer dense_1 gives 8');
   });
 });
 
 describe('layersModelToMlp', () => {
-  it('accepts a leading Flatten from [28,28] and [28,28,1]', () => {
+  it('accepts a leading Flatten from [28,28] and [28,28,1]', async () => {
     for (const inputShape of [[28, 28], [28, 28, 1]]) {
-      const mlp = convert(() => {
+      const mlp = await convert(() => {
         const model = tf.sequential();
         model.add(tf.layers.flatten({ inputShape }));
         model.add(tf.layers.dense({ units: 8, activation: 'relu' }));
@@ -145,8 +145,8 @@ describe('layersModelToMlp', () => {
     }
   });
 
-  it('accepts a functional model that is a straight chain', () => {
-    const mlp = convert(() => {
+  it('accepts a functional model that is a straight chain', async () => {
+    const mlp = await convert(() => {
       const input = tf.input({ shape: [784] });
       const hidden = tf.layers.dense({ units: 8, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
       const output = tf.layers.dense({ units: 10 }).apply(hidden) as tf.SymbolicTensor;
@@ -155,8 +155,8 @@ describe('layersModelToMlp', () => {
     expect(mlp.layers.map((l) => [l.units, l.activation])).toEqual([[8, 'relu'], [10, 'linear']]);
   });
 
-  it('rejects a functional model with a branch', () => {
-    expectRejected(() => convert(() => {
+  it('rejects a functional model with a branch', async () => {
+    await expectRejected(() => convert(() => {
       const input = tf.input({ shape: [784] });
       const a = tf.layers.dense({ units: 8, activation: 'relu', name: 'a' }).apply(input) as tf.SymbolicTensor;
       const b = tf.layers.dense({ units: 8, activation: 'relu', name: 'b' }).apply(input) as tf.SymbolicTensor;
@@ -166,8 +166,8 @@ describe('layersModelToMlp', () => {
     }), 'not fed by the layer before it alone');
   });
 
-  it('rejects a Conv2D layer, naming it', () => {
-    expectRejected(() => convert(() => {
+  it('rejects a Conv2D layer, naming it', async () => {
+    await expectRejected(() => convert(() => {
       const model = tf.sequential();
       model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 2, kernelSize: 3, name: 'conv' }));
       model.add(tf.layers.flatten());
@@ -176,35 +176,35 @@ describe('layersModelToMlp', () => {
     }), 'layer conv has type Conv2D');
   });
 
-  it('rejects a Dropout layer', () => {
-    expectRejected(() => convert(() => {
+  it('rejects a Dropout layer', async () => {
+    await expectRejected(() => convert(() => {
       const model = denseStack([784, 8, 10], ['relu', 'linear']);
       model.add(tf.layers.dropout({ rate: 0.5, name: 'drop' }));
       return model;
     }), 'layer drop has type Dropout');
   });
 
-  it('rejects unsupported activations', () => {
-    expectRejected(
+  it('rejects unsupported activations', async () => {
+    await expectRejected(
       () => convert(() => denseStack([784, 8, 8, 10], ['relu', 'tanh', 'softmax'])),
       'hidden layer dense_2 uses activation tanh; only relu is supported on hidden layers',
     );
-    expectRejected(
+    await expectRejected(
       () => convert(() => denseStack([784, 8, 10], ['relu', 'sigmoid'])),
       'output layer dense_2 uses activation sigmoid',
     );
   });
 
-  it('rejects hidden layer counts outside 1..4 and wrong input/output sizes', () => {
-    expectRejected(() => convert(() => denseStack([784, 8, 8, 8, 8, 8, 10], Array(5).fill('relu').concat('linear'))),
+  it('rejects hidden layer counts outside 1..4 and wrong input/output sizes', async () => {
+    await expectRejected(() => convert(() => denseStack([784, 8, 8, 8, 8, 8, 10], Array(5).fill('relu').concat('linear'))),
       'the model has 5 hidden Dense layers; 1 to 4 are supported');
-    expectRejected(() => convert(() => denseStack([784, 10], ['softmax'])), 'the model has 0 hidden Dense layers');
-    expectRejected(() => convert(() => denseStack([100, 8, 10], ['relu', 'linear'])), 'the model takes 100 inputs');
-    expectRejected(() => convert(() => denseStack([784, 8, 5], ['relu', 'linear'])), 'the model has 5 outputs');
+    await expectRejected(() => convert(() => denseStack([784, 10], ['softmax'])), 'the model has 0 hidden Dense layers');
+    await expectRejected(() => convert(() => denseStack([100, 8, 10], ['relu', 'linear'])), 'the model takes 100 inputs');
+    await expectRejected(() => convert(() => denseStack([784, 8, 5], ['relu', 'linear'])), 'the model has 5 outputs');
   });
 
-  it('rejects a Dense applied to an unflattened image', () => {
-    expectRejected(() => convert(() => {
+  it('rejects a Dense applied to an unflattened image', async () => {
+    await expectRejected(() => convert(() => {
       const model = tf.sequential();
       model.add(tf.layers.dense({ inputShape: [28, 28], units: 8, activation: 'relu' }));
       model.add(tf.layers.dense({ units: 10 }));
@@ -212,15 +212,15 @@ describe('layersModelToMlp', () => {
     }), 'the model input shape is [28,28]');
   });
 
-  it('rejects a layer without bias', () => {
-    expectRejected(
+  it('rejects a layer without bias', async () => {
+    await expectRejected(
       () => convert(() => denseStack([784, 8, 10], ['relu', 'linear'], [{}, { useBias: false }])),
       'layer dense_2 has no bias',
     );
   });
 
-  it.each([NaN, Infinity])('rejects a %s weight, naming layer and tensor', (bad) => {
-    expectRejected(() => convert(() => {
+  it.each([NaN, Infinity])('rejects a %s weight, naming layer and tensor', async (bad) => {
+    await expectRejected(() => convert(() => {
       const model = denseStack([784, 8, 10], ['relu', 'linear']);
       const bias = new Float32Array(10);
       bias[3] = bad;

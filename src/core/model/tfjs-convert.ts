@@ -140,7 +140,7 @@ export function mlpToLayersModel(mlp: Mlp, name = 'mlp'): tf.Sequential {
   return model;
 }
 
-function readDense(layer: tf.layers.Layer): NamedDense {
+async function readDense(layer: tf.layers.Layer): Promise<NamedDense> {
   const config = layer.getConfig();
   if (config.useBias === false) {
     throw new ModelFormatError(`layer ${layer.name} has no bias (use_bias false); only Dense layers with a bias are supported`);
@@ -164,9 +164,9 @@ function readDense(layer: tf.layers.Layer): NamedDense {
     name: layer.name,
     inputSize: kernel.shape[0] as number,
     units: kernel.shape[1] as number,
-    // Copies: the cpu backend's dataSync hands out its own buffer, which dies with the model.
-    kernel: new Float32Array(kernel.dataSync() as Float32Array),
-    bias: new Float32Array(bias.dataSync() as Float32Array),
+    // Copies: the cpu backend hands out its own buffer, which dies with the model.
+    kernel: new Float32Array((await kernel.data()) as Float32Array),
+    bias: new Float32Array((await bias.data()) as Float32Array),
     activation: String(config.activation),
   };
 }
@@ -190,7 +190,7 @@ function checkLinearChain(model: tf.LayersModel): void {
 }
 
 /** Reads a loaded tfjs model into an `Mlp`, rejecting anything this project cannot prune exactly. */
-export function layersModelToMlp(model: tf.LayersModel): Mlp {
+export async function layersModelToMlp(model: tf.LayersModel): Promise<Mlp> {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new ModelFormatError(
       `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; only one of each is supported`,
@@ -213,7 +213,7 @@ export function layersModelToMlp(model: tf.LayersModel): Mlp {
         `layer ${layer.name} has type ${type}${where}; only Dense layers (with an optional leading InputLayer or Flatten) are supported`,
       );
     }
-    dense.push(readDense(layer));
+    dense.push(await readDense(layer));
   }
 
   const inputShape = model.inputs[0].shape.slice(1);

@@ -12,7 +12,7 @@ describe('prefixResiduals', () => {
     // V rows: [1, 0], [0, 1], [1, 1]
     nextKernel: new Float32Array([1, 0, 0, 1, 1, 1]),
     // U = H V: [1 + 2, 0 + 2] = [3, 2]; [0 + 1, 1 + 1] = [1, 2]
-    denseOutput: new Float32Array([3, 2, 1, 2]),
+    denseOutput: new Float64Array([3, 2, 1, 2]),
   };
   const norm = Math.sqrt(9 + 4 + 1 + 4);
 

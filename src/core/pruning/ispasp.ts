@@ -67,15 +67,27 @@ export interface IspaspResult {
 }
 
 export function ispaspSelect(problem: LayerProblem, keep: number, options: IspaspOptions): IspaspResult {
-  const { units, outputs, hiddenSums, nextKernel } = problem;
-  const candidateCount = Math.min(2 * keep, units);
-  const residualOf = problem.residualTracker();
+  const { outputs, hiddenSums, nextKernel } = problem;
+  return ispaspIterate(hiddenSums, (kept) => ispaspImportance(hiddenSums, nextKernel, outputs, kept), problem.residualTracker(), keep, options);
+}
+
+/**
+ * The i-SpaSP loop itself, for neurons or channels alike: `importanceOf(S)` gives `z` for the
+ * support `S`, `residualOf(S)` the relative residual; `hiddenSums` are the thresholding scores.
+ */
+export function ispaspIterate(
+  hiddenSums: ArrayLike<number>,
+  importanceOf: (kept: readonly number[]) => ArrayLike<number>,
+  residualOf: (kept: readonly number[]) => number,
+  keep: number,
+  options: IspaspOptions,
+): IspaspResult {
+  const candidateCount = Math.min(2 * keep, hiddenSums.length);
   let kept: number[] = [];
   const steps: IspaspStep[] = [];
   for (let iteration = 1; iteration <= options.iterations; iteration++) {
     throwIfCancelled(options.signal);
-    const importance = ispaspImportance(hiddenSums, nextKernel, outputs, kept);
-    const candidates = topIndices(importance, candidateCount);
+    const candidates = topIndices(importanceOf(kept), candidateCount);
     const merged = unionSorted(candidates, kept);
     kept = topIndices(hiddenSums, keep, merged);
     const relativeResidual = residualOf(kept);

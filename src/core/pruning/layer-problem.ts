@@ -4,13 +4,13 @@
  * samples, and the next layer's dense output U = H V (without bias, which cancels in residuals).
  *
  * The one expensive step, relu(A W + b), exploits the sparsity of its input (see
- * hiddenRepresentation); the rest is small vector algebra on plain arrays plus one small tfjs
- * matmul for U, so no tensor outlives the build.
+ * hiddenRepresentation); the rest is small algebra on typed arrays accumulated in float64
+ * (core/algebra), never tfjs: kept sets and residuals are the same on every backend, and nothing
+ * waits for a GPU read.
  */
-import * as tf from '@tensorflow/tfjs';
+import { affine, matMul } from '../algebra';
 import type { DenseLayer } from '../model/mlp';
 import { reluAffineDense, sparseKernelAvailable } from '../kernels/sparse-relu-affine';
-import { readValues } from '../tensor-read';
 
 export interface LayerProblem {
   readonly samples: number;
@@ -23,7 +23,7 @@ export interface LayerProblem {
   /** V, the next layer's kernel, row-major `N x d_out`. */
   readonly nextKernel: Float32Array;
   /** U = H V, row-major `n x d_out`. */
-  readonly denseOutput: Float32Array;
+  readonly denseOutput: Float64Array;
   /** `hbar_j = sum_i H[i, j]`, in float64. */
   readonly hiddenSums: Float64Array;
   /** `||U||_F`. */
@@ -52,7 +52,7 @@ export function buildLayerProblem(
   const { units } = layer;
   const outputs = nextLayer.units;
   const { hidden, hiddenSums } = hiddenRepresentation(inputs, samples, layer);
-  const denseOutput = readValues(() => tf.matMul(tf.tensor2d(hidden, [samples, units]), tf.tensor2d(nextLayer.kernel, [units, outputs])));
+  const denseOutput = matMul(hidden, samples, units, nextLayer.kernel, outputs);
   let normSq = 0;
   for (let k = 0; k < denseOutput.length; k++) normSq += denseOutput[k] * denseOutput[k];
   const denseOutputNorm = Math.sqrt(normSq);
@@ -71,35 +71,29 @@ export function buildLayerProblem(
     },
     residualTracker() {
       // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S: each change
-      // of support adds H[:, C] (±V[C, :]) for the changed neurons C, one small matmul. H[:, C]
-      // is gathered into one buffer reused across iterations: on 784-10000-10 a fresh 40 MB array
-      // per iteration made the garbage collector stall other work (a slider prune in the app).
+      // of support adds H[:, j] (±V[j, :]) for the changed neurons j only.
       const prunedOutput = new Float64Array(samples * outputs);
       const inSupport = new Uint8Array(units);
-      let scratch: Float32Array = new Float32Array(0);
       return (kept) => {
         const next = new Uint8Array(units);
         for (const j of kept) next[j] = 1;
         const changed: number[] = [];
         for (let j = 0; j < units; j++) if (next[j] !== inSupport[j]) changed.push(j);
-        if (changed.length > 0) {
-          const signedRows = new Float32Array(changed.length * outputs);
-          changed.forEach((j, c) => {
-            const sign = next[j] ? 1 : -1;
-            for (let k = 0; k < outputs; k++) signedRows[c * outputs + k] = sign * nextKernel[j * outputs + k];
-          });
-          const delta = readValues(() =>
-            tf.matMul(
-              tf.tensor2d(gatherColumns(hidden, samples, units, changed, (scratch = grown(scratch, samples * changed.length))), [samples, changed.length]),
-              tf.tensor2d(signedRows, [changed.length, outputs]),
-            ),
-          );
-          for (let m = 0; m < delta.length; m++) prunedOutput[m] += delta[m];
+        for (let i = 0; i < samples; i++) {
+          const row = i * units;
+          const to = i * outputs;
+          for (const j of changed) {
+            const value = hidden[row + j];
+            if (value === 0) continue;
+            const signed = next[j] ? value : -value;
+            const from = j * outputs;
+            for (let k = 0; k < outputs; k++) prunedOutput[to + k] += signed * nextKernel[from + k];
+          }
         }
         inSupport.set(next);
         let residualSq = 0;
         for (let m = 0; m < prunedOutput.length; m++) residualSq += (denseOutput[m] - prunedOutput[m]) ** 2;
-        // Below float32 round-off of U the residual is zero, so keeping everything reports exactly 0.
+        // Below round-off of U the residual is zero, so keeping everything reports exactly 0.
         const norm = residualSq <= 1e-12 * normSq ? 0 : Math.sqrt(residualSq);
         if (denseOutputNorm === 0) return norm === 0 ? 0 : Infinity;
         return norm / denseOutputNorm;
@@ -114,49 +108,22 @@ export function buildLayerProblem(
 /**
  * H = relu(A W + b) and its column sums. MNIST pixels and ReLU outputs are mostly zero, so the
  * sparse WASM SIMD kernel (kernels/sparse-relu-affine) does the work where WebAssembly SIMD
- * exists; elsewhere one fused tfjs matmul runs over the input columns that are not all zero.
+ * exists; elsewhere plain float64 loops that skip the zero inputs.
  */
-function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer): { hidden: Float32Array; hiddenSums: Float64Array } {
-  const { inputSize, units } = layer;
+export function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer): { hidden: Float32Array; hiddenSums: Float64Array } {
+  const { units } = layer;
   if (sparseKernelAvailable()) {
-    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, inputSize, units);
+    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, layer.inputSize, units);
     return { hidden, hiddenSums: columnSums };
   }
-  const live = nonZeroColumns(inputs, samples, inputSize);
-  const hidden =
-    live.length === 0
-      ? Float32Array.from({ length: samples * units }, (_, m) => Math.max(0, layer.bias[m % units]))
-      : readValues(() =>
-          tf.fused.matMul({
-            a: tf.tensor2d(live.length === inputSize ? inputs : gatherColumns(inputs, samples, inputSize, live), [samples, live.length]),
-            b: tf.tensor2d(live.length === inputSize ? layer.kernel : gatherRows(layer.kernel, units, live), [live.length, units]),
-            bias: tf.tensor1d(layer.bias),
-            activation: 'relu',
-          }),
-        );
+  const pre = affine(inputs, samples, layer);
+  const hidden = new Float32Array(pre.length);
   const hiddenSums = new Float64Array(units);
-  for (let i = 0; i < samples; i++) {
-    const row = i * units;
-    for (let j = 0; j < units; j++) hiddenSums[j] += hidden[row + j];
+  for (let m = 0; m < pre.length; m++) {
+    hidden[m] = Math.max(0, pre[m]);
+    hiddenSums[m % units] += hidden[m];
   }
   return { hidden, hiddenSums };
-}
-
-/** Column indices of a row-major `rows x cols` matrix that hold a non-zero anywhere. */
-export function nonZeroColumns(values: Float32Array, rows: number, cols: number): number[] {
-  const seen = new Uint8Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const row = i * cols;
-    for (let j = 0; j < cols; j++) if (values[row + j] !== 0) seen[j] = 1;
-  }
-  const live: number[] = [];
-  for (let j = 0; j < cols; j++) if (seen[j]) live.push(j);
-  return live;
-}
-
-/** `buffer` if it holds at least `length` values, else a new array of `length` (grown buffers are reused). */
-function grown(buffer: Float32Array, length: number): Float32Array {
-  return buffer.length >= length ? buffer : new Float32Array(length);
 }
 
 /**
@@ -171,12 +138,5 @@ export function gatherColumns(values: Float32Array, rows: number, cols: number, 
     const to = i * width;
     for (let k = 0; k < width; k++) out[to + k] = values[from + columns[k]];
   }
-  return out;
-}
-
-/** Rows `rows` of a row-major matrix with `cols` columns. */
-export function gatherRows(values: Float32Array, cols: number, rows: readonly number[]): Float32Array {
-  const out = new Float32Array(rows.length * cols);
-  rows.forEach((r, k) => out.set(values.subarray(r * cols, (r + 1) * cols), k * cols));
   return out;
 }

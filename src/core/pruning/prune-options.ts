@@ -24,13 +24,17 @@ function checkKeepRatio(value: number, where: string): void {
 
 /** One keep ratio per hidden layer, after checking every option against the model. */
 export function resolveKeepRatios(model: Mlp, options: PruneOptions): number[] {
+  return resolveKeepRatiosFor(model.layers.length - 1, options);
+}
+
+/** The same for a network with `hiddenLayers` prunable layers (a CNN's hidden convs and Dense layers). */
+export function resolveKeepRatiosFor(hiddenLayers: number, options: PruneOptions): number[] {
   if (!isPruneMethod(options.method)) {
     throw new OptionError(`unknown method '${options.method}': use one of ${PRUNE_METHODS.join(', ')}`);
   }
   for (const name of ['iterations', 'seed'] as const) {
     if (!withinLimits(SETTINGS[name], options[name])) throw new OptionError(`${name} ${limitsText(SETTINGS[name])}, got ${options[name]}`);
   }
-  const hiddenLayers = model.layers.length - 1;
   if (hiddenLayers < 1) throw new OptionError('the model has no hidden layer to prune');
   if (typeof options.keep === 'number') {
     checkKeepRatio(options.keep, '');

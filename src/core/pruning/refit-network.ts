@@ -3,11 +3,10 @@
  * (through the already pruned and refit prefix) are mapped onto the dense network's
  * pre-activations of layer l+1, restricted to the neurons layer l+1 keeps.
  */
-import * as tf from '@tensorflow/tfjs';
+import { affine, frobeniusDistance, frobeniusNorm } from '../algebra';
 import { throwIfCancelled, type CancelToken } from '../errors';
-import { layerPreActivation } from '../model/forward';
 import type { DenseLayer, Mlp } from '../model/mlp';
-import { readValues } from '../tensor-read';
+import { hiddenRepresentation } from './layer-problem';
 import { ridgeRefit } from './refit';
 
 export interface RefitLayerReport {
@@ -33,49 +32,38 @@ export function refitNetwork(
   const samples = calibration.length / inputSize;
   const layers: DenseLayer[] = [...selected.layers];
   const reports: RefitLayerReport[] = [];
-  let denseActivations = tf.tensor2d(calibration, [samples, inputSize]);
-  let prunedActivations = denseActivations.clone();
-  try {
-    for (let l = 0; l < layers.length - 1; l++) {
-      throwIfCancelled(signal);
-      const next = l + 1;
-      const isLast = next === layers.length - 1;
-      const step = tf.tidy(() => {
-        const densePre = layerPreActivation(denseActivations, dense.layers[l]);
-        const denseHidden = tf.relu(densePre) as tf.Tensor2D;
-        const prunedHidden = tf.relu(layerPreActivation(prunedActivations, layers[l])) as tf.Tensor2D;
-        const denseNextPre = layerPreActivation(denseHidden, dense.layers[next]);
-        const target = isLast
-          ? denseNextPre
-          : (tf.gather(denseNextPre, tf.tensor1d(Int32Array.from(keptPerHiddenLayer[next]), 'int32'), 1) as tf.Tensor2D);
-        return { denseHidden, prunedHidden, target };
-      });
-      try {
-        const before = relativeError(layerPreActivation(step.prunedHidden, layers[next]), step.target);
-        const solution = ridgeRefit(step.prunedHidden, step.target);
-        layers[next] = { ...layers[next], kernel: solution.kernel, bias: solution.bias };
-        const after = relativeError(layerPreActivation(step.prunedHidden, layers[next]), step.target);
-        reports.push({ before, after, lambda: solution.lambda });
-      } finally {
-        step.target.dispose();
-      }
-      denseActivations.dispose();
-      prunedActivations.dispose();
-      denseActivations = step.denseHidden;
-      prunedActivations = step.prunedHidden;
-    }
-  } finally {
-    denseActivations.dispose();
-    prunedActivations.dispose();
+  // Hidden layers through the sparse kernel (as the layer problem computes them), the rest in
+  // float64 on typed arrays: the refit is the same on every tfjs backend.
+  let denseActivations = calibration;
+  let prunedActivations = calibration;
+  for (let l = 0; l < layers.length - 1; l++) {
+    throwIfCancelled(signal);
+    const next = l + 1;
+    const isLast = next === layers.length - 1;
+    const denseHidden = hiddenRepresentation(denseActivations, samples, dense.layers[l]).hidden;
+    const prunedHidden = hiddenRepresentation(prunedActivations, samples, layers[l]).hidden;
+    const denseNextPre = affine(denseHidden, samples, dense.layers[next]);
+    const target = isLast ? denseNextPre : gatherColumns64(denseNextPre, samples, dense.layers[next].units, keptPerHiddenLayer[next]);
+    const outputs = layers[next].units;
+    const before = relativeError(affine(prunedHidden, samples, layers[next]), target);
+    const solution = ridgeRefit(prunedHidden, samples, layers[l].units, target, outputs);
+    layers[next] = { ...layers[next], kernel: solution.kernel, bias: solution.bias };
+    const after = relativeError(affine(prunedHidden, samples, layers[next]), target);
+    reports.push({ before, after, lambda: solution.lambda });
+    denseActivations = denseHidden;
+    prunedActivations = prunedHidden;
   }
   return { model: { layers }, layers: reports };
 }
 
-/** Disposes `approximation`. */
-function relativeError(approximation: tf.Tensor2D, target: tf.Tensor2D): number {
-  const [diff] = readValues(() => tf.norm(tf.sub(approximation, target)));
-  const [norm] = readValues(() => tf.norm(target));
-  approximation.dispose();
-  return norm === 0 ? diff : diff / norm;
+function gatherColumns64(values: Float64Array, rows: number, cols: number, columns: readonly number[]): Float64Array {
+  const out = new Float64Array(rows * columns.length);
+  for (let i = 0; i < rows; i++) columns.forEach((j, k) => (out[i * columns.length + k] = values[i * cols + j]));
+  return out;
 }
 
+function relativeError(approximation: Float64Array, target: Float64Array): number {
+  const diff = frobeniusDistance(approximation, target);
+  const norm = frobeniusNorm(target);
+  return norm === 0 ? diff : diff / norm;
+}

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPruningFixtures } from '../../../test/helpers/fixtures';
@@ -55,10 +54,7 @@ describe('ridgeRefit', () => {
             ),
             { numRuns: 1, seed },
           )[0];
-          const hiddenT = tf.tensor2d(hidden);
-          const targetT = tf.tensor2d(target);
-          const solution = ridgeRefit(hiddenT, targetT);
-          tf.dispose([hiddenT, targetT]);
+          const solution = ridgeRefit(hidden.flat(), samples, kept, target.flat(), outputs);
           const best = ridgeObjective(hidden, target, solution.kernel, solution.bias, solution.lambda);
           const other = ridgeObjective(hidden, target, kernel0, bias0, solution.lambda);
           expect(best).toBeLessThanOrEqual(other * (1 + 1e-5) + 1e-6);
@@ -70,17 +66,11 @@ describe('ridgeRefit', () => {
 
   it('uses lambda = 1e-3 * trace(B^T B) / (s + 1)', () => {
     // B = [[1, 1], [2, 1], [0, 1]]: trace(B^T B) = (1 + 4 + 0) + 3 = 8, s + 1 = 2.
-    const hidden = tf.tensor2d([[1], [2], [0]]);
-    const target = tf.tensor2d([[1], [2], [3]]);
-    expect(ridgeRefit(hidden, target).lambda).toBeCloseTo((1e-3 * 8) / 2, 9);
-    tf.dispose([hidden, target]);
+    expect(ridgeRefit([1, 2, 0], 3, 1, [1, 2, 3], 1).lambda).toBeCloseTo((1e-3 * 8) / 2, 9);
   });
 
   it('refuses when there are no more samples than kept neurons, saying what to change', () => {
-    const hidden = tf.tensor2d([[1, 2], [3, 4]]);
-    const target = tf.tensor2d([[1], [2]]);
-    expect(() => ridgeRefit(hidden, target)).toThrow(/more calibration samples than kept neurons \(2 samples, 2 kept\)/);
-    tf.dispose([hidden, target]);
+    expect(() => ridgeRefit([1, 2, 3, 4], 2, 2, [1, 2], 1)).toThrow(/more calibration samples than kept neurons \(2 samples, 2 kept\)/);
   });
 });
 

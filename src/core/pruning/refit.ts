@@ -3,9 +3,8 @@
  * kernel and its bias become the ridge solution mapping the pruned network's kept activations to
  * the dense network's pre-activations, solved by Cholesky on the (s+1) x (s+1) normal equations.
  */
-import * as tf from '@tensorflow/tfjs';
+import { gram as gramOf, transposedMatMul } from '../algebra';
 import { OptionError } from '../errors';
-import { readValues } from '../tensor-read';
 
 export interface RefitSolution {
   /** Row-major `[s, outputs]`. */
@@ -16,29 +15,30 @@ export interface RefitSolution {
 
 /**
  * Solves `argmin ||[H 1] theta - Z||_F^2 + lambda ||theta||_F^2` with
- * `lambda = 1e-3 * trace(B^T B) / (s + 1)`, `B = [H 1]`. Inputs are not disposed.
+ * `lambda = 1e-3 * trace(B^T B) / (s + 1)`, `B = [H 1]`, for `H` = `keptActivations`
+ * (row-major `samples x kept`) and `Z` = `target` (row-major `samples x outputs`), in float64.
  */
-export function ridgeRefit(keptActivations: tf.Tensor2D, target: tf.Tensor2D): RefitSolution {
-  const [samples, kept] = keptActivations.shape;
-  const outputs = target.shape[1];
+export function ridgeRefit(keptActivations: ArrayLike<number>, samples: number, kept: number, target: ArrayLike<number>, outputs: number): RefitSolution {
   if (samples <= kept) {
     throw new OptionError(
       `refit needs more calibration samples than kept neurons (${samples} samples, ${kept} kept): raise --samples or lower --keep`,
     );
   }
   const size = kept + 1;
-  const design = tf.tidy(() => tf.concat([keptActivations, tf.ones([samples, 1])], 1));
-  const gramValues = readValues(() => tf.matMul(design, design, true, false));
-  const rhsValues = readValues(() => tf.matMul(design, target, true, false));
-  design.dispose();
-  const gram = Float64Array.from(gramValues);
+  const design = new Float64Array(samples * size);
+  for (let i = 0; i < samples; i++) {
+    for (let k = 0; k < kept; k++) design[i * size + k] = keptActivations[i * kept + k];
+    design[i * size + kept] = 1;
+  }
+  const gram = gramOf(design, samples, size);
+  const rhs = transposedMatMul(design, samples, size, target, outputs);
   let trace = 0;
   for (let i = 0; i < size; i++) trace += gram[i * size + i];
   const lambda = (1e-3 * trace) / size;
   // An all-zero design (every kept neuron dead) still needs a solvable system.
   const ridge = lambda > 0 ? lambda : 1e-12;
   for (let i = 0; i < size; i++) gram[i * size + i] += ridge;
-  const solution = choleskySolve(gram, Float64Array.from(rhsValues), size, outputs);
+  const solution = choleskySolve(gram, rhs, size, outputs);
   return {
     kernel: Float32Array.from(solution.subarray(0, kept * outputs)),
     bias: Float32Array.from(solution.subarray(kept * outputs)),

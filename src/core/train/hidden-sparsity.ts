@@ -14,7 +14,7 @@ export interface HiddenZeroFractions {
  * Fractions of exactly-zero hidden activations on the first `count` of `images` (row-major
  * `[count, inputSize]`, normalized as the model expects), evaluated in batches to bound memory.
  */
-export function hiddenZeroFractions(model: Mlp, images: Float32Array, count: number, batchSize = 1000): HiddenZeroFractions {
+export async function hiddenZeroFractions(model: Mlp, images: Float32Array, count: number, batchSize = 1000): Promise<HiddenZeroFractions> {
   const hiddenLayers = model.layers.length - 1;
   if (hiddenLayers < 1) throw new OptionError('the model has no hidden layer');
   const inputSize = model.layers[0].inputSize;
@@ -43,7 +43,7 @@ export function hiddenZeroFractions(model: Mlp, images: Float32Array, count: num
         return tf.stack(perLayer);
       });
       try {
-        counts.dataSync().forEach((value, i) => (zeros[i] += value));
+        (await counts.data()).forEach((value, i) => (zeros[i] += value));
       } finally {
         counts.dispose();
       }
@@ -61,6 +61,6 @@ export function hiddenZeroFractions(model: Mlp, images: Float32Array, count: num
 }
 
 /** Fraction of exactly-zero hidden activations over all hidden layers on the first `count` of `images`. */
-export function hiddenZeroFraction(model: Mlp, images: Float32Array, count: number): number {
-  return hiddenZeroFractions(model, images, count).overall;
+export async function hiddenZeroFraction(model: Mlp, images: Float32Array, count: number): Promise<number> {
+  return (await hiddenZeroFractions(model, images, count)).overall;
 }

@@ -67,7 +67,7 @@ describe('trainMlp', () => {
     expect(epochs[0].trainAccuracy).toBeGreaterThan(0.5);
     expect(epochs[0].testAccuracy).toBeGreaterThan(0.6);
     // The reported test accuracy is that of the returned weights.
-    expect(epochs[0].testAccuracy).toBe(accuracy(result.model, testImages, testLabels));
+    expect(epochs[0].testAccuracy).toBe(await accuracy(result.model, testImages, testLabels));
 
     // Progress is coherent: fractions climb to 1, the ETA falls to 0, rates are positive.
     batches.forEach((p, i) => {
@@ -177,7 +177,7 @@ describe('trainMlp', () => {
       layers: [keepLayerOutputs(dense.layers[0], kept), { ...keepLayerInputs(dense.layers[1], kept), activation: 'softmax' }],
     };
     const original = pruned.layers.map((l) => l.kernel.slice());
-    const prunedAccuracy = accuracy(pruned, testImages, testLabels);
+    const prunedAccuracy = await accuracy(pruned, testImages, testLabels);
 
     const before = tf.memory().numTensors;
     const tuned = await trainMlp(pruned, { train, test }, { ...SMALL, hiddenWidths: [999], epochs: 0.5 });
@@ -197,8 +197,8 @@ describe('trainMlp', () => {
   it('makes hidden activations sparser with an L1 penalty', async () => {
     const plain = await trainMlp(null, { train }, { ...SMALL, activationL1: 0 });
     const penalised = await trainMlp(null, { train }, { ...SMALL, activationL1: 0.03 });
-    const zerosPlain = hiddenZeroFraction(plain.model, testImages, 500);
-    const zerosPenalised = hiddenZeroFraction(penalised.model, testImages, 500);
+    const zerosPlain = await hiddenZeroFraction(plain.model, testImages, 500);
+    const zerosPenalised = await hiddenZeroFraction(penalised.model, testImages, 500);
     expect(zerosPenalised).toBeGreaterThan(zerosPlain + 0.15);
     // The penalty is part of the reported loss.
     expect(penalised.final!.loss).toBeGreaterThan(penalised.final!.crossEntropy);
@@ -281,19 +281,19 @@ describe('hiddenZeroFractions', () => {
   // Rows: unit 0 is positive, zero, zero (x0 - x1 = 1, -1, 0).
   const images = Float32Array.from([1, 0, 0, 1, 0.5, 0.5]);
 
-  it('counts exactly-zero post-ReLU activations per layer and overall', () => {
+  it('counts exactly-zero post-ReLU activations per layer and overall', async () => {
     const before = tf.memory().numTensors;
     // Layer 1 zeros: unit 0 twice, unit 1 three times, unit 2 never => 5 of 9.
     // Layer 2: unit 0 = h0 + h2 > 0 always; unit 1 = h2 - 5 = 1 + 0 - 5 < 0 always => 3 of 6.
-    const result = hiddenZeroFractions(model, images, 3, 2);
+    const result = await hiddenZeroFractions(model, images, 3, 2);
     expect(result.perLayer).toEqual([5 / 9, 3 / 6]);
     expect(result.overall).toBeCloseTo(8 / 15, 12);
-    expect(hiddenZeroFraction(model, images, 3)).toBeCloseTo(8 / 15, 12);
-    expect(hiddenZeroFraction(model, images, 1)).toBeCloseTo(2 / 5, 12);
+    expect(await hiddenZeroFraction(model, images, 3)).toBeCloseTo(8 / 15, 12);
+    expect(await hiddenZeroFraction(model, images, 1)).toBeCloseTo(2 / 5, 12);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('rejects a count beyond the images given', () => {
-    expect(() => hiddenZeroFraction(model, images, 4)).toThrow('image count must be an integer from 1 to 3 (the images given), got 4');
+  it('rejects a count beyond the images given', async () => {
+    await expect(hiddenZeroFraction(model, images, 4)).rejects.toThrow('image count must be an integer from 1 to 3 (the images given), got 4');
   });
 });

@@ -85,7 +85,7 @@ export interface TrainData {
 }
 
 /** Seeds of the independent random streams derived from one user seed. */
-function streamSeed(seed: number, stream: number): number {
+export function streamSeed(seed: number, stream: number): number {
   const low = seed >>> 0;
   const high = Math.floor(seed / 2 ** 32) >>> 0;
   return (Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1) ^ Math.imul(stream, 0x27d4eb2f)) >>> 0;
@@ -361,7 +361,7 @@ export async function trainMlp(initial: Mlp | null, data: TrainData, options: Tr
         loss: lossSum / seen,
         crossEntropy: crossEntropySum / seen,
         trainAccuracy: correctSum / seen,
-        ...(testImages && testLabels ? { testAccuracy: accuracy(snapshot, testImages, testLabels) } : {}),
+        ...(testImages && testLabels ? { testAccuracy: await accuracy(snapshot, testImages, testLabels) } : {}),
         examplesPerSecond: seen / (epochMs / 1000),
         elapsedMs: performance.now() - start,
       };

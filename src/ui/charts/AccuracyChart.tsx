@@ -6,7 +6,7 @@
 import { memo, useId, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod, type SweepPoint } from '../../client/worker-client';
-import { ChartFrame } from './ChartFrame';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import {
   accuracyDomain,
   accuracyRows,
@@ -19,6 +19,7 @@ import {
 import { logTicks, toPercent, trimNumber } from './format';
 import { CURSOR_COLOR, DENSE_COLOR, METHOD_COLORS, METHOD_DASHES, METHOD_DRAW_ORDER, PRIMARY_METHOD } from './palette';
 import { propsEqual } from './props-equal';
+import { SliderContext, SliderLine } from './SliderMarker';
 
 export interface AccuracyChartProps {
   readonly points: readonly SweepPoint[];
@@ -36,10 +37,79 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
   const series = useMemo(() => accuracySeries(points, effectiveMode), [points, effectiveMode]);
   const rows = useMemo(() => accuracyRows(series), [series]);
   const densePercent = denseAccuracy === null ? null : toPercent(denseAccuracy);
-  const xDomain = keepDomain(series, keepPercent);
-  const yDomain = accuracyDomain(series, densePercent);
-  const ordered = METHOD_DRAW_ORDER.filter((method) => series.some((s) => s.method === method));
+  // The slider never goes below 1%, the domain's floor: the axis does not move with it.
+  const [xLow, xHigh] = keepDomain(series, 0);
+  const [yLow, yHigh] = accuracyDomain(series, densePercent);
+  const ordered = useMemo(() => METHOD_DRAW_ORDER.filter((method) => series.some((s) => s.method === method)), [series]);
   const sparse = rows.length <= 12;
+  const marks = useMemo(() => [{ x: keepPercent }], [keepPercent]);
+
+  // The plot is rebuilt only when what it draws changes; the slider's line follows SliderContext.
+  const plot = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={{ top: 12, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
+          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="keepPercent"
+            type="number"
+            scale="log"
+            domain={[xLow, xHigh]}
+            ticks={logTicks(xLow, xHigh)}
+            interval={0}
+            allowDataOverflow
+            tickFormatter={(value: number) => `${value}%`}
+            label={{ value: 'hidden neurons kept (log scale)', position: 'insideBottom', offset: -14 }}
+          />
+          <YAxis
+            type="number"
+            domain={[yLow, yHigh]}
+            ticks={accuracyTicks([yLow, yHigh])}
+            interval={0}
+            allowDataOverflow
+            width={Y_AXIS_WIDTH}
+            tickFormatter={(value: number) => `${value}%`}
+            label={{ value: 'test accuracy', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip
+            formatter={(value, name) => [`${trimNumber(Number(value), 2)}%`, name]}
+            labelFormatter={(label) => `${trimNumber(Number(label))}% kept`}
+            itemSorter={(item) => methodRank(item.dataKey)}
+          />
+          {/* No fixed height: on a phone the legend wraps to two lines, and Recharts then makes room for both. */}
+          <Legend verticalAlign="top" itemSorter={(item) => methodRank(item.dataKey)} />
+          {densePercent !== null ? (
+            <ReferenceLine
+              y={densePercent}
+              stroke={DENSE_COLOR}
+              strokeDasharray="6 4"
+              ifOverflow="extendDomain"
+              // Below the line: above it, near 100%, the label ran into the legend.
+              label={{ value: 'dense', position: 'insideBottomLeft', fill: DENSE_COLOR, dy: 16 }}
+            />
+          ) : null}
+          {ordered.map((method) => (
+            <Line
+              key={method}
+              className={method === PRIMARY_METHOD ? 'series-line series-line--primary' : 'series-line'}
+              dataKey={method}
+              name={METHOD_LABELS[method]}
+              type="linear"
+              stroke={METHOD_COLORS[method]}
+              strokeWidth={method === PRIMARY_METHOD ? 3.5 : 2}
+              strokeDasharray={METHOD_DASHES[method]}
+              dot={{ r: method === PRIMARY_METHOD ? (sparse ? 4 : 3) : sparse ? 3 : 2.5, fill: METHOD_COLORS[method], strokeWidth: 0 }}
+              activeDot={{ r: 5 }}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ))}
+          <SliderLine color={CURSOR_COLOR} label={(x) => `${trimNumber(x)}%`} />
+        </LineChart>
+      </ResponsiveContainer>
+    ),
+    [rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse],
+  );
 
   const table = {
     caption: `Test accuracy (%) by percentage of hidden neurons kept, ${effectiveMode}`,
@@ -61,66 +131,7 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
           : null
       }
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ top: 12, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
-          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
-          <XAxis
-            dataKey="keepPercent"
-            type="number"
-            scale="log"
-            domain={xDomain}
-            ticks={logTicks(xDomain[0], xDomain[1])}
-            allowDataOverflow
-            tickFormatter={(value: number) => `${value}%`}
-            label={{ value: 'hidden neurons kept (log scale)', position: 'insideBottom', offset: -14 }}
-          />
-          <YAxis
-            type="number"
-            domain={yDomain}
-            ticks={accuracyTicks(yDomain)}
-            allowDataOverflow
-            width="auto"
-            tickFormatter={(value: number) => `${value}%`}
-            label={{ value: 'test accuracy', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
-          />
-          <Tooltip
-            formatter={(value, name) => [`${trimNumber(Number(value), 2)}%`, name]}
-            labelFormatter={(label) => `${trimNumber(Number(label))}% kept`}
-            itemSorter={(item) => methodRank(item.dataKey)}
-          />
-          {/* No fixed height: on a phone the legend wraps to two lines, and Recharts then makes room for both. */}
-          <Legend verticalAlign="top" itemSorter={(item) => methodRank(item.dataKey)} />
-          {densePercent !== null ? (
-            <ReferenceLine
-              y={densePercent}
-              stroke={DENSE_COLOR}
-              strokeDasharray="6 4"
-              ifOverflow="extendDomain"
-              // Below the line: above it, near 100%, the label ran into the legend.
-              label={{ value: 'dense', position: 'insideBottomLeft', fill: DENSE_COLOR, dy: 16 }}
-            />
-          ) : null}
-          {keepPercent > 0 ? (
-            <ReferenceLine x={keepPercent} stroke={CURSOR_COLOR} label={{ value: `${trimNumber(keepPercent)}%`, position: 'insideBottomRight', fill: CURSOR_COLOR }} />
-          ) : null}
-          {ordered.map((method) => (
-            <Line
-              key={method}
-              className={method === PRIMARY_METHOD ? 'series-line series-line--primary' : 'series-line'}
-              dataKey={method}
-              name={METHOD_LABELS[method]}
-              type="linear"
-              stroke={METHOD_COLORS[method]}
-              strokeWidth={method === PRIMARY_METHOD ? 3.5 : 2}
-              strokeDasharray={METHOD_DASHES[method]}
-              dot={{ r: method === PRIMARY_METHOD ? (sparse ? 4 : 3) : sparse ? 3 : 2.5, fill: METHOD_COLORS[method], strokeWidth: 0 }}
-              activeDot={{ r: 5 }}
-              connectNulls
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <SliderContext.Provider value={marks}>{plot}</SliderContext.Provider>
     </ChartFrame>
   );
 }

@@ -6,6 +6,12 @@
 import { useId, type ReactNode } from 'react';
 import './charts.css';
 
+/**
+ * Every chart's y-axis width, fixed: an automatic width measures the tick labels in the DOM on
+ * each render, and a width that follows the data shifts the plot as the data changes.
+ */
+export const Y_AXIS_WIDTH = 64;
+
 export interface DataTableSpec {
   readonly caption: string;
   readonly columns: readonly string[];

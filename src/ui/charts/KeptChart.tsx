@@ -11,7 +11,6 @@ import {
   Legend,
   Line,
   LineChart,
-  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -19,11 +18,12 @@ import {
   YAxis,
 } from 'recharts';
 import type { IterationView } from '../../client/worker-client';
-import { ChartFrame } from './ChartFrame';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { symmetricTicks, trimNumber } from './format';
 import { churnRows, keptMarkers, keptRows, settledAfter } from './kept-series';
 import { CURSOR_COLOR, ENTERED_COLOR, LAYER_COLOR, LEFT_COLOR, OKABE_ITO, layerDash } from './palette';
 import { propsEqual } from './props-equal';
+import { SliderContext, SliderDots } from './SliderMarker';
 
 export interface KeptChartProps {
   readonly hiddenWidths: readonly number[];
@@ -37,11 +37,87 @@ const MARGIN = { top: 8, right: 16, bottom: 22, left: 4 };
 
 function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps) {
   const rows = useMemo(() => keptRows(hiddenWidths), [hiddenWidths]);
-  const markers = keptMarkers(hiddenWidths, keepRatios);
+  const markers = useMemo(() => keptMarkers(hiddenWidths, keepRatios), [hiddenWidths, keepRatios]);
   const churn = useMemo(() => churnRows(iterations), [iterations]);
   const settled = settledAfter(iterations);
   const multiLayer = hiddenWidths.length > 1;
   const churnMax = Math.max(1, ...churn.map((row) => Math.max(row.entered, -row.left)));
+
+  // The plots are rebuilt only when what they draw changes; the slider's dots follow SliderContext.
+  const marks = useMemo(() => markers.map((m) => ({ x: Math.min(100, Math.max(1, m.keepPercent)), y: m.kept })), [markers]);
+  const keptPlot = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="keepPercent"
+            type="number"
+            domain={[1, 100]}
+            ticks={[1, 20, 40, 60, 80, 100]}
+            interval={0}
+            tickFormatter={(value: number) => `${value}%`}
+            label={{ value: 'keep ratio', position: 'insideBottom', offset: -14 }}
+          />
+          <YAxis
+            type="number"
+            width={Y_AXIS_WIDTH}
+            interval={0}
+            domain={[0, 'auto']}
+            allowDecimals={false}
+            label={{ value: 'neurons kept', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip formatter={(value, name) => [value, name]} labelFormatter={(label) => `${label}% kept`} />
+          {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
+          {hiddenWidths.map((units, l) => (
+            <Line
+              key={l}
+              className="series-line"
+              dataKey={`layer${l}`}
+              name={`layer ${l + 1} (${units})`}
+              type="stepAfter"
+              stroke={LAYER_COLOR}
+              strokeWidth={2}
+              strokeDasharray={layerDash(l)}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
+          <SliderDots fill={OKABE_ITO.blue} stroke="#FFFFFF" />
+        </LineChart>
+      </ResponsiveContainer>
+    ),
+    [rows, hiddenWidths, multiLayer],
+  );
+  // Every label up to 10 iterations, then every other one and so on: a fixed step, so the axis
+  // never measures its labels to find which overlap.
+  const churnLabelStep = Math.ceil(churn.length / 10) - 1;
+  const churnPlot = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={churn} margin={MARGIN} stackOffset="sign" accessibilityLayer={false} barCategoryGap="15%">
+          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="iteration" label={{ value: 'iteration', position: 'insideBottom', offset: -14 }} interval={churnLabelStep} />
+          <YAxis
+            type="number"
+            width={Y_AXIS_WIDTH}
+            domain={[-churnMax, churnMax]}
+            ticks={symmetricTicks(churnMax)}
+            interval={0}
+            allowDecimals={false}
+            tickFormatter={(value: number) => String(Math.abs(value))}
+            label={{ value: 'neurons', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip formatter={(value, name) => [Math.abs(Number(value)), name]} labelFormatter={(label) => `iteration ${label}`} />
+          <Legend verticalAlign="top" height={24} itemSorter={null} />
+          <ReferenceLine y={0} stroke={CURSOR_COLOR} />
+          <Bar dataKey="entered" name="entered" stackId="churn" fill={ENTERED_COLOR} isAnimationActive={false} />
+          <Bar dataKey="left" name="left" stackId="churn" fill={LEFT_COLOR} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    ),
+    [churn, churnMax, churnLabelStep],
+  );
 
   const keptSummary =
     markers.length === 0
@@ -69,54 +145,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
           caption={markers.length > 0 ? markers.map((m) => `layer ${m.layer + 1}: ${m.kept} of ${m.units}`).join(' · ') : null}
           small
         >
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
-              <XAxis
-                dataKey="keepPercent"
-                type="number"
-                domain={[1, 100]}
-                ticks={[1, 20, 40, 60, 80, 100]}
-                tickFormatter={(value: number) => `${value}%`}
-                label={{ value: 'keep ratio', position: 'insideBottom', offset: -14 }}
-              />
-              <YAxis
-                type="number"
-                width="auto"
-                domain={[0, 'auto']}
-                allowDecimals={false}
-                label={{ value: 'neurons kept', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
-              />
-              <Tooltip formatter={(value, name) => [value, name]} labelFormatter={(label) => `${label}% kept`} />
-              {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
-              {hiddenWidths.map((units, l) => (
-                <Line
-                  key={l}
-                  className="series-line"
-                  dataKey={`layer${l}`}
-                  name={`layer ${l + 1} (${units})`}
-                  type="stepAfter"
-                  stroke={LAYER_COLOR}
-                  strokeWidth={2}
-                  strokeDasharray={layerDash(l)}
-                  dot={false}
-                  isAnimationActive={false}
-                />
-              ))}
-              {markers.map((m) => (
-                <ReferenceDot
-                  key={m.layer}
-                  x={Math.min(100, Math.max(1, m.keepPercent))}
-                  y={m.kept}
-                  r={6}
-                  fill={OKABE_ITO.blue}
-                  stroke="#FFFFFF"
-                  strokeWidth={2}
-                  ifOverflow="visible"
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+          <SliderContext.Provider value={marks}>{keptPlot}</SliderContext.Provider>
         </ChartFrame>
         <ChartFrame
           title="Kept-set changes per iteration"
@@ -136,26 +165,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
           }
           small
         >
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={churn} margin={MARGIN} stackOffset="sign" accessibilityLayer={false} barCategoryGap="15%">
-              <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="iteration" label={{ value: 'iteration', position: 'insideBottom', offset: -14 }} interval="preserveStartEnd" />
-              <YAxis
-                type="number"
-                width="auto"
-                domain={[-churnMax, churnMax]}
-                ticks={symmetricTicks(churnMax)}
-                allowDecimals={false}
-                tickFormatter={(value: number) => String(Math.abs(value))}
-                label={{ value: 'neurons', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
-              />
-              <Tooltip formatter={(value, name) => [Math.abs(Number(value)), name]} labelFormatter={(label) => `iteration ${label}`} />
-              <Legend verticalAlign="top" height={24} itemSorter={null} />
-              <ReferenceLine y={0} stroke={CURSOR_COLOR} />
-              <Bar dataKey="entered" name="entered" stackId="churn" fill={ENTERED_COLOR} isAnimationActive={false} />
-              <Bar dataKey="left" name="left" stackId="churn" fill={LEFT_COLOR} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          {churnPlot}
         </ChartFrame>
       </div>
     </div>

@@ -5,7 +5,7 @@
  */
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartFrame } from './ChartFrame';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { linearTicks, trimNumber } from './format';
 import { LAYER_COLOR, layerDash } from './palette';
 import { isSinglePoint, layerKey, residualMax, residualRows, residualSummary } from './residual-series';
@@ -47,6 +47,7 @@ function ResidualChartView({ layers }: ResidualChartProps) {
             type="number"
             domain={single ? [0.5, 1.5] : [1, Math.max(2, iterations)]}
             ticks={single ? [1] : undefined}
+            interval={0}
             allowDecimals={false}
             label={{ value: 'iteration', position: 'insideBottom', offset: -14 }}
           />
@@ -54,7 +55,8 @@ function ResidualChartView({ layers }: ResidualChartProps) {
             type="number"
             domain={[0, yMax]}
             ticks={linearTicks(yMax)}
-            width="auto"
+            interval={0}
+            width={Y_AXIS_WIDTH}
             tickFormatter={(value: number) => trimNumber(value, 2)}
             label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
           />

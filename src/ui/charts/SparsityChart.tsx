@@ -5,7 +5,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SparsityProfile } from '../../client/worker-client';
-import { ChartFrame } from './ChartFrame';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { trimNumber } from './format';
 import { LAYER_COLOR } from './palette';
 import { sparsityDomains, sparsityPoints, sparsitySummary } from './sparsity-series';
@@ -56,6 +56,7 @@ function SparsityChartView({ profile }: SparsityChartProps) {
               scale="log"
               domain={domains.x}
               ticks={decades(domains.x)}
+              interval={0}
               allowDataOverflow
               tickFormatter={formatPower}
               label={{ value: 'rank (log)', position: 'insideBottom', offset: -14 }}
@@ -65,8 +66,9 @@ function SparsityChartView({ profile }: SparsityChartProps) {
               scale="log"
               domain={domains.y}
               ticks={decades(domains.y)}
+              interval={0}
               allowDataOverflow
-              width="auto"
+              width={Y_AXIS_WIDTH}
               tickFormatter={formatPower}
               label={{ value: 'magnitude (log)', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
             />

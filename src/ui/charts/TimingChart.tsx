@@ -2,7 +2,8 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis, type LabelProps, type XAxisTickContentProps } from 'recharts';
 import type { PruneMethod } from '../../client/worker-client';
-import { ChartFrame } from './ChartFrame';
+import { count } from '../format';
+import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { formatMsTick } from './format';
 import { METHOD_COLORS, PRIMARY_METHOD } from './palette';
 import { decadeTicks, speedupSentence, timingBars, timingDomain, timingSummary } from './timing-series';
@@ -29,9 +30,46 @@ function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
         ],
         'ispasp',
         'gfs',
-        `at ${speedupAt.keptNeurons.toLocaleString('en-US')} kept neuron${speedupAt.keptNeurons === 1 ? '' : 's'}`,
+        `at ${count(speedupAt.keptNeurons)} kept neuron${speedupAt.keptNeurons === 1 ? '' : 's'}`,
       )
     : speedupSentence(timings);
+
+  // The plot is rebuilt only when the bars change, not with the caption (which follows the slider).
+  const [low, high] = domain;
+  const plot = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={bars} margin={{ top: 22, right: 12, bottom: 4, left: 4 }} accessibilityLayer barCategoryGap="20%">
+          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" interval={0} tick={MethodTick} height={40} />
+          <YAxis
+            type="number"
+            scale="log"
+            domain={[low, high]}
+            ticks={decadeTicks([low, high])}
+            interval={0}
+            allowDataOverflow
+            width={Y_AXIS_WIDTH}
+            tickFormatter={formatMsTick}
+            label={{ value: 'prune time (log)', angle: -90, position: 'insideLeft', offset: 0, style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip cursor={{ fill: 'rgba(0,0,0,0.05)' }} formatter={(_value, _name, item) => [(item.payload as { text: string }).text, 'prune time']} />
+          <Bar dataKey="ms" name="prune time" isAnimationActive={false}>
+            {bars.map((bar) => (
+              <Cell
+                key={bar.method}
+                fill={METHOD_COLORS[bar.method]}
+                stroke={bar.method === PRIMARY_METHOD ? '#16161A' : undefined}
+                strokeWidth={bar.method === PRIMARY_METHOD ? 2 : 0}
+              />
+            ))}
+            <LabelList dataKey="text" content={ValueLabel} />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    ),
+    [bars, low, high],
+  );
 
   return (
     <ChartFrame
@@ -57,34 +95,7 @@ function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
       }
       small
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={bars} margin={{ top: 22, right: 12, bottom: 4, left: 4 }} accessibilityLayer barCategoryGap="20%">
-          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" interval={0} tick={MethodTick} height={40} />
-          <YAxis
-            type="number"
-            scale="log"
-            domain={domain}
-            ticks={decadeTicks(domain)}
-            allowDataOverflow
-            width="auto"
-            tickFormatter={formatMsTick}
-            label={{ value: 'prune time (log)', angle: -90, position: 'insideLeft', offset: 0, style: { textAnchor: 'middle' } }}
-          />
-          <Tooltip cursor={{ fill: 'rgba(0,0,0,0.05)' }} formatter={(_value, _name, item) => [(item.payload as { text: string }).text, 'prune time']} />
-          <Bar dataKey="ms" name="prune time" isAnimationActive={false}>
-            {bars.map((bar) => (
-              <Cell
-                key={bar.method}
-                fill={METHOD_COLORS[bar.method]}
-                stroke={bar.method === PRIMARY_METHOD ? '#16161A' : undefined}
-                strokeWidth={bar.method === PRIMARY_METHOD ? 2 : 0}
-              />
-            ))}
-            <LabelList dataKey="text" content={ValueLabel} />
-          </Bar>
-        </BarChart>
-      </ResponsiveContainer>
+      {plot}
     </ChartFrame>
   );
 }

@@ -1,5 +1,6 @@
 /** Prune timings -> bars and the speed-up sentence (pure; the TimingChart draws them). */
 import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../../client/worker-client';
+import { count } from '../format';
 import { decadeDomain, formatMs } from './format';
 
 export interface TimingInput {
@@ -46,7 +47,7 @@ export function decadeTicks([lo, hi]: readonly [number, number]): number[] {
 
 /** A ratio as "37×", "2.4×". */
 export function formatRatio(ratio: number): string {
-  if (ratio >= 100) return `${Math.round(ratio).toLocaleString('en-US')}×`;
+  if (ratio >= 100) return `${count(Math.round(ratio))}×`;
   if (ratio >= 10) return `${Math.round(ratio)}×`;
   return `${ratio.toFixed(1)}×`;
 }

@@ -30,17 +30,22 @@ function PredictionBarsView({ prediction }: { prediction: Prediction | null }) {
         )}
       </p>
       <div className="chart__plot chart__plot--small" role="img" aria-label={summary}>
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 4, left: 0 }} accessibilityLayer={false} barGap={1} barCategoryGap="18%">
-            <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="digit" interval={0} />
-            <YAxis type="number" domain={[0, 100]} ticks={[0, 50, 100]} width="auto" tickFormatter={(value: number) => `${value}%`} />
-            <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}%`, name]} labelFormatter={(label) => `digit ${label}`} />
-            <Legend verticalAlign="top" height={24} itemSorter={null} />
-            <Bar dataKey="dense" name="dense" fill={DENSE_COLOR} isAnimationActive={false} />
-            <Bar dataKey="pruned" name="pruned" fill={PRUNED_COLOR} stroke="#1f5f85" strokeWidth={1} isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        {/* No chart before the first prediction: mounting one costs the page's start a long task. */}
+        {prediction ? (
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 4, left: 0 }} accessibilityLayer={false} barGap={1} barCategoryGap="18%">
+              <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="digit" interval={0} />
+              <YAxis type="number" domain={[0, 100]} ticks={[0, 50, 100]} interval={0} width={44} tickFormatter={(value: number) => `${value}%`} />
+              <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}%`, name]} labelFormatter={(label) => `digit ${label}`} />
+              <Legend verticalAlign="top" height={24} itemSorter={null} />
+              <Bar dataKey="dense" name="dense" fill={DENSE_COLOR} isAnimationActive={false} />
+              <Bar dataKey="pruned" name="pruned" fill={PRUNED_COLOR} stroke="#1f5f85" strokeWidth={1} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        ) : (
+          <div className="chart__empty">Class probabilities, dense and pruned, appear here.</div>
+        )}
       </div>
       {prediction ? (
         <DataTable

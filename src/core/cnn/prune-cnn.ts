@@ -1,0 +1,159 @@
+/**
+ * Sequential channel pruning of a Cnn (ALGORITHM.md, "Convolutional layers"): every hidden conv's
+ * output channels and every hidden Dense layer's units, in order, each on the activations of the
+ * already pruned prefix; the layer keeps kernel slices `[..., S]`, the next weighted layer its
+ * input slices. The optional refit runs after all kept sets are decided, so raw and refit
+ * networks keep the same channels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { throwIfCancelled, type CancelToken } from '../errors';
+import { randomSelect, seededUniform } from '../pruning/baselines';
+import { ispaspIterate, type IspaspStep } from '../pruning/ispasp';
+import { resolveKeepRatiosFor, type PruneOptions } from '../pruning/prune-options';
+import { keptCount, topIndices } from '../pruning/select-top';
+import type { Cnn, CnnLayer, WeightedLayer } from './cnn';
+import { applyLayers } from './cnn-forward';
+import { buildChannelProblem, gfsChannelOrder, type ChannelProblem } from './channel-problem';
+import { hiddenStages, keepInputChannels, keepOutputChannels, nextConvView } from './cnn-shrink';
+import { refitCnn, type CnnRefitLayerReport } from './refit-cnn';
+
+export interface PrunedChannelLayerReport {
+  readonly kind: 'conv' | 'dense';
+  /** Index of the layer in the model's layer list. */
+  readonly layerIndex: number;
+  /** Channels (conv) or units (dense) before pruning. */
+  readonly channels: number;
+  readonly keepRatio: number;
+  /** Kept channel indices of the dense network's layer, ascending. */
+  readonly kept: number[];
+  readonly relativeResidual: number;
+  /** i-SpaSP only: the relative residual after each iteration. */
+  readonly residuals?: number[];
+  readonly steps?: IspaspStep[];
+  /** `hbar_c` per channel of the layer (its input already pruned). */
+  readonly activationSums: number[];
+  readonly selectMs: number;
+}
+
+export interface CnnPruneProgress {
+  readonly layer: number;
+  readonly layers: number;
+  readonly step?: IspaspStep;
+}
+
+export interface CnnPruneRunOptions extends PruneOptions {
+  readonly signal?: CancelToken;
+  readonly onProgress?: (progress: CnnPruneProgress) => void;
+}
+
+export interface CnnPruneOutcome {
+  /** The pruned network; refit weights when `refit` is on. */
+  readonly model: Cnn;
+  /** The same kept channels with the original weights. */
+  readonly selectedModel: Cnn;
+  readonly layers: PrunedChannelLayerReport[];
+  readonly refit?: CnnRefitLayerReport[];
+  /** From model and calibration images in memory to all kept sets decided (calibration passes included). */
+  readonly pruneMs: number;
+  readonly refitMs: number;
+}
+
+/** The number of prunable (hidden weighted) layers. */
+export function cnnHiddenLayerCount(model: Cnn): number {
+  return hiddenStages(model).length;
+}
+
+/** `sum |kernel[..., c]|` per output channel (Li et al., 2017): row-major kernel, last axis the output. */
+export function channelMagnitudes(layer: WeightedLayer): Float64Array {
+  const width = layer.kind === 'conv' ? layer.filters : layer.units;
+  const norms = new Float64Array(width);
+  for (let k = 0; k < layer.kernel.length; k++) norms[k % width] += Math.abs(layer.kernel[k]);
+  return norms;
+}
+
+/**
+ * Prunes `model` with the calibration images `calibration` (row-major, `h * w * c` values per
+ * image). Neither input is modified; no tensor made here outlives the call.
+ */
+export async function pruneCnn(model: Cnn, calibration: Float32Array, options: CnnPruneRunOptions): Promise<CnnPruneOutcome> {
+  const stages = hiddenStages(model);
+  const keepRatios = resolveKeepRatiosFor(stages.length, options);
+  const [height, width, depth] = model.inputShape;
+  const samples = calibration.length / (height * width * depth);
+  const started = performance.now();
+  const uniform = seededUniform(options.seed);
+  const layers: CnnLayer[] = [...model.layers];
+  const reports: PrunedChannelLayerReport[] = [];
+  let inputs: tf.Tensor4D = tf.tensor4d(calibration, [samples, height, width, depth]);
+  try {
+    for (const [s, stage] of stages.entries()) {
+      throwIfCancelled(options.signal);
+      const layerStarted = performance.now();
+      const layer = layers[stage.layer] as WeightedLayer;
+      const next = layers[stage.next] as WeightedLayer;
+      const hidden = applyLayers({ inputShape: model.inputShape, layers }, inputs, stage.layer, stage.hiddenEnd);
+      try {
+        const problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
+        const keep = keptCount(keepRatios[s], problem.channels);
+        const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
+          options.onProgress?.({ layer: s, layers: stages.length, step }),
+        );
+        reports.push({
+          kind: layer.kind,
+          layerIndex: stage.layer,
+          channels: problem.channels,
+          keepRatio: keepRatios[s],
+          kept: selection.kept,
+          relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
+          ...(selection.steps && { residuals: selection.steps.map((step) => step.relativeResidual), steps: selection.steps }),
+          activationSums: Array.from(problem.hiddenSums),
+          selectMs: performance.now() - layerStarted,
+        });
+        layers[stage.layer] = keepOutputChannels(layer, selection.kept);
+        layers[stage.next] = keepInputChannels(next, selection.kept, stage.hiddenShape);
+        // The next stage's input: H on the kept channels, through anything (a Flatten) before the next layer.
+        const keptHidden = tf.tidy(() => tf.gather(hidden, tf.tensor1d(Int32Array.from(selection.kept), 'int32'), 3) as tf.Tensor4D);
+        const nextInputs = applyLayers({ inputShape: model.inputShape, layers }, keptHidden, stage.hiddenEnd, stage.next);
+        if (nextInputs !== keptHidden) keptHidden.dispose();
+        inputs.dispose();
+        inputs = nextInputs;
+      } finally {
+        hidden.dispose();
+      }
+    }
+  } finally {
+    inputs.dispose();
+  }
+  const pruneMs = performance.now() - started;
+  const selectedModel: Cnn = { inputShape: model.inputShape, layers };
+  if (!options.refit) return { model: selectedModel, selectedModel, layers: reports, pruneMs, refitMs: 0 };
+  const refitStarted = performance.now();
+  const refit = await refitCnn(model, selectedModel, reports.map((report) => report.kept), calibration, options.signal);
+  return { model: refit.model, selectedModel, layers: reports, refit: refit.layers, pruneMs, refitMs: performance.now() - refitStarted };
+}
+
+function selectChannels(
+  problem: ChannelProblem,
+  layer: WeightedLayer,
+  keep: number,
+  options: CnnPruneRunOptions,
+  uniform: () => number,
+  onStep: (step: IspaspStep) => void,
+): { kept: number[]; steps?: IspaspStep[] } {
+  switch (options.method) {
+    case 'ispasp':
+      return ispaspIterate(problem.hiddenSums, (kept) => problem.importance(kept), (kept) => problem.relativeResidual(kept), keep, {
+        iterations: options.iterations,
+        signal: options.signal,
+        onStep,
+      });
+    case 'topk':
+      return { kept: topIndices(problem.hiddenSums, keep) };
+    case 'magnitude':
+      return { kept: topIndices(channelMagnitudes(layer), keep) };
+    case 'random':
+      return { kept: randomSelect(problem.channels, keep, uniform) };
+    case 'gfs':
+      return { kept: gfsChannelOrder(problem, keep, options.signal).sort((a, b) => a - b) };
+  }
+}
