@@ -25,6 +25,26 @@ export interface PruneReportLayer {
   readonly refit?: { readonly before: number; readonly after: number; readonly lambda: number };
 }
 
+/** A pruned layer as the report states it; `width` is its neurons (dense) or channels (conv) before pruning. */
+export function reportLayer(
+  kind: 'conv' | 'dense',
+  width: number,
+  layer: { readonly keepRatio: number; readonly kept: number[]; readonly residuals?: number[]; readonly relativeResidual: number },
+  refit: PruneReportLayer['refit'] | undefined,
+): PruneReportLayer {
+  return {
+    kind,
+    channels: width,
+    units: width,
+    keepRatio: layer.keepRatio,
+    keptCount: layer.kept.length,
+    kept: layer.kept,
+    residuals: layer.residuals ?? [layer.relativeResidual],
+    relativeResidual: layer.relativeResidual,
+    ...(refit && { refit }),
+  };
+}
+
 export interface PruneReport {
   readonly model: string;
   readonly method: PruneMethod;
@@ -91,17 +111,7 @@ export function buildPruneReport(inputs: ReportInputs): PruneReport {
   const sizes = compareSizes(inputs.dense, outcome.model);
   return assemblePruneReport(inputs, {
     architecture: { dense: layerSizes(inputs.dense), pruned: layerSizes(outcome.model) },
-    layers: outcome.layers.map((layer, l) => ({
-      kind: 'dense' as const,
-      channels: layer.units,
-      units: layer.units,
-      keepRatio: layer.keepRatio,
-      keptCount: layer.kept.length,
-      kept: layer.kept,
-      residuals: layer.residuals ?? [layer.relativeResidual],
-      relativeResidual: layer.relativeResidual,
-      ...(outcome.refit && { refit: outcome.refit[l] }),
-    })),
+    layers: outcome.layers.map((layer, l) => reportLayer('dense', layer.units, layer, outcome.refit?.[l])),
     params: sizes.params,
     macs: sizes.macs,
     pruneMs: outcome.pruneMs,

@@ -1,5 +1,5 @@
 /** The run report (the CLI's JSON schema, src/core/report.ts) for a pruned CNN. */
-import { assemblePruneReport, type PruneReport, type ReportInputs } from '../report';
+import { assemblePruneReport, reportLayer, type PruneReport, type ReportInputs } from '../report';
 import { activationShapes, cnnMacsPerExample, cnnParameterCount, isWeighted, type Cnn } from './cnn';
 import type { CnnPruneOutcome } from './prune-cnn';
 
@@ -18,17 +18,7 @@ export function buildCnnPruneReport(inputs: CnnReportInputs): PruneReport {
   const { outcome, dense } = inputs;
   return assemblePruneReport(inputs, {
     architecture: { dense: cnnLayerSizes(dense), pruned: cnnLayerSizes(outcome.model) },
-    layers: outcome.layers.map((layer, l) => ({
-      kind: layer.kind,
-      channels: layer.channels,
-      units: layer.channels,
-      keepRatio: layer.keepRatio,
-      keptCount: layer.kept.length,
-      kept: layer.kept,
-      residuals: layer.residuals ?? [layer.relativeResidual],
-      relativeResidual: layer.relativeResidual,
-      ...(outcome.refit && { refit: outcome.refit[l] }),
-    })),
+    layers: outcome.layers.map((layer, l) => reportLayer(layer.kind, layer.channels, layer, outcome.refit?.[l])),
     params: { dense: cnnParameterCount(dense), pruned: cnnParameterCount(outcome.model) },
     macs: { dense: cnnMacsPerExample(dense), pruned: cnnMacsPerExample(outcome.model) },
     pruneMs: outcome.pruneMs,
