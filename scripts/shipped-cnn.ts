@@ -59,24 +59,31 @@ export const SHIPPED_CNNS: readonly ShippedCnnSpec[] = [
   },
 ];
 
-export interface CnnManifestEntry {
+/** What every entry of public/models/index.json holds, Dense or convolutional. */
+export interface ShippedEntryFields {
   readonly id: string;
-  readonly kind: 'cnn';
   readonly title: string;
   readonly description: string;
-  /** Input size, then the channels or units of every weighted layer. */
+  /** Input size, then the units (or channels) of every weighted layer. */
   readonly sizes: number[];
+  /** model.json, relative to the manifest's folder. */
   readonly path: string;
   readonly params: number;
+  /** Measured on the weights as stored (dequantized), like the zero fractions. */
   readonly testAccuracy: number;
+  /** The trained float32 network's test accuracy, before quantization: what quantizing cost. */
   readonly float32TestAccuracy: number;
   readonly weightQuantization: WeightQuantization;
   readonly hiddenZeroFraction: number;
   readonly hiddenZeroFractionPerLayer: number[];
-  readonly training: Omit<CnnTrainOptions, 'architecture'> & { architecture: CnnLayerSpec[]; trainImages: number; loss: string; init: string; backend: string; tfjs: string };
-  readonly float32Sha256: string;
   readonly trainedAt: string;
   readonly trainSeconds: number;
+}
+
+export interface CnnManifestEntry extends ShippedEntryFields {
+  readonly kind: 'cnn';
+  readonly training: Omit<CnnTrainOptions, 'architecture'> & { architecture: CnnLayerSpec[]; trainImages: number; loss: string; init: string; backend: string; tfjs: string };
+  readonly float32Sha256: string;
 }
 
 /** Writes `outDir/<id>/` from the float32 `trained` network and measures it as stored (read back from the files). */

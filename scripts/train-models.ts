@@ -32,7 +32,7 @@ import { trainOptionsWithDefaults, type TrainOptions } from '../src/core/train/t
 import { loadMnist } from '../src/node/mnist-files';
 import { loadMlpFile } from '../src/node/model-files';
 import { trainCnn } from '../src/core/cnn/train-cnn';
-import { SHIPPED_CNNS, writeShippedCnn, type CnnManifestEntry } from './shipped-cnn';
+import { SHIPPED_CNNS, writeShippedCnn, type CnnManifestEntry, type ShippedEntryFields } from './shipped-cnn';
 import { initNodeBackend } from '../src/node/tf-node';
 
 interface ShippedModelSpec {
@@ -87,24 +87,8 @@ const SHIPPED_MODELS: readonly ShippedModelSpec[] = [
 
 const MAX_SHIPPED_BYTES = 14 * 1024 * 1024;
 
-interface ManifestEntry {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly sizes: number[];
-  /** model.json, relative to the manifest's folder. */
-  readonly path: string;
-  readonly params: number;
-  /** Measured on the weights as stored (dequantized), like the zero fractions. */
-  readonly testAccuracy: number;
-  /** The trained float32 network's test accuracy, before quantization: what quantizing cost. */
-  readonly float32TestAccuracy: number;
-  readonly weightQuantization: WeightQuantization;
-  readonly hiddenZeroFraction: number;
-  readonly hiddenZeroFractionPerLayer: number[];
+interface ManifestEntry extends ShippedEntryFields {
   readonly training: ShippedModelSpec['training'] & { trainImages: number; loss: string; init: string; backend: string; tfjs: string };
-  readonly trainedAt: string;
-  readonly trainSeconds: number;
 }
 
 const { values } = parseArgs({
