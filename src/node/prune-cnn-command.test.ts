@@ -8,7 +8,7 @@ import { normalizedImages } from '../core/data/mnist';
 import type { PruneReport } from '../core/report';
 import { saveCnnFiles } from './cnn-files';
 import { loadMnistSplit } from './mnist-files';
-import { runPruneCommand } from './prune-command';
+import { runPruneCapturing } from '../../test/helpers/run-prune';
 import { initNodeBackend } from './tf-node';
 
 let dir: string;
@@ -36,12 +36,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runPruneCommand(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runPruneCapturing(argv);
 
 /** Loads a model.json + its one weight file with plain tf.loadLayersModel and scores it on the test images. */
 async function reloadedAccuracy(outDir: string): Promise<number> {

@@ -13,7 +13,7 @@ import { accuracy } from '../core/metrics';
 import type { PruneReport } from '../core/report';
 import { loadMnistSplit } from './mnist-files';
 import { loadMlpFile, saveMlpFiles } from './model-files';
-import { runPruneCommand } from './prune-command';
+import { runPruneCapturing } from '../../test/helpers/run-prune';
 import { initNodeBackend } from './tf-node';
 
 let dir: string;
@@ -31,12 +31,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runPruneCommand(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runPruneCapturing(argv);
 
 async function readReport(file: string): Promise<PruneReport> {
   return JSON.parse(await readFile(file, 'utf8')) as PruneReport;

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ERROR_LENGTH } from '../../src/core/error-line';
 import { loadMlpFile } from '../../src/node/model-files';
 import { writeOutputs } from '../../src/node/output-files';
-import { runPruneCommand } from '../../src/node/prune-command';
+import { runPruneCapturing } from '../helpers/run-prune';
 import { initNodeBackend } from '../../src/node/tf-node';
 import { baseModel, modelCases, type BaseModel } from './model-cases';
 
@@ -69,13 +69,7 @@ async function snapshot(...folders: string[]): Promise<Map<string, string>> {
   return result;
 }
 
-async function run(argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const started = performance.now();
-  const code = await runPruneCommand(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
-  return { code, stdout, stderr, ms: performance.now() - started };
-}
+const run = runPruneCapturing;
 
 /** Runs the command and checks every promise of a refusal; `expected` is part of the error line. */
 async function expectRefused(argv: string[], expected: string | RegExp): Promise<string> {
