@@ -76,3 +76,10 @@ export function frobeniusDistance(a: ArrayLike<number>, b: ArrayLike<number>): n
   for (let m = 0; m < a.length; m++) sum += (a[m] - b[m]) ** 2;
   return Math.sqrt(sum);
 }
+
+/** `||a - b||_F / ||b||_F`, or `||a - b||_F` where `b` is all zero. */
+export function relativeDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const diff = frobeniusDistance(a, b);
+  const norm = frobeniusNorm(b);
+  return norm === 0 ? diff : diff / norm;
+}

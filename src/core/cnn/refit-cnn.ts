@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError, throwIfCancelled, type CancelToken } from '../errors';
 import { ridgeRefit } from '../pruning/refit';
-import { affine, frobeniusDistance, frobeniusNorm } from '../algebra';
+import { affine, relativeDistance } from '../algebra';
 import type { Cnn, CnnLayer, WeightedLayer } from './cnn';
 import { applyLayers, weightedPreActivation } from './cnn-forward';
 import { hiddenStages, nextConvView } from './cnn-shrink';
@@ -94,8 +94,5 @@ export async function refitCnn(
 
 /** ||design * kernel + bias - target||_F / ||target||_F, the kernel row-major `[columns, outputs]`. */
 function relativeError(design: Float32Array, rows: number, columns: number, kernel: Float32Array, bias: Float32Array, target: Float32Array, outputs: number): number {
-  const predicted = affine(design, rows, { inputSize: columns, units: outputs, kernel, bias });
-  const diff = frobeniusDistance(predicted, target);
-  const norm = frobeniusNorm(target);
-  return norm === 0 ? diff : diff / norm;
+  return relativeDistance(affine(design, rows, { inputSize: columns, units: outputs, kernel, bias }), target);
 }

@@ -3,7 +3,7 @@
  * (through the already pruned and refit prefix) are mapped onto the dense network's
  * pre-activations of layer l+1, restricted to the neurons layer l+1 keeps.
  */
-import { affine, frobeniusDistance, frobeniusNorm } from '../algebra';
+import { affine, relativeDistance } from '../algebra';
 import { throwIfCancelled, type CancelToken } from '../errors';
 import type { DenseLayer, Mlp } from '../model/mlp';
 import { hiddenRepresentation } from './layer-problem';
@@ -45,10 +45,10 @@ export function refitNetwork(
     const denseNextPre = affine(denseHidden, samples, dense.layers[next]);
     const target = isLast ? denseNextPre : gatherColumns64(denseNextPre, samples, dense.layers[next].units, keptPerHiddenLayer[next]);
     const outputs = layers[next].units;
-    const before = relativeError(affine(prunedHidden, samples, layers[next]), target);
+    const before = relativeDistance(affine(prunedHidden, samples, layers[next]), target);
     const solution = ridgeRefit(prunedHidden, samples, layers[l].units, target, outputs);
     layers[next] = { ...layers[next], kernel: solution.kernel, bias: solution.bias };
-    const after = relativeError(affine(prunedHidden, samples, layers[next]), target);
+    const after = relativeDistance(affine(prunedHidden, samples, layers[next]), target);
     reports.push({ before, after, lambda: solution.lambda });
     denseActivations = denseHidden;
     prunedActivations = prunedHidden;
@@ -62,8 +62,3 @@ function gatherColumns64(values: Float64Array, rows: number, cols: number, colum
   return out;
 }
 
-function relativeError(approximation: Float64Array, target: Float64Array): number {
-  const diff = frobeniusDistance(approximation, target);
-  const norm = frobeniusNorm(target);
-  return norm === 0 ? diff : diff / norm;
-}
