@@ -1,0 +1,130 @@
+;; The layer problem's small products in float64 over a float32 H: U = H V and the residual
+;; tracker's support updates P += H[:, j] (±V[j, :]).
+;;
+;; Compiled by scripts/build-kernels.ts (wabt, SIMD enabled) into a base64 constant that
+;; float64-products.ts instantiates over a memory it imports; that file owns the layout.
+;; Addresses are byte offsets into that memory.
+;;
+;; Every output element is summed in the same order, with the same float64 operations, as the
+;; plain JavaScript loops in core/algebra.ts and layer-problem.ts (f32 widened to f64, products
+;; exact in f64, added in increasing k / in the caller's list order, zeros of H skipped): the
+;; results are bit for bit the same, so kept sets and residuals do not depend on which one ran.
+;; Only the lanes are parallel: f64x2 lanes are output columns, never partial sums.
+;;
+;; Layout the kernel expects:
+;;   H is row-major f32, `inner` values per row.
+;;   V is packed strip-major in f64: strip s holds columns [12 s, 12 s + 12) of every row k as
+;;   runs of 12 doubles (96 bytes), zero-padded past the last column; strips are `stripBytes`
+;;   apart. Six f64x2 accumulators per strip keep six independent add chains in flight.
+;;   U and P are row-major f64 with `strips * 12` columns (the padding columns stay zero).
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Row `src` of H (`n` f32) as entries (i32 k * 96, f32 h) at `dst`, zeros left out (-0 is a
+  ;; zero, NaN is not: as `value === 0` in JavaScript). Branch-free: every value is written and
+  ;; the write pointer only advances past non-zeros, so `dst` needs room for n + 1 entries.
+  ;; Returns the end of the entries.
+  (func $compact (param $src i32) (param $n i32) (param $dst i32) (result i32)
+    (local $end i32) (local $k i32) (local $v f32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $dst))))
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $col
+      (local.set $v (f32.load (local.get $src)))
+      (i32.store offset=0 (local.get $dst) (local.get $k))
+      (f32.store offset=4 (local.get $dst) (local.get $v))
+      (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+      (local.set $k (i32.add (local.get $k) (i32.const 96)))
+      (br_if $col (i32.lt_u (local.tee $src (i32.add (local.get $src) (i32.const 4))) (local.get $end))))
+    (local.get $dst))
+
+  ;; U = H V for `rows` rows of H (`inner` columns) and `strips` strips of packed V.
+  ;; `scratch` holds inner + 1 entries of 8 bytes.
+  (func (export "products")
+    (param $h i32) (param $rows i32) (param $inner i32) (param $v i32) (param $stripBytes i32) (param $strips i32)
+    (param $u i32) (param $scratch i32)
+    (local $i i32) (local $s i32) (local $end i32) (local $w i32) (local $p i32) (local $wk i32) (local $x v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $strips))) (then (return)))
+    (loop $row
+      (local.set $end (call $compact (local.get $h) (local.get $inner) (local.get $scratch)))
+      (local.set $w (local.get $v))
+      (local.set $s (i32.const 0))
+      (loop $strip
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $a1 (v128.const i64x2 0 0))
+        (local.set $a2 (v128.const i64x2 0 0))
+        (local.set $a3 (v128.const i64x2 0 0))
+        (local.set $a4 (v128.const i64x2 0 0))
+        (local.set $a5 (v128.const i64x2 0 0))
+        (local.set $p (local.get $scratch))
+        (if (i32.lt_u (local.get $p) (local.get $end))
+          (then
+            (loop $entry
+              (local.set $x (f64x2.promote_low_f32x4 (v128.load32_splat offset=4 (local.get $p))))
+              (local.set $wk (i32.add (local.get $w) (i32.load offset=0 (local.get $p))))
+              (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $wk)))))
+              (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $wk)))))
+              (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $wk)))))
+              (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $x) (v128.load offset=48 (local.get $wk)))))
+              (local.set $a4 (f64x2.add (local.get $a4) (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $wk)))))
+              (local.set $a5 (f64x2.add (local.get $a5) (f64x2.mul (local.get $x) (v128.load offset=80 (local.get $wk)))))
+              (br_if $entry (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 8))) (local.get $end))))))
+        (v128.store offset=0 (local.get $u) (local.get $a0))
+        (v128.store offset=16 (local.get $u) (local.get $a1))
+        (v128.store offset=32 (local.get $u) (local.get $a2))
+        (v128.store offset=48 (local.get $u) (local.get $a3))
+        (v128.store offset=64 (local.get $u) (local.get $a4))
+        (v128.store offset=80 (local.get $u) (local.get $a5))
+        (local.set $u (i32.add (local.get $u) (i32.const 96)))
+        (local.set $w (i32.add (local.get $w) (local.get $stripBytes)))
+        (br_if $strip (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $strips))))
+      (local.set $h (i32.add (local.get $h) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows)))))
+
+  ;; P[i, :] += H[i, j] V'[j, :] for every row i and every entry of `list`, in list order:
+  ;; `count` entries (i32 j * 4, i32 offset of row j of V' from the strip's start), where V' is V
+  ;; for a neuron entering the support and -V for one leaving it (h (-v) = -(h v) exactly).
+  ;; A zero H[i, j] adds nothing (its product is masked to +0, and P never holds -0: it starts
+  ;; at +0 and only a sum of two -0 gives -0), so an infinite V next to a zero does no harm.
+  (func (export "update")
+    (param $h i32) (param $rows i32) (param $inner i32) (param $v i32) (param $stripBytes i32) (param $strips i32)
+    (param $list i32) (param $count i32) (param $pOut i32)
+    (local $i i32) (local $s i32) (local $w i32) (local $e i32) (local $end i32) (local $wk i32)
+    (local $x v128) (local $m v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (if (i32.or (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $strips))) (i32.eqz (local.get $count))) (then (return)))
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 3))))
+    (loop $row
+      (local.set $w (local.get $v))
+      (local.set $s (i32.const 0))
+      (loop $strip
+        (local.set $a0 (v128.load offset=0 (local.get $pOut)))
+        (local.set $a1 (v128.load offset=16 (local.get $pOut)))
+        (local.set $a2 (v128.load offset=32 (local.get $pOut)))
+        (local.set $a3 (v128.load offset=48 (local.get $pOut)))
+        (local.set $a4 (v128.load offset=64 (local.get $pOut)))
+        (local.set $a5 (v128.load offset=80 (local.get $pOut)))
+        (local.set $e (local.get $list))
+        (loop $entry
+          (local.set $x (f64x2.promote_low_f32x4 (v128.load32_splat (i32.add (local.get $h) (i32.load offset=0 (local.get $e))))))
+          (local.set $m (f64x2.ne (local.get $x) (v128.const f64x2 0 0)))
+          (local.set $wk (i32.add (local.get $w) (i32.load offset=4 (local.get $e))))
+          (local.set $a0 (f64x2.add (local.get $a0) (v128.and (local.get $m) (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $wk))))))
+          (local.set $a1 (f64x2.add (local.get $a1) (v128.and (local.get $m) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $wk))))))
+          (local.set $a2 (f64x2.add (local.get $a2) (v128.and (local.get $m) (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $wk))))))
+          (local.set $a3 (f64x2.add (local.get $a3) (v128.and (local.get $m) (f64x2.mul (local.get $x) (v128.load offset=48 (local.get $wk))))))
+          (local.set $a4 (f64x2.add (local.get $a4) (v128.and (local.get $m) (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $wk))))))
+          (local.set $a5 (f64x2.add (local.get $a5) (v128.and (local.get $m) (f64x2.mul (local.get $x) (v128.load offset=80 (local.get $wk))))))
+          (br_if $entry (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (v128.store offset=0 (local.get $pOut) (local.get $a0))
+        (v128.store offset=16 (local.get $pOut) (local.get $a1))
+        (v128.store offset=32 (local.get $pOut) (local.get $a2))
+        (v128.store offset=48 (local.get $pOut) (local.get $a3))
+        (v128.store offset=64 (local.get $pOut) (local.get $a4))
+        (v128.store offset=80 (local.get $pOut) (local.get $a5))
+        (local.set $pOut (i32.add (local.get $pOut) (i32.const 96)))
+        (local.set $w (i32.add (local.get $w) (local.get $stripBytes)))
+        (br_if $strip (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $strips))))
+      (local.set $h (i32.add (local.get $h) (i32.shl (local.get $inner) (i32.const 2))))
+      (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows)))))
+)
