@@ -7,7 +7,13 @@
  * A `HiddenProducts` owns one WebAssembly memory laid out once and never grown, so `hidden`,
  * a view of H inside it, stays valid for the object's life: the calibration pass writes H there
  * directly and the products read it without a copy.
+ *
+ * A `ColumnWalker` holds cached activations column by column (core/model/sparse-activations) in
+ * its own memory and adds listed columns' contributions to the next layer's outputs, the same
+ * bits as `accumulateColumns`: the accuracy of a pruned one-hidden-layer network on 10,000 test
+ * images without leaving WebAssembly.
  */
+import type { SparseColumnBlock } from '../model/sparse-activations';
 import { FLOAT64_PRODUCTS_WASM_BASE64 } from './generated/float64-products.wasm';
 
 /** Output columns per strip of packed V: six f64x2 accumulators. */
@@ -18,6 +24,7 @@ const PAGE_BYTES = 65536;
 const MAX_MEMORY_BYTES = 2 ** 31 - PAGE_BYTES;
 
 interface ProductExports {
+  accumulate(colStart: number, rowIndex: number, values: number, list: number, count: number, out: number, rowBytes: number, strips: number): void;
   products(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, u: number, scratch: number): void;
   update(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, list: number, count: number, p: number): void;
 }
@@ -131,5 +138,120 @@ export class HiddenProducts {
     p.set(prunedOutput);
     this.exports.update(0, samples, units, this.vAt, this.stripBytes, strips, this.listAt, count, this.pAt);
     prunedOutput.set(p);
+  }
+}
+
+/** Where a stored block lives in a ColumnWalker's memory. */
+interface StoredBlock {
+  readonly rows: number;
+  readonly units: number;
+  readonly entries: number;
+  readonly columnStartAt: number;
+  readonly rowIndexAt: number;
+  readonly valuesAt: number;
+}
+
+/**
+ * Blocks of column-wise cached activations in one growing WebAssembly memory, and the walk
+ * that adds listed columns times weight rows to row-major float64 outputs.
+ */
+export class ColumnWalker {
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly exports: ProductExports;
+  private readonly stored: StoredBlock[] = [];
+  private used = 0;
+  private views: SparseColumnBlock[] = [];
+  private viewsOf: ArrayBuffer | null = null;
+  private totalRows = 0;
+  /** The scratch region (outputs, list, weight rows) and the sizes it was laid out for. */
+  private scratch: { at: number; rows: number; units: number; strips: number } | null = null;
+
+  private constructor(module: WebAssembly.Module) {
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ProductExports;
+  }
+
+  /** A walker, or null where WebAssembly SIMD is missing. */
+  static create(): ColumnWalker | null {
+    const module = productsModule();
+    return module ? new ColumnWalker(module) : null;
+  }
+
+  private reserve(bytes: number): void {
+    if (bytes > MAX_MEMORY_BYTES) throw new RangeError(`the cached activations need ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than 2 GiB`);
+    const missing = Math.ceil((bytes - this.memory.buffer.byteLength) / PAGE_BYTES);
+    if (missing > 0) this.memory.grow(missing);
+  }
+
+  /** Copies `block` in; `blocks()` then returns views of every stored block. */
+  store(block: SparseColumnBlock): void {
+    const entries = block.values.length;
+    const columnStartAt = align(this.used);
+    const rowIndexAt = align(columnStartAt + block.columnStart.byteLength);
+    const valuesAt = align(rowIndexAt + entries * 2);
+    this.used = valuesAt + entries * 4;
+    this.scratch = null;
+    this.reserve(this.used);
+    const buffer = this.memory.buffer;
+    new Int32Array(buffer, columnStartAt, block.units + 1).set(block.columnStart);
+    new Uint16Array(buffer, rowIndexAt, entries).set(block.rowIndex);
+    new Float32Array(buffer, valuesAt, entries).set(block.values);
+    this.stored.push({ rows: block.rows, units: block.units, entries, columnStartAt, rowIndexAt, valuesAt });
+    this.totalRows += block.rows;
+  }
+
+  /** Views of the stored blocks (valid until the next `store`). */
+  blocks(): readonly SparseColumnBlock[] {
+    const buffer = this.memory.buffer;
+    if (this.viewsOf !== buffer || this.views.length !== this.stored.length) {
+      this.views = this.stored.map((b) => ({
+        rows: b.rows,
+        units: b.units,
+        columnStart: new Int32Array(buffer, b.columnStartAt, b.units + 1),
+        rowIndex: new Uint16Array(buffer, b.rowIndexAt, b.entries),
+        values: new Float32Array(buffer, b.valuesAt, b.entries),
+      }));
+      this.viewsOf = buffer;
+    }
+    return this.views;
+  }
+
+  /**
+   * `out[r, c] += sign * sum_k H[r, columns[k]] * weights[row(k), c]` over all stored rows, for
+   * `out` row-major `rows x outputs`, with `row(k) = columns[k]` when `byColumn`, else `k`:
+   * what `accumulateColumns` does block by block, with the same bits.
+   */
+  accumulate(columns: ArrayLike<number>, weights: ArrayLike<number>, outputs: number, out: Float64Array, sign: 1 | -1, byColumn: boolean): void {
+    const rows = this.totalRows;
+    const units = this.stored[0]?.units ?? 0;
+    const strips = Math.ceil(outputs / PRODUCT_STRIP_WIDTH);
+    const stride = strips * PRODUCT_STRIP_WIDTH;
+    const count = columns.length;
+    if (count > units) throw new RangeError(`ColumnWalker.accumulate: ${count} columns of ${units}`);
+    if (!this.scratch || this.scratch.rows !== rows || this.scratch.units !== units || this.scratch.strips !== strips) {
+      const at = align(this.used);
+      this.reserve(at + rows * stride * 8 + units * 8 + units * stride * 8 + 128);
+      this.scratch = { at, rows, units, strips };
+    }
+    const outAt = this.scratch.at;
+    const listAt = align(outAt + rows * stride * 8);
+    const weightsAt = align(listAt + units * 8);
+    const buffer = this.memory.buffer;
+    const padded = new Float64Array(buffer, outAt, rows * stride);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < outputs; c++) padded[r * stride + c] = out[r * outputs + c];
+    const list = new Int32Array(buffer, listAt, 2 * count);
+    const rowsOfWeights = new Float64Array(buffer, weightsAt, count * stride);
+    for (let k = 0; k < count; k++) {
+      const j = columns[k];
+      const from = (byColumn ? j : k) * outputs;
+      for (let c = 0; c < outputs; c++) rowsOfWeights[k * stride + c] = sign * weights[from + c];
+      list[2 * k] = j;
+      list[2 * k + 1] = weightsAt + k * stride * 8;
+    }
+    let offset = 0;
+    for (const b of this.stored) {
+      this.exports.accumulate(b.columnStartAt, b.rowIndexAt, b.valuesAt, listAt, count, outAt + offset * stride * 8, stride * 8, strips);
+      offset += b.rows;
+    }
+    for (let r = 0; r < rows; r++) for (let c = 0; c < outputs; c++) out[r * outputs + c] = padded[r * stride + c];
   }
 }

@@ -127,4 +127,43 @@
         (br_if $strip (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $strips))))
       (local.set $h (i32.add (local.get $h) (i32.shl (local.get $inner) (i32.const 2))))
       (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows)))))
+
+  ;; out[r, :] += h W'[c, :] for each listed column c of one block of the cached test activations
+  ;; (core/model/sparse-activations: CSC, i32 column starts, u16 rows, f32 values) and each of
+  ;; its non-zeros (r, h), in list order and entry order, as accumulateColumns does in
+  ;; JavaScript. `list` holds `count` entries (i32 column j, i32 address of W' row, which holds
+  ;; `strips` strips of 12 doubles with the sign already applied); rows of `out` are
+  ;; `rowBytes` apart. The products are exact, so the sums are the same bits as that loop's.
+  (func (export "accumulate")
+    (param $colStart i32) (param $rowIndex i32) (param $values i32) (param $list i32) (param $count i32)
+    (param $out i32) (param $rowBytes i32) (param $strips i32)
+    (local $listEnd i32) (local $j i32) (local $w i32) (local $e i32) (local $end i32) (local $o i32)
+    (local $wk i32) (local $s i32) (local $x v128)
+    (if (i32.or (i32.eqz (local.get $count)) (i32.eqz (local.get $strips))) (then (return)))
+    (local.set $listEnd (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 3))))
+    (loop $column
+      (local.set $j (i32.add (local.get $colStart) (i32.shl (i32.load offset=0 (local.get $list)) (i32.const 2))))
+      (local.set $w (i32.load offset=4 (local.get $list)))
+      (local.set $e (i32.load offset=0 (local.get $j)))
+      (local.set $end (i32.load offset=4 (local.get $j)))
+      (if (i32.lt_u (local.get $e) (local.get $end))
+        (then
+          (loop $entry
+            (local.set $x (f64x2.promote_low_f32x4 (v128.load32_splat (i32.add (local.get $values) (i32.shl (local.get $e) (i32.const 2))))))
+            (local.set $o (i32.add (local.get $out)
+              (i32.mul (i32.load16_u (i32.add (local.get $rowIndex) (i32.shl (local.get $e) (i32.const 1)))) (local.get $rowBytes))))
+            (local.set $wk (local.get $w))
+            (local.set $s (local.get $strips))
+            (loop $strip
+              (v128.store offset=0 (local.get $o) (f64x2.add (v128.load offset=0 (local.get $o)) (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $wk)))))
+              (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $wk)))))
+              (v128.store offset=32 (local.get $o) (f64x2.add (v128.load offset=32 (local.get $o)) (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $wk)))))
+              (v128.store offset=48 (local.get $o) (f64x2.add (v128.load offset=48 (local.get $o)) (f64x2.mul (local.get $x) (v128.load offset=48 (local.get $wk)))))
+              (v128.store offset=64 (local.get $o) (f64x2.add (v128.load offset=64 (local.get $o)) (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $wk)))))
+              (v128.store offset=80 (local.get $o) (f64x2.add (v128.load offset=80 (local.get $o)) (f64x2.mul (local.get $x) (v128.load offset=80 (local.get $wk)))))
+              (local.set $o (i32.add (local.get $o) (i32.const 96)))
+              (local.set $wk (i32.add (local.get $wk) (i32.const 96)))
+              (br_if $strip (local.tee $s (i32.sub (local.get $s) (i32.const 1)))))
+            (br_if $entry (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $end))))))
+      (br_if $column (i32.lt_u (local.tee $list (i32.add (local.get $list) (i32.const 8))) (local.get $listEnd)))))
 )
