@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededUniform } from '../pruning/baselines';
+import { ispaspImportance } from '../pruning/ispasp';
 import { HiddenProducts, PRODUCT_STRIP_WIDTH } from './float64-products';
 
 /** The plain float64 reference: `sum_k H[i, k] V[k, c]` in increasing k, zeros of H skipped. */
@@ -85,6 +86,16 @@ describe('HiddenProducts: U = H V in float64', () => {
     expect(productsFor(new Float32Array(0), 0, 8, v, 3).denseOutputPadded()).toHaveLength(0);
   });
 
+  it('updates skip zeros of H even where V is infinite, by rows and by columns', () => {
+    for (const byColumns of [false, true]) {
+      const products = productsFor(new Float32Array([0, 1, 2, 0]), 2, 2, new Float32Array([Infinity, 3]), 1);
+      if (byColumns) products.walkColumns();
+      const p = new Float64Array(2 * products.paddedOutputs);
+      products.updateSupport(p, [0, 1], new Uint8Array([1, 1]));
+      expect([p[0], p[products.paddedOutputs]]).toEqual([3, Infinity]);
+    }
+  });
+
   it('skips zeros of H even where V is infinite, and keeps NaNs of H', () => {
     const h = new Float32Array([0, 1, NaN, 0]);
     const v = new Float32Array([Infinity, 2]);
@@ -95,9 +106,10 @@ describe('HiddenProducts: U = H V in float64', () => {
 });
 
 describe('HiddenProducts: support updates', () => {
-  it('adds entering neurons and subtracts leaving ones (hand-checked)', () => {
+  it.each([false, true])('adds entering neurons and subtracts leaving ones (hand-checked), walking columns: %s', (byColumns) => {
     // H = [[1, 2], [3, 0]], V = [[1, 10], [100, 1000]]
     const products = productsFor(new Float32Array([1, 2, 3, 0]), 2, 2, new Float32Array([1, 10, 100, 1000]), 2);
+    if (byColumns) products.walkColumns();
     const stride = products.paddedOutputs;
     const p = new Float64Array(2 * stride);
     products.updateSupport(p, [0, 1], new Uint8Array([1, 1]));
@@ -108,17 +120,23 @@ describe('HiddenProducts: support updates', () => {
     expect(p[0]).toBe(200);
   });
 
-  for (const [rows, inner, cols, zeros] of [
-    [1, 3, 1, 0],
-    [40, 77, 10, 0.55],
-    [21, 64, 13, 0.95],
-    [12, 19, 27, 0.2],
+  for (const [rows, inner, cols, zeros, byColumns] of [
+    [1, 3, 1, 0, false],
+    [40, 77, 10, 0.55, false],
+    [40, 77, 10, 0.55, true],
+    [3, 5, 1, 0, true],
+    [64, 33, 12, 0.8, true],
+    [21, 64, 13, 0.95, false],
+    [21, 64, 13, 0.95, true],
+    [12, 19, 27, 0.2, false],
   ] as const) {
-    it(`tracks a changing support bit for bit like the plain loop: ${rows} x ${inner}, ${cols} outputs`, () => {
+    it(`tracks a changing support bit for bit like the plain loop: ${rows} x ${inner}, ${cols} outputs${byColumns ? ', walking columns' : ''}`, () => {
       const uniform = seededUniform(rows + 7 * inner + 31 * cols);
       const h = sparseHidden(rows, inner, zeros, uniform);
       const v = Float32Array.from({ length: inner * cols }, () => 2 * uniform() - 1);
       const products = productsFor(h, rows, inner, v, cols);
+      // Outputs past one strip keep to the row walk (walkColumns does nothing then).
+      if (byColumns) products.walkColumns();
       const padded = new Float64Array(rows * products.paddedOutputs);
       const reference = new Float64Array(rows * cols);
       let support = new Uint8Array(inner);
@@ -138,4 +156,36 @@ describe('HiddenProducts: support updates', () => {
       expect(unpad(padded, rows, products.paddedOutputs, cols)).toEqual(reference);
     });
   }
+});
+
+describe('HiddenProducts: i-SpaSP importance', () => {
+  it('computes z = V V^T (hbar - hbar_S) by hand', () => {
+    // V = [[1, 0], [0, 2], [1, 1]], hbar = [1, 2, 3], S = {1}: hbar - hbar_S = [1, 0, 3];
+    // V^T (hbar - hbar_S) = [4, 3]; z = V [4, 3] = [4, 6, 7].
+    const products = productsFor(new Float32Array(3), 1, 3, new Float32Array([1, 0, 0, 2, 1, 1]), 2);
+    expect(Array.from(products.importance([1, 2, 3], [1])!)).toEqual([4, 6, 7]);
+    expect(Array.from(products.importance([1, 2, 3], [0, 1, 2])!)).toEqual([0, 0, 0]);
+  });
+
+  for (const [units, outputs] of [
+    [1, 1],
+    [37, 10],
+    [64, 12],
+    [101, 3],
+  ] as const) {
+    it(`matches ispaspImportance bit for bit: ${units} neurons, ${outputs} outputs`, () => {
+      const uniform = seededUniform(units * 13 + outputs);
+      const v = Float32Array.from({ length: units * outputs }, () => 2 * uniform() - 1);
+      const sums = Float64Array.from({ length: units }, () => (uniform() < 0.2 ? 0 : uniform() * 100));
+      const products = productsFor(new Float32Array(units), 1, units, v, outputs);
+      for (const share of [0, 0.1, 0.5, 1]) {
+        const kept = [...Array(units).keys()].filter(() => uniform() < share);
+        expect(products.importance(sums, kept)).toEqual(ispaspImportance(sums, v, outputs, kept));
+      }
+    });
+  }
+
+  it('leaves outputs past one strip to the JavaScript form', () => {
+    expect(productsFor(new Float32Array(2), 1, 2, new Float32Array(26), 13).importance([1, 1], [])).toBeNull();
+  });
 });

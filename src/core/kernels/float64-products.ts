@@ -22,11 +22,25 @@ const STRIP_ROW_BYTES = PRODUCT_STRIP_WIDTH * 8;
 const PAGE_BYTES = 65536;
 /** Offsets are passed as i32; larger problems keep to the JavaScript loops. */
 const MAX_MEMORY_BYTES = 2 ** 31 - PAGE_BYTES;
+/** Room for H's column form is reserved (untouched pages cost no memory) up to this size. */
+const MAX_WITH_COLUMNS_BYTES = 2 ** 30;
+/**
+ * Rows per call of the kernels that pass over all of H once: V8 runs a WebAssembly function's
+ * first calls unoptimized (Liftoff) and switches to optimized code between calls, never within
+ * one, so one long call would run unoptimized throughout.
+ */
+const ROWS_PER_CALL = 32;
+/** Rows of a column-form block are 16-bit. */
+const MAX_COLUMN_ROWS = 65536;
 
 interface ProductExports {
   accumulate(colStart: number, rowIndex: number, values: number, list: number, count: number, out: number, rowBytes: number, strips: number): void;
   products(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, u: number, scratch: number): void;
   update(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, list: number, count: number, p: number): void;
+  column_counts(h: number, rows: number, inner: number, colStart: number): void;
+  column_starts(inner: number, colStart: number, next: number): void;
+  column_fill(h: number, row0: number, rows: number, inner: number, rowIndex: number, values: number, next: number): void;
+  importance(v: number, units: number, outputs: number, sums: number, mask: number, projected: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -59,6 +73,10 @@ export class HiddenProducts {
   private readonly pAt: number;
   private readonly listAt: number;
   private readonly scratchAt: number;
+  private readonly importanceLayout: { readonly sums: number; readonly mask: number; readonly projected: number; readonly out: number };
+  /** H column by column (CSC), once `walkColumns()` asked for it; null where there is no room. */
+  private readonly columnsAt: { readonly start: number; readonly rows: number; readonly values: number } | null;
+  private columnsBuilt = false;
 
   private constructor(
     module: WebAssembly.Module,
@@ -76,6 +94,8 @@ export class HiddenProducts {
     this.pAt = layout.pAt;
     this.listAt = layout.listAt;
     this.scratchAt = layout.scratchAt;
+    this.columnsAt = layout.columns;
+    this.importanceLayout = { sums: layout.sumsAt, mask: layout.maskAt, projected: layout.projectedAt, out: layout.importanceAt };
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(layout.bytes / PAGE_BYTES)) });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ProductExports;
     this.hidden = new Float32Array(this.memory.buffer, 0, samples * units);
@@ -98,7 +118,19 @@ export class HiddenProducts {
     const pAt = align(uAt + samples * strips * STRIP_ROW_BYTES);
     const listAt = align(pAt + samples * strips * STRIP_ROW_BYTES);
     const scratchAt = align(listAt + units * 8);
-    return { vAt, uAt, pAt, listAt, scratchAt, bytes: scratchAt + (units + 1) * 8 };
+    // importance(): hbar, the support mask, projected, z.
+    const sumsAt = align(scratchAt + (units + 1) * 8);
+    const maskAt = align(sumsAt + units * 8);
+    const projectedAt = align(maskAt + units);
+    const importanceAt = align(projectedAt + STRIP_ROW_BYTES);
+    const end = importanceAt + units * 8;
+    // The column walk reads whole V rows, so it needs V's rows in one strip (12 outputs or fewer).
+    const start = align(end);
+    const rows = align(start + (units + 1) * 4);
+    const values = align(rows + samples * units * 2);
+    const withColumns = values + samples * units * 4;
+    const columns = strips === 1 && samples <= MAX_COLUMN_ROWS && withColumns <= MAX_WITH_COLUMNS_BYTES ? { start, rows, values } : null;
+    return { vAt, uAt, pAt, listAt, scratchAt, sumsAt, maskAt, projectedAt, importanceAt, columns, bytes: columns ? withColumns : end };
   }
 
   /**
@@ -114,14 +146,54 @@ export class HiddenProducts {
   /** `U = H V`, row-major `samples x paddedOutputs` (padding columns zero); a new array. */
   denseOutputPadded(): Float64Array {
     const { samples, units, strips } = this;
-    this.exports.products(0, samples, units, this.vAt, this.stripBytes, strips, this.uAt, this.scratchAt);
+    const rowBytes = strips * STRIP_ROW_BYTES;
+    for (let r0 = 0; r0 < samples; r0 += ROWS_PER_CALL) {
+      const rows = Math.min(ROWS_PER_CALL, samples - r0);
+      this.exports.products(r0 * units * 4, rows, units, this.vAt, this.stripBytes, strips, this.uAt + r0 * rowBytes, this.scratchAt);
+    }
     return new Float64Array(this.memory.buffer, this.uAt, samples * this.paddedOutputs).slice();
+  }
+
+  /**
+   * `z = V V^T (hbar - hbar_S)` for `hbar = hiddenSums` and `S = kept`: the same bits as
+   * ispaspImportance, or null where V has more than one strip of outputs (then use that).
+   */
+  importance(hiddenSums: ArrayLike<number>, kept: readonly number[]): Float64Array | null {
+    if (this.strips !== 1) return null;
+    const { units } = this;
+    const at = this.importanceLayout;
+    const buffer = this.memory.buffer;
+    new Float64Array(buffer, at.sums, units).set(hiddenSums);
+    const mask = new Uint8Array(buffer, at.mask, units);
+    mask.fill(0);
+    for (const j of kept) mask[j] = 1;
+    this.exports.importance(this.vAt, units, this.outputs, at.sums, at.mask, at.projected, at.out);
+    return new Float64Array(buffer, at.out, units).slice();
+  }
+
+  /**
+   * From now on, support updates walk H column by column (built now, once: a pass over H), which
+   * costs only the changed neurons' non-zeros; worth it for a problem used again and again (the
+   * worker's cached first layer). No effect where there is no room for the column form.
+   */
+  walkColumns(): void {
+    const at = this.columnsAt;
+    if (!at || this.columnsBuilt) return;
+    const { samples, units } = this;
+    new Int32Array(this.memory.buffer, at.start, units + 1).fill(0);
+    for (let r0 = 0; r0 < samples; r0 += ROWS_PER_CALL) this.exports.column_counts(r0 * units * 4, Math.min(ROWS_PER_CALL, samples - r0), units, at.start);
+    this.exports.column_starts(units, at.start, this.scratchAt);
+    for (let r0 = 0; r0 < samples; r0 += ROWS_PER_CALL) {
+      this.exports.column_fill(r0 * units * 4, r0, Math.min(ROWS_PER_CALL, samples - r0), units, at.rows, at.values, this.scratchAt);
+    }
+    this.columnsBuilt = true;
   }
 
   /**
    * `P[i, :] += H[i, j] V[j, :]` for each `j` of `changed` with `entering[j]` set, and
    * `-= ...` for the others, in the order of `changed`; `prunedOutput` is row-major
-   * `samples x paddedOutputs` and is updated in place.
+   * `samples x paddedOutputs` and is updated in place. The same bits by rows or by columns:
+   * each element of P gets the same products in the same order.
    */
   updateSupport(prunedOutput: Float64Array, changed: readonly number[], entering: Uint8Array): void {
     const count = changed.length;
@@ -129,14 +201,17 @@ export class HiddenProducts {
     const { samples, units, strips } = this;
     const list = new Int32Array(this.memory.buffer, this.listAt, 2 * count);
     const negated = strips * this.stripBytes;
+    const columns = this.columnsBuilt ? this.columnsAt : null;
     for (let e = 0; e < count; e++) {
       const j = changed[e];
-      list[2 * e] = 4 * j;
-      list[2 * e + 1] = j * STRIP_ROW_BYTES + (entering[j] ? 0 : negated);
+      const row = j * STRIP_ROW_BYTES + (entering[j] ? 0 : negated);
+      list[2 * e] = columns ? j : 4 * j;
+      list[2 * e + 1] = columns ? this.vAt + row : row;
     }
     const p = new Float64Array(this.memory.buffer, this.pAt, samples * this.paddedOutputs);
     p.set(prunedOutput);
-    this.exports.update(0, samples, units, this.vAt, this.stripBytes, strips, this.listAt, count, this.pAt);
+    if (columns) this.exports.accumulate(columns.start, columns.rows, columns.values, this.listAt, count, this.pAt, this.paddedOutputs * 8, strips);
+    else this.exports.update(0, samples, units, this.vAt, this.stripBytes, strips, this.listAt, count, this.pAt);
     prunedOutput.set(p);
   }
 }

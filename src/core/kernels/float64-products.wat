@@ -166,4 +166,107 @@
               (br_if $strip (local.tee $s (i32.sub (local.get $s) (i32.const 1)))))
             (br_if $entry (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $end))))))
       (br_if $column (i32.lt_u (local.tee $list (i32.add (local.get $list) (i32.const 8))) (local.get $listEnd)))))
+
+  ;; H (`rows x inner` f32, row-major) column by column, in the block form `accumulate` walks:
+  ;; i32 column starts, u16 rows (ascending within a column), f32 values; zeros are left out (-0
+  ;; too, NaN kept). Three steps, the first and last called on consecutive chunks of rows (the
+  ;; caller's loop lets V8 switch a long first run from Liftoff to optimized code between calls):
+  ;;   column_counts  adds each column's non-zeros in rows [row0, row0 + rows) to colStart[k + 1]
+  ;;                  (colStart zeroed by the caller first);
+  ;;   column_starts  turns the counts into starts, next[k] = colStart[k];
+  ;;   column_fill    appends rows [row0, row0 + rows) (H given at row0) using next.
+  ;; Rows must fit 16 bits.
+  (func (export "column_counts") (param $h i32) (param $rows i32) (param $inner i32) (param $colStart i32)
+    (local $i i32) (local $k i32) (local $e i32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $inner))) (then (return)))
+    (loop $row
+      (local.set $k (i32.const 0))
+      (local.set $e (i32.add (local.get $colStart) (i32.const 4)))
+      (loop $col
+        (i32.store (local.get $e) (i32.add (i32.load (local.get $e)) (f32.ne (f32.load (local.get $h)) (f32.const 0))))
+        (local.set $h (i32.add (local.get $h) (i32.const 4)))
+        (local.set $e (i32.add (local.get $e) (i32.const 4)))
+        (br_if $col (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $inner))))
+      (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows)))))
+
+  (func (export "column_starts") (param $inner i32) (param $colStart i32) (param $next i32)
+    (local $k i32) (local $sum i32)
+    (if (i32.eqz (local.get $inner)) (then (return)))
+    (loop $prefix
+      (i32.store (local.get $next) (local.get $sum))
+      (local.set $sum (i32.add (local.get $sum) (i32.load offset=4 (local.get $colStart))))
+      (i32.store offset=4 (local.get $colStart) (local.get $sum))
+      (local.set $next (i32.add (local.get $next) (i32.const 4)))
+      (local.set $colStart (i32.add (local.get $colStart) (i32.const 4)))
+      (br_if $prefix (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $inner)))))
+
+  (func (export "column_fill")
+    (param $h i32) (param $row0 i32) (param $rows i32) (param $inner i32) (param $rowIndex i32) (param $values i32) (param $next i32)
+    (local $i i32) (local $end i32) (local $k i32) (local $v f32) (local $e i32) (local $count i32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $inner))) (then (return)))
+    (local.set $i (local.get $row0))
+    (local.set $end (i32.add (local.get $row0) (local.get $rows)))
+    (loop $row
+      (local.set $k (i32.const 0))
+      (local.set $e (local.get $next))
+      (loop $col
+        (local.set $v (f32.load (local.get $h)))
+        (if (f32.ne (local.get $v) (f32.const 0))
+          (then
+            (local.set $count (i32.load (local.get $e)))
+            (i32.store (local.get $e) (i32.add (local.get $count) (i32.const 1)))
+            (i32.store16 (i32.add (local.get $rowIndex) (i32.shl (local.get $count) (i32.const 1))) (local.get $i))
+            (f32.store (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2))) (local.get $v))))
+        (local.set $h (i32.add (local.get $h) (i32.const 4)))
+        (local.set $e (i32.add (local.get $e) (i32.const 4)))
+        (br_if $col (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $inner))))
+      (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $end)))))
+
+  ;; i-SpaSP's importance through its closed form, z = V V^T (hbar - hbar_S), as ispaspImportance
+  ;; computes it in JavaScript (the same operations in the same order): `projected` (12 doubles)
+  ;; = sum over j outside S (mask[j] = 0) with hbar_j != 0 of V[j, :] hbar_j, in increasing j;
+  ;; then out[j] = sum over k < outputs of V[j, k] projected[k], in increasing k. V is the packed
+  ;; one-strip form (outputs <= 12); `sums` holds hbar (f64), `mask` one byte per neuron.
+  (func (export "importance")
+    (param $v i32) (param $units i32) (param $outputs i32) (param $sums i32) (param $mask i32) (param $projected i32) (param $out i32)
+    (local $j i32) (local $k i32) (local $wk i32) (local $x v128) (local $sum f64) (local $dot f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (if (i32.eqz (local.get $units)) (then (return)))
+    (loop $project
+      (if (i32.eqz (i32.load8_u (i32.add (local.get $mask) (local.get $j))))
+        (then
+          (local.set $sum (f64.load (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3)))))
+          (if (f64.ne (local.get $sum) (f64.const 0))
+            (then
+              (local.set $x (f64x2.splat (local.get $sum)))
+              (local.set $wk (i32.add (local.get $v) (i32.mul (local.get $j) (i32.const 96))))
+              (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load offset=0 (local.get $wk)) (local.get $x))))
+              (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load offset=16 (local.get $wk)) (local.get $x))))
+              (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load offset=32 (local.get $wk)) (local.get $x))))
+              (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load offset=48 (local.get $wk)) (local.get $x))))
+              (local.set $a4 (f64x2.add (local.get $a4) (f64x2.mul (v128.load offset=64 (local.get $wk)) (local.get $x))))
+              (local.set $a5 (f64x2.add (local.get $a5) (f64x2.mul (v128.load offset=80 (local.get $wk)) (local.get $x))))))))
+      (br_if $project (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $units))))
+    (v128.store offset=0 (local.get $projected) (local.get $a0))
+    (v128.store offset=16 (local.get $projected) (local.get $a1))
+    (v128.store offset=32 (local.get $projected) (local.get $a2))
+    (v128.store offset=48 (local.get $projected) (local.get $a3))
+    (v128.store offset=64 (local.get $projected) (local.get $a4))
+    (v128.store offset=80 (local.get $projected) (local.get $a5))
+    (local.set $j (i32.const 0))
+    (local.set $wk (local.get $v))
+    (loop $dots
+      (local.set $dot (f64.const 0))
+      (local.set $k (i32.const 0))
+      (if (local.get $outputs)
+        (then
+          (loop $terms
+            (local.set $dot (f64.add (local.get $dot)
+              (f64.mul (f64.load (i32.add (local.get $wk) (i32.shl (local.get $k) (i32.const 3))))
+                       (f64.load (i32.add (local.get $projected) (i32.shl (local.get $k) (i32.const 3)))))))
+            (br_if $terms (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $outputs))))))
+      (f64.store (local.get $out) (local.get $dot))
+      (local.set $out (i32.add (local.get $out) (i32.const 8)))
+      (local.set $wk (i32.add (local.get $wk) (i32.const 96)))
+      (br_if $dots (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $units)))))
 )

@@ -13,6 +13,7 @@ import { affine, matMul } from '../algebra';
 import type { DenseLayer } from '../model/mlp';
 import { HiddenProducts } from '../kernels/float64-products';
 import { reluAffineDense, sparseKernelAvailable } from '../kernels/sparse-relu-affine';
+import { ispaspImportance } from './ispasp';
 
 export interface LayerProblem {
   readonly samples: number;
@@ -30,6 +31,8 @@ export interface LayerProblem {
   readonly hiddenSums: Float64Array;
   /** `||U||_F`. */
   readonly denseOutputNorm: number;
+  /** i-SpaSP's importance `z = V V^T (hbar - hbar_S)` for the support `kept` (see ispaspImportance). */
+  importance(kept: readonly number[]): Float64Array;
   /** `||U - H[:, S] V[S, :]||_F / ||U||_F`; 0 when U is 0 and S is everything. */
   relativeResidual(kept: readonly number[]): number;
   /**
@@ -67,6 +70,7 @@ export function buildLayerProblem(
   const updateSupport = products
     ? (pruned: Float64Array, changed: readonly number[], entering: Uint8Array) => products.updateSupport(pruned, changed, entering)
     : (pruned: Float64Array, changed: readonly number[], entering: Uint8Array) => updateSupportJs(hidden, samples, units, nextKernel, outputs, pruned, changed, entering);
+  let trackers = 0;
   return {
     samples,
     units,
@@ -76,10 +80,16 @@ export function buildLayerProblem(
     denseOutput,
     hiddenSums,
     denseOutputNorm,
+    importance(kept) {
+      return products?.importance(hiddenSums, kept) ?? ispaspImportance(hiddenSums, nextKernel, outputs, kept);
+    },
     relativeResidual(kept) {
       return this.residualTracker()(kept);
     },
     residualTracker() {
+      // A problem tracked more than once (the worker's cached first layer, on every slider move)
+      // is worth H's column form: updates then cost the changed neurons' non-zeros only.
+      if (++trackers > 1) products?.walkColumns();
       // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S: each change
       // of support adds H[:, j] (±V[j, :]) for the changed neurons j only.
       const prunedOutput = new Float64Array(samples * stride);
