@@ -248,6 +248,7 @@ export async function createModelSession(
       let problem = problems.get(samples);
       if (!problem) {
         problem = buildLayerProblem(calibration(samples), samples, first, dense.layers[1]);
+        problem.prepareForReuse();
         problems.clear();
         problems.set(samples, problem);
       }

@@ -40,6 +40,12 @@ export interface LayerProblem {
    * only neurons entering or leaving the support cost a pass over the samples.
    */
   residualTracker(): (kept: readonly number[]) => number;
+  /**
+   * Prepares for many selections on this problem (the worker's cached first layer, pruned again
+   * on every slider move): builds H's column form now, so that residual updates cost only the
+   * changed neurons' non-zeros. The results are the same bits either way.
+   */
+  prepareForReuse(): void;
   /** `H[:, S]`, row-major `n x |S|`: the activations reaching the next layer after pruning. */
   keptActivations(kept: readonly number[]): Float32Array;
 }
@@ -86,9 +92,11 @@ export function buildLayerProblem(
     relativeResidual(kept) {
       return this.residualTracker()(kept);
     },
+    prepareForReuse() {
+      products?.walkColumns();
+    },
     residualTracker() {
-      // A problem tracked more than once (the worker's cached first layer, on every slider move)
-      // is worth H's column form: updates then cost the changed neurons' non-zeros only.
+      // A problem tracked more than once is worth H's column form (see prepareForReuse).
       if (++trackers > 1) products?.walkColumns();
       // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S: each change
       // of support adds H[:, j] (±V[j, :]) for the changed neurons j only.
