@@ -4,6 +4,7 @@ import { withoutTensorLeaks } from '../../test/helpers/tf-memory';
 import { pruneCnn } from '../core/cnn/prune-cnn';
 import { initialCnn } from '../core/cnn/train-cnn';
 import { channelMap } from '../core/cnn/feature-maps';
+import { keepChannels } from '../core/cnn/cnn-shrink';
 import { channelMaps, channelMapsTransferables } from './channel-maps';
 
 const model = initialCnn(
@@ -27,6 +28,8 @@ describe('channelMaps (the Channels view data)', () => {
   it('pairs each convolution\'s dense maps with the pruned network\'s, on the kept sets of a real prune', async () => {
     const outcome = await pruneCnn(model, images, { method: 'ispasp', keep: 0.5, iterations: 5, refit: true, seed: 1 });
     const kept = outcome.layers.map((layer) => layer.kept);
+    // The maps' slicing of the dense network is the pruner's own selected network.
+    expect(keepChannels(model, kept)).toEqual(outcome.selectedModel);
     const importance = outcome.layers.map((layer) => layer.activationSums.map((sum) => sum / 2));
     const view = await withoutTensorLeaks(() => channelMaps(model, digit, kept, { importancePerStage: importance, pruned: outcome.model }));
     expect(view.layers.map((layer) => [layer.dense.layerIndex, layer.dense.channels, layer.dense.height])).toEqual([
