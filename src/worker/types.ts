@@ -32,11 +32,19 @@ export interface BackendReport {
 
 export type ModelSource = 'shipped' | 'trained' | 'imported';
 
+/** A feed-forward network of Dense layers, or a convolutional one (pruned by channels). */
+export type ModelKind = 'mlp' | 'cnn';
+
+/** What a hidden layer prunes: a convolution's channels or a Dense layer's neurons. */
+export type HiddenLayerKind = 'conv' | 'dense';
+
 export interface ModelEntry {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  /** Layer sizes, input first: [784, 1024, 10]. */
+  /** Absent on entries saved before convolutional networks came: 'mlp'. */
+  readonly kind?: ModelKind;
+  /** Layer sizes, input first: [784, 1024, 10]; a CNN's convolutions count their channels: [784, 16, 32, 64, 10]. */
   readonly sizes: number[];
   readonly source: ModelSource;
   readonly testAccuracy?: number;
@@ -45,6 +53,9 @@ export interface ModelEntry {
 }
 
 export interface ModelSummary extends ModelEntry {
+  readonly kind: ModelKind;
+  /** One per hidden (prunable) layer, in order. */
+  readonly hiddenKinds: readonly HiddenLayerKind[];
   readonly params: number;
   readonly macs: number;
   readonly denseAccuracy: number;
@@ -99,6 +110,7 @@ export interface IterationView {
 }
 
 export interface PrunedLayerView {
+  /** Channels (conv) or neurons (dense) before pruning. */
   readonly units: number;
   readonly keptCount: number;
   readonly kept: number[];
@@ -115,7 +127,15 @@ export interface PrunedLayerView {
   readonly criterion?: number[];
 }
 
+/** The test images accuracy figures were measured on, when not all of them. */
+export interface TestSubset {
+  readonly images: number;
+  readonly of: number;
+}
+
 export interface PruneView {
+  /** Increases with every prune the worker answers; names this result in follow-up calls (completeAccuracy). */
+  readonly serial: number;
   readonly request: PruneRequest;
   readonly layers: PrunedLayerView[];
   readonly accuracy: {
@@ -126,6 +146,11 @@ export interface PruneView {
     readonly raw: number;
     readonly refit?: number;
     readonly finetuned?: number;
+    /**
+     * Set while the figures are on the first test images only (a convolutional network's quick
+     * result during a drag); `completeAccuracy` measures them on all of them.
+     */
+    readonly subset?: TestSubset;
   };
   readonly params: { readonly dense: number; readonly pruned: number };
   readonly macs: { readonly dense: number; readonly pruned: number };
@@ -140,6 +165,8 @@ export interface SweepPoint {
   readonly raw: number;
   readonly refit?: number;
   readonly pruneMs: number;
+  /** Set when the accuracies are on the first test images only (convolutional networks' sweep). */
+  readonly subset?: TestSubset;
 }
 
 export interface SweepRequest {

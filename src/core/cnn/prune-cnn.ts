@@ -41,9 +41,25 @@ export interface CnnPruneProgress {
   readonly step?: IspaspStep;
 }
 
+/**
+ * Channel problems already built, by hidden stage and the kept sets of the stages before it (the
+ * problem of stage s depends on nothing else): the playground keeps them across slider moves, so
+ * a new ratio skips the first layer's Gram matrix pass, the bulk of a prune.
+ */
+export interface ChannelProblemCache {
+  get(key: string): ChannelProblem | undefined;
+  set(key: string, problem: ChannelProblem): void;
+}
+
 export interface CnnPruneRunOptions extends PruneOptions {
   readonly signal?: CancelToken;
   readonly onProgress?: (progress: CnnPruneProgress) => void;
+  readonly problemCache?: ChannelProblemCache;
+}
+
+/** The cache key of stage `stage`'s problem after the earlier stages kept `keptBefore`. */
+export function channelProblemKey(stage: number, keptBefore: readonly (readonly number[])[]): string {
+  return `${stage}|${keptBefore.map((kept) => kept.join(',')).join('|')}`;
 }
 
 export interface CnnPruneOutcome {
@@ -93,7 +109,12 @@ export async function pruneCnn(model: Cnn, calibration: Float32Array, options: C
       const next = layers[stage.next] as WeightedLayer;
       const hidden = applyLayers({ inputShape: model.inputShape, layers }, inputs, stage.layer, stage.hiddenEnd);
       try {
-        const problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
+        const key = channelProblemKey(s, reports.map((report) => report.kept));
+        let problem = options.problemCache?.get(key);
+        if (!problem) {
+          problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
+          options.problemCache?.set(key, problem);
+        }
         const keep = keptCount(keepRatios[s], problem.channels);
         const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
           options.onProgress?.({ layer: s, layers: stages.length, step }),
