@@ -403,8 +403,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     job.settle();
     const data = await ensureData();
     const tuned = request.finetuneEpochs > 0 ? await runJob('finetune', (ft) => finetuneCnn(outcome.model, request, data, current, ft.signal)) : null;
-    const firstProblem = problemCache.get(channelProblemKey(0, []));
-    if (!firstProblem) throw new Error('the first layer\'s channel problem was not kept');
+    const problems = outcome.layers.map((_, s) => {
+      const problem = problemCache.get(channelProblemKey(s, outcome.layers.slice(0, s).map((layer) => layer.kept)));
+      if (!problem) throw new Error(`the channel problem of hidden layer ${s + 1} was not kept`);
+      return problem;
+    });
     const measured: CnnPruneMeasurements = {
       modelName: sessionEntry?.id ?? current.id,
       backend: backend?.name ?? tf.getBackend(),
@@ -417,7 +420,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       ...(refit !== undefined && { refit }),
       ...(tuned && { finetuned: tuned.accuracy, finetuneMs: tuned.finetuneMs }),
       ...(quick && { subset: { images, of: current.testImageCount } }),
-      firstProblem,
+      problems,
       evaluateMs,
     };
     const serial = ++pruneSerial;

@@ -25,8 +25,8 @@ export interface CnnPruneMeasurements {
   readonly refit?: number;
   readonly finetuned?: number;
   readonly subset?: TestSubset;
-  /** The first hidden layer's channel problem (the dense network's, whatever the ratio). */
-  readonly firstProblem: ChannelProblem;
+  /** Each hidden layer's channel problem, as its pruning saw it (the earlier layers already pruned). */
+  readonly problems: readonly ChannelProblem[];
   readonly evaluateMs: number;
   readonly finetuneMs?: number;
 }
@@ -75,15 +75,13 @@ export function cnnPruneViewOf(request: PruneRequest, measured: CnnPruneMeasurem
     },
     timingsMs: { load: 0, evaluate: measured.evaluateMs, finetune: finetuneMs, total: outcome.pruneMs + outcome.refitMs + measured.evaluateMs + finetuneMs },
   });
-  const firstKept = outcome.layers[0].kept;
-  const firstLayer: Partial<PrunedLayerView> = {
-    importance: Array.from(measured.firstProblem.importance(firstKept)),
-    ...firstLayerTrace(request, outcome, measured.dense, measured.firstProblem),
-  };
+  const firstLayer = firstLayerTrace(request, outcome, measured.dense, measured.problems[0]);
   return {
     request,
     layers: outcome.layers.map((layer, index) => ({
       ...(index === 0 && firstLayer),
+      importance: Array.from(measured.problems[index].importance(layer.kept)),
+      activationSums: layer.activationSums,
       units: layer.channels,
       keptCount: layer.kept.length,
       kept: layer.kept,

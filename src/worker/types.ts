@@ -119,8 +119,10 @@ export interface PrunedLayerView {
   readonly residuals: number[];
   /** i-SpaSP only. */
   readonly iterations?: IterationView[];
-  /** First hidden layer only: each neuron's importance z (gradient of the residual) at the kept set. */
+  /** Each neuron's (channel's) importance z (gradient of the residual) at the kept set: the first hidden layer; every layer of a CNN. */
   readonly importance?: number[];
+  /** A CNN's layers: each channel's (neuron's) activation sum over the calibration images and positions, its input already pruned. */
+  readonly activationSums?: number[];
   /** First hidden layer, GFS only: neurons in the order they were added, and the relative residual after each addition. */
   readonly additions?: { readonly order: number[]; readonly residuals: number[] };
   /** First hidden layer, top-k and magnitude only: each neuron's score the selection ranked by (activation sum, L1 norm of incoming weights). */
