@@ -18,7 +18,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { HiddenLayerKind, IterationView } from '../../client/worker-client';
-import { kindAt, unitCount, unitNoun, unitsOf } from '../unit-words';
+import { kindAt, unitNoun, unitsOf } from '../unit-words';
 import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { symmetricTicks, trimNumber } from './format';
 import { churnRows, keptMarkers, keptRows, settledAfter } from './kept-series';
@@ -80,7 +80,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
               key={l}
               className="series-line"
               dataKey={`layer${l}`}
-              name={`layer ${l + 1} (${unitCount(kindAt(hiddenKinds, l), units)})`}
+              name={`layer ${l + 1} (${units} ${unitNoun(kindAt(hiddenKinds, l), units)})`}
               type="stepAfter"
               stroke={LAYER_COLOR}
               strokeWidth={2}
@@ -129,7 +129,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
     markers.length === 0
       ? 'No model loaded.'
       : `${capital(units)} kept grow linearly with the keep ratio, s = max(1, floor(rho N)). Now: ${markers
-          .map((m) => `layer ${m.layer + 1} keeps ${m.kept} of ${unitCount(kindAt(hiddenKinds, m.layer), m.units)} at ${trimNumber(m.keepPercent)}%`)
+          .map((m) => `layer ${m.layer + 1} keeps ${m.kept} of ${m.units} ${unitNoun(kindAt(hiddenKinds, m.layer), m.units)} at ${trimNumber(m.keepPercent)}%`)
           .join('; ')}.`;
   const churnSummary =
     churn.length === 0
@@ -148,7 +148,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
             columns: ['layer', 'units', 'kept (%)', `kept ${units}`],
             rows: markers.map((m) => [m.layer + 1, m.units, trimNumber(m.keepPercent), m.kept]),
           }}
-          caption={markers.length > 0 ? markers.map((m) => `layer ${m.layer + 1}: ${m.kept} of ${unitCount(kindAt(hiddenKinds, m.layer), m.units)}`).join(' · ') : null}
+          caption={markers.length > 0 ? markers.map((m) => `layer ${m.layer + 1}: ${m.kept} of ${m.units} ${unitNoun(kindAt(hiddenKinds, m.layer), m.units)}`).join(' · ') : null}
           small
         >
           <SliderContext.Provider value={marks}>{keptPlot}</SliderContext.Provider>
