@@ -37,7 +37,7 @@ import { channelProblemKey, cnnHiddenLayerCount, pruneCnn } from '../core/cnn/pr
 import { resolveKeepRatiosFor } from '../core/pruning/prune-options';
 import { loadCnnFromSite, loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes, type ShippedModelEntry } from './assets';
 import { cnnPruneViewOf, type CnnPruneMeasurements } from './cnn-prune-view';
-import { createCnnSession, QUICK_TEST_IMAGES, type CnnSession } from './cnn-session';
+import { createCnnSession, networkKey, QUICK_TEST_IMAGES, type CnnSession } from './cnn-session';
 import { runCnnSweep } from './cnn-sweep';
 import { cnnSparsityProfile, finetuneCnn, predictBothCnn } from './cnn-views';
 import { createModelSession, type ModelSession } from './model-session';
@@ -388,6 +388,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const outcome = await pruneCnn(current.dense, calibration, {
       ...request,
       problemCache,
+      activationCache: current.activationCache(request.samples),
       signal: job.signal,
       onProgress: (progress) => progress.step && live?.(progress.layer, progress.step.relativeResidual),
     });
@@ -396,8 +397,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const quick = request.finetuneEpochs === 0 && QUICK_TEST_IMAGES < current.testImageCount;
     const images = quick ? QUICK_TEST_IMAGES : current.testImageCount;
     const evaluateStarted = performance.now();
-    const raw = await current.accuracy(outcome.selectedModel, images, job.signal);
-    const refit = request.refit ? await current.accuracy(outcome.model, images, job.signal) : undefined;
+    const kept = outcome.layers.map((layer) => layer.kept);
+    const rawKey = networkKey(kept, null);
+    const refitKey = networkKey(kept, request.samples);
+    const raw = await current.accuracy(outcome.selectedModel, images, job.signal, rawKey);
+    const refit = request.refit ? await current.accuracy(outcome.model, images, job.signal, refitKey) : undefined;
     const evaluateMs = performance.now() - evaluateStarted;
     job.throwIfCancelled();
     job.settle();
@@ -432,8 +436,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         if (!view.accuracy.subset) return view;
         const started = performance.now();
         const all = current.testImageCount;
-        const fullRaw = await current.accuracy(outcome.selectedModel, all, token);
-        const fullRefit = request.refit ? await current.accuracy(outcome.model, all, token) : undefined;
+        const fullRaw = await current.accuracy(outcome.selectedModel, all, token, rawKey);
+        const fullRefit = request.refit ? await current.accuracy(outcome.model, all, token, refitKey) : undefined;
         const full: PruneView = {
           serial,
           ...cnnPruneViewOf(request, { ...measured, raw: fullRaw, refit: fullRefit, subset: undefined, evaluateMs: evaluateMs + performance.now() - started }),

@@ -70,6 +70,10 @@ describe('playground worker api, convolutional network', () => {
     // A second prune at another ratio reuses the cached first-layer problem and leaks nothing.
     await api.prune({ ...request, keep: 0.5 });
     expect(await api.completeAccuracy(view.serial)).toBeNull();
+    // Back at 25%: every stage's activations and problem come from the caches, and nothing differs.
+    const again = await api.prune({ ...request, refit: true });
+    expect(again.layers.map((layer) => [layer.kept, layer.relativeResidual, layer.residuals])).toEqual(view.layers.map((layer) => [layer.kept, layer.relativeResidual, layer.residuals]));
+    expect(again.accuracy).toEqual(view.accuracy);
     expect((await api.memory()).numTensors).toBe(before);
   });
 

@@ -11,7 +11,7 @@ import { throwIfCancelled } from '../core/errors';
 import { refitCnn } from '../core/cnn/refit-cnn';
 import { pruneCnn } from '../core/cnn/prune-cnn';
 import type { PruneMethod } from '../core/pruning/methods';
-import { QUICK_TEST_IMAGES, type CnnSession } from './cnn-session';
+import { networkKey, QUICK_TEST_IMAGES, type CnnSession } from './cnn-session';
 import { interruptibleSteps, type SweepHooks } from './sweep';
 import type { SweepPoint, SweepRequest } from './types';
 
@@ -21,6 +21,7 @@ export async function runCnnSweep(session: CnnSession, request: SweepRequest, on
   const { dense } = session;
   const calibration = session.calibration(request.samples);
   const problemCache = session.problemCache(request.samples);
+  const activationCache = session.activationCache(request.samples);
   const images = Math.min(QUICK_TEST_IMAGES, session.testImageCount);
   const subset = { images, of: session.testImageCount };
   const maxKeep = (method: PruneMethod) => request.maxKeep?.[method] ?? 1;
@@ -31,17 +32,17 @@ export async function runCnnSweep(session: CnnSession, request: SweepRequest, on
       await yieldToEvents();
       throwIfCancelled(signal);
       const outcome = await step(() =>
-        pruneCnn(dense, calibration, { method, keep, iterations: request.iterations, seed: request.seed, refit: false, problemCache, signal: work }),
+        pruneCnn(dense, calibration, { method, keep, iterations: request.iterations, seed: request.seed, refit: false, problemCache, activationCache, signal: work }),
       );
-      const raw = await step(() => session.accuracy(outcome.selectedModel, images, work));
+      const kept = outcome.layers.map((layer) => layer.kept);
+      const raw = await step(() => session.accuracy(outcome.selectedModel, images, work, networkKey(kept, null)));
       let refit: number | undefined;
       if (request.refit) {
         await yieldToEvents();
         throwIfCancelled(signal);
-        const kept = outcome.layers.map((layer) => layer.kept);
         try {
           const refitModel = (await step(() => refitCnn(dense, outcome.selectedModel, kept, calibration, work))).model;
-          refit = await step(() => session.accuracy(refitModel, images, work));
+          refit = await step(() => session.accuracy(refitModel, images, work, networkKey(kept, request.samples)));
         } catch (error) {
           // Too few calibration rows for this kept count: the point has no refit value.
           if ((error as { name?: string }).name !== 'OptionError') throw error;
