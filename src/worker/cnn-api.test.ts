@@ -100,6 +100,23 @@ describe('playground worker api, convolutional network', () => {
     expect(gfs.layers[0].additions?.order).toHaveLength(4);
   });
 
+  it('imports a convolutional model.json with its weights for the visit; a missing weight file is refused in one line', { timeout: 60_000 }, async () => {
+    const folder = `public/models/${CNN}`;
+    const json = await readFile(path.join(folder, 'model.json'));
+    const shard = JSON.parse(json.toString()).weightsManifest[0].paths[0] as string;
+    const bytes = await readFile(path.join(folder, shard));
+    const asBuffer = (data: Buffer) => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    await expect(api.importModel([{ name: 'model.json', bytes: asBuffer(json) }])).rejects.toThrow(`weight file ${shard} listed in model.json was not provided`);
+    const summary = await api.importModel([
+      { name: 'model.json', bytes: asBuffer(json) },
+      { name: shard, bytes: asBuffer(bytes) },
+    ]);
+    expect(summary).toMatchObject({ kind: 'cnn', source: 'imported', hiddenKinds: ['conv', 'conv', 'dense'], sizes: [784, 16, 32, 64, 10] });
+    expect(summary.notSaved).toMatch(/for this visit only/);
+    const view = await api.prune(request);
+    expect(view.layers.map((layer) => layer.keptCount)).toEqual([4, 8, 16]);
+  });
+
   it('predicts a digit with the dense and the pruned network', { timeout: 60_000 }, async () => {
     await api.loadModel(CNN);
     await api.prune(request);
