@@ -14,7 +14,7 @@ import { keptCount, topIndices } from '../pruning/select-top';
 import type { Cnn, CnnLayer, WeightedLayer } from './cnn';
 import { applyLayers } from './cnn-forward';
 import { buildChannelProblem, gfsChannelOrder, type ChannelProblem } from './channel-problem';
-import { hiddenStages, keepInputChannels, keepOutputChannels, nextConvView, type HiddenStage } from './cnn-shrink';
+import { gatherChannels, hiddenStages, keepInputChannels, keepOutputChannels, nextConvView, type HiddenStage } from './cnn-shrink';
 import { refitCnn, type CnnRefitLayerReport } from './refit-cnn';
 
 export interface PrunedChannelLayerReport {
@@ -112,13 +112,19 @@ export async function pruneCnn(model: Cnn, calibration: Float32Array, options: C
   const layers: CnnLayer[] = [...model.layers];
   const reports: PrunedChannelLayerReport[] = [];
   const current = (): Cnn => ({ inputShape: model.inputShape, layers });
-  // The previous stage's H and kept channels: the next stage's inputs, computed only when its H is not cached.
-  let previous: { hidden: tf.Tensor4D; stage: HiddenStage; kept: number[] } | null = null;
-  const stageInputs = (): tf.Tensor4D => {
+  // The previous stage's H (and its values once read) and kept channels: the next stage's inputs,
+  // computed only when its H is not cached.
+  let previous: { hidden: tf.Tensor4D; values: Float32Array | null; stage: HiddenStage; kept: number[] } | null = null;
+  const stageInputs = async (): Promise<tf.Tensor4D> => {
     if (!previous) return tf.tensor4d(calibration, [samples, height, width, depth]);
     const { hidden, stage, kept } = previous;
+    const [, h, w, channels] = hidden.shape;
+    const values = previous.values ?? ((await hidden.data()) as Float32Array);
     // H on the kept channels, through anything (a Flatten) before the next layer.
-    return tf.tidy(() => applyLayers(current(), tf.gather(hidden, tf.tensor1d(Int32Array.from(kept), 'int32'), 3) as tf.Tensor4D, stage.hiddenEnd, stage.next));
+    const keptHidden = tf.tensor4d(gatherChannels(values, channels, kept), [samples, h, w, kept.length]);
+    const inputs = applyLayers(current(), keptHidden, stage.hiddenEnd, stage.next);
+    if (inputs !== keptHidden) keptHidden.dispose();
+    return inputs;
   };
   try {
     for (const [s, stage] of stages.entries()) {
@@ -132,7 +138,7 @@ export async function pruneCnn(model: Cnn, calibration: Float32Array, options: C
       if (cachedHidden) {
         hidden = tf.tensor4d(cachedHidden, [samples, ...stage.hiddenShape]);
       } else {
-        const inputs = stageInputs();
+        const inputs = await stageInputs();
         try {
           hidden = applyLayers(current(), inputs, stage.layer, stage.hiddenEnd);
         } finally {
@@ -140,8 +146,11 @@ export async function pruneCnn(model: Cnn, calibration: Float32Array, options: C
         }
       }
       previous?.hidden.dispose();
-      previous = { hidden, stage, kept: [] };
-      if (!cachedHidden && options.activationCache) options.activationCache.set(key, ((await hidden.data()) as Float32Array).slice());
+      previous = { hidden, values: cachedHidden ?? null, stage, kept: [] };
+      if (!cachedHidden && options.activationCache) {
+        previous.values = ((await hidden.data()) as Float32Array).slice();
+        options.activationCache.set(key, previous.values);
+      }
       let problem = options.problemCache?.get(key);
       if (!problem) {
         problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
