@@ -188,9 +188,15 @@ export function reducer(state: AppState, action: Action): AppState {
         errors: state.errors.filter((error) => error.source !== 'prune'),
         ...(state.firstPrunePending && !state.modelLoading && action.view.report.model === state.model?.id && { loading: null, firstPrunePending: false }),
       };
-    case 'accuracy-completed':
-      // Only for the result on screen: a newer prune's quick figures are not overwritten.
-      return state.prune.view?.serial === action.view.serial ? { ...state, prune: { ...state.prune, view: action.view } } : state;
+    case 'accuracy-completed': {
+      // Only for the result on screen: a newer prune's quick figures are not overwritten. The
+      // layers stay the same objects (only the figures changed), so the charts drawn from them
+      // are not redrawn.
+      const shown = state.prune.view;
+      if (shown?.serial !== action.view.serial) return state;
+      const { accuracy, report, timingsMs } = action.view;
+      return { ...state, prune: { ...state.prune, view: { ...shown, accuracy, report, timingsMs } } };
+    }
     case 'prune-settled':
       return { ...state, prune: { ...state.prune, busy: false }, ...(!state.modelLoading && { loading: null, firstPrunePending: false }) };
     case 'sweep-started':
