@@ -117,6 +117,19 @@ describe('playground worker api, convolutional network', () => {
     expect(view.layers.map((layer) => layer.keptCount)).toEqual([4, 8, 16]);
   });
 
+  it('hands over to a Dense network and back: prunes, views and exports follow the open model', { timeout: 60_000 }, async () => {
+    await api.loadModel(CNN);
+    await api.prune(request);
+    const dense = await api.loadModel('mlp-32-sparse');
+    expect(dense).toMatchObject({ kind: 'mlp', hiddenKinds: ['dense'] });
+    const view = await api.prune(request);
+    expect(view.accuracy.subset).toBeUndefined();
+    expect((await api.neurons(300)).units).toBe(32);
+    expect((await api.exportNetworkAs('onnx')).fileName).toMatch(/\.onnx$/);
+    await api.loadModel(CNN);
+    expect((await api.prune(request)).layers.map((layer) => layer.keptCount)).toEqual([4, 8, 16]);
+  });
+
   it('predicts a digit with the dense and the pruned network', { timeout: 60_000 }, async () => {
     await api.loadModel(CNN);
     await api.prune(request);
