@@ -130,6 +130,16 @@ describe('playground worker api, convolutional network', () => {
     expect((await api.prune(request)).layers.map((layer) => layer.keptCount)).toEqual([4, 8, 16]);
   });
 
+  it('fine-tunes a pruned CNN for a fraction of an epoch and scores it on all test images; 1.5 epochs are refused in words', { timeout: 120_000 }, async () => {
+    await api.loadModel(CNN);
+    const view = await api.prune({ ...request, keep: 0.5, finetuneEpochs: 0.01 });
+    expect(view.accuracy.deliveredKind).toBe('finetuned');
+    expect(view.accuracy.subset).toBeUndefined();
+    expect(view.accuracy.delivered).toBe(view.accuracy.finetuned);
+    expect(view.timingsMs.finetune).toBeGreaterThan(0);
+    await expect(api.prune({ ...request, finetuneEpochs: 1.5 })).rejects.toThrow(/whole epochs or one fraction below 1/);
+  });
+
   it('predicts a digit with the dense and the pruned network', { timeout: 60_000 }, async () => {
     await api.loadModel(CNN);
     await api.prune(request);
