@@ -177,7 +177,8 @@ test('honest charts: keyboard tooltips with exact values, timings at one kept co
   const accuracy = page.getByTestId('accuracy-chart');
   await accuracy.scrollIntoViewIfNeeded();
   // Straight segments between measured points, each point marked.
-  await expect(accuracy.locator('.recharts-line-dots circle').first()).toBeAttached();
+  await expect(accuracy.locator('.recharts-line')).toHaveCount(5);
+  await expect(accuracy.locator('path.point-marks--ispasp')).toHaveAttribute('d', /^M[\d.]+,[\d.]+a/);
   await accuracy.locator('[tabindex="0"]').first().focus();
   await page.keyboard.press('ArrowRight');
   await expect(accuracy.locator('.recharts-tooltip-wrapper')).toContainText(/\d+(\.\d+)?% kept/);

@@ -4,7 +4,7 @@
  * Points arrive progressively (coarse first); lines fill in as they come.
  */
 import { memo, useId, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod, type SweepPoint } from '../../client/worker-client';
 import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import {
@@ -14,12 +14,14 @@ import {
   accuracySeries,
   accuracySummary,
   keepDomain,
+  type AccuracyRow,
   type AccuracyMode,
 } from './accuracy-series';
 import { logTicks, toPercent, trimNumber } from './format';
 import { CURSOR_COLOR, DENSE_COLOR, METHOD_COLORS, METHOD_DASHES, METHOD_DRAW_ORDER, PRIMARY_METHOD } from './palette';
 import { propsEqual } from './props-equal';
-import { SliderContext, SliderLine } from './SliderMarker';
+import { PointMarks, SliderContext, SliderLine } from './SliderMarker';
+import { useChartTurn } from './chart-turn';
 
 export interface AccuracyChartProps {
   readonly points: readonly SweepPoint[];
@@ -51,10 +53,15 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
   const ordered = useMemo(() => METHOD_DRAW_ORDER.filter((method) => series.some((s) => s.method === method)), [series]);
   const sparse = rows.length <= 12;
   const marks = useMemo(() => [{ x: keepPercent }], [keepPercent]);
+  // What the plot draws, redrawn on this chart's turn (one chart per task).
+  const drawn = useChartTurn(
+    useMemo(() => ({ rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse, units }), [rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse, units]),
+  );
 
   // The plot is rebuilt only when what it draws changes; the slider's line follows SliderContext.
-  const plot = useMemo(
-    () => (
+  const plot = useMemo(() => {
+    const { rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse, units } = drawn;
+    return (
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={{ top: 12, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
@@ -84,8 +91,6 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
             labelFormatter={(label) => `${trimNumber(Number(label))}% kept`}
             itemSorter={(item) => methodRank(item.dataKey)}
           />
-          {/* No fixed height: on a phone the legend wraps to two lines, and Recharts then makes room for both. */}
-          <Legend verticalAlign="top" itemSorter={(item) => methodRank(item.dataKey)} />
           {densePercent !== null ? (
             <ReferenceLine
               y={densePercent}
@@ -106,18 +111,26 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
               stroke={METHOD_COLORS[method]}
               strokeWidth={method === PRIMARY_METHOD ? 3.5 : 2}
               strokeDasharray={METHOD_DASHES[method]}
-              dot={{ r: method === PRIMARY_METHOD ? (sparse ? 4 : 3) : sparse ? 3 : 2.5, fill: METHOD_COLORS[method], strokeWidth: 0 }}
+              dot={false}
               activeDot={{ r: 5 }}
               connectNulls
               isAnimationActive={false}
             />
           ))}
+          {ordered.map((method) => (
+            <PointMarks
+              key={`${method}-marks`}
+              className={`point-marks--${method}`}
+              points={markPoints(rows, method)}
+              radius={method === PRIMARY_METHOD ? (sparse ? 4 : 3) : sparse ? 3 : 2.5}
+              fill={METHOD_COLORS[method]}
+            />
+          ))}
           <SliderLine color={CURSOR_COLOR} label={(x) => `${trimNumber(x)}%`} />
         </LineChart>
       </ResponsiveContainer>
-    ),
-    [rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse, units],
-  );
+    );
+  }, [drawn]);
 
   const table = {
     caption: `Test accuracy (%) by percentage of hidden ${units} kept, ${effectiveMode}`,
@@ -132,6 +145,7 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
       summary={accuracySummary(series, densePercent, effectiveMode)}
       empty={series.length === 0 ? (points.length > 0 && effectiveMode === 'refit' ? 'No refit results yet.' : 'Run a sweep to compare the methods across keep ratios.') : null}
       controls={refitAvailable ? <ModeToggle mode={effectiveMode} onChange={onModeChange} /> : null}
+      legend={<MethodLegend methods={series.map((s) => s.method)} />}
       table={table}
       caption={
         series.length > 0
@@ -159,7 +173,38 @@ function ModeToggle({ mode, onChange }: { mode: AccuracyMode; onChange: (mode: A
   );
 }
 
-/** Legend and tooltip list the methods in PRUNE_METHODS order (i-SpaSP first). */
+/** One method's measured points, for its markers. */
+function markPoints(rows: readonly AccuracyRow[], method: PruneMethod): { x: number; y: number }[] {
+  const points: { x: number; y: number }[] = [];
+  for (const row of rows) {
+    const value = row[method];
+    if (value !== undefined) points.push({ x: row.keepPercent, y: value });
+  }
+  return points;
+}
+
+/**
+ * The methods' key, in HTML above the plot (PRUNE_METHODS order): Recharts' legend measures
+ * itself in the DOM and resizes the plot on every redraw.
+ */
+function MethodLegend({ methods }: { readonly methods: readonly PruneMethod[] }) {
+  if (methods.length === 0) return null;
+  return (
+    <ul className="chart__legend" aria-hidden="true">
+      {methods.map((method) => (
+        <li key={method}>
+          <svg width="22" height="10" viewBox="0 0 22 10">
+            <line x1="1" x2="21" y1="5" y2="5" stroke={METHOD_COLORS[method]} strokeWidth={method === PRIMARY_METHOD ? 3.5 : 2} strokeDasharray={METHOD_DASHES[method]} />
+            <circle cx="11" cy="5" r="3" fill={METHOD_COLORS[method]} />
+          </svg>
+          {METHOD_LABELS[method]}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The tooltip lists the methods in PRUNE_METHODS order (i-SpaSP first). */
 function methodRank(dataKey: unknown): number {
   return PRUNE_METHODS.indexOf(dataKey as PruneMethod);
 }

@@ -4,6 +4,7 @@
  * and a caption.
  */
 import { useId, type ReactNode } from 'react';
+import { useChartTurn } from './chart-turn';
 import './charts.css';
 
 /**
@@ -26,6 +27,8 @@ export interface ChartFrameProps {
   /** Replaces the plot when set: the empty state. */
   readonly empty?: string | null;
   readonly controls?: ReactNode;
+  /** A key to the series, between the header and the plot. */
+  readonly legend?: ReactNode;
   readonly table?: DataTableSpec | null;
   readonly caption?: ReactNode;
   readonly small?: boolean;
@@ -35,7 +38,10 @@ export interface ChartFrameProps {
 
 export function ChartFrame(props: ChartFrameProps) {
   const titleId = useId();
-  const { testId, title, summary, empty, controls, table, caption, small, className, children } = props;
+  const { testId, title, summary, empty, controls, legend, table, caption, small, className, children } = props;
+  // The plot mounts on a turn of its own (a Recharts chart's mount costs as much as a redraw with
+  // data, which then follows on the chart's next turn); until then the frame stays as it was.
+  const mounted = useChartTurn(!empty);
   return (
     <figure className={['chart', className].filter(Boolean).join(' ')} data-testid={testId} aria-labelledby={titleId}>
       <div className="chart__header">
@@ -44,8 +50,9 @@ export function ChartFrame(props: ChartFrameProps) {
         </h3>
         {controls}
       </div>
+      {empty ? null : legend}
       <div className={small ? 'chart__plot chart__plot--small' : 'chart__plot'} role="img" aria-label={empty ?? summary}>
-        {empty ? <div className="chart__empty">{empty}</div> : children}
+        {empty ? <div className="chart__empty">{empty}</div> : mounted ? children : null}
       </div>
       {table && !empty && table.rows.length > 0 ? <DataTable {...table} /> : null}
       {caption ? <figcaption>{caption}</figcaption> : null}

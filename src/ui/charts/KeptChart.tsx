@@ -25,6 +25,7 @@ import { churnRows, keptMarkers, keptRows, settledAfter } from './kept-series';
 import { CURSOR_COLOR, ENTERED_COLOR, LAYER_COLOR, LEFT_COLOR, OKABE_ITO, layerDash } from './palette';
 import { propsEqual } from './props-equal';
 import { SliderContext, SliderDots } from './SliderMarker';
+import { useChartTurn } from './chart-turn';
 
 export interface KeptChartProps {
   readonly hiddenWidths: readonly number[];
@@ -51,8 +52,11 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
 
   // The plots are rebuilt only when what they draw changes; the slider's dots follow SliderContext.
   const marks = useMemo(() => markers.map((m) => ({ x: Math.min(100, Math.max(1, m.keepPercent)), y: m.kept })), [markers]);
-  const keptPlot = useMemo(
-    () => (
+  // Each plot redraws on its own turn (one chart per task).
+  const keptDrawn = useChartTurn(useMemo(() => ({ rows, hiddenWidths, hiddenKinds, units, multiLayer }), [rows, hiddenWidths, hiddenKinds, units, multiLayer]));
+  const keptPlot = useMemo(() => {
+    const { rows, hiddenWidths, hiddenKinds, units, multiLayer } = keptDrawn;
+    return (
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={MARGIN} accessibilityLayer={false}>
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
@@ -92,14 +96,15 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
           <SliderDots fill={OKABE_ITO.blue} stroke="#FFFFFF" />
         </LineChart>
       </ResponsiveContainer>
-    ),
-    [rows, hiddenWidths, hiddenKinds, units, multiLayer],
-  );
+    );
+  }, [keptDrawn]);
   // Every label up to 10 iterations, then every other one and so on: a fixed step, so the axis
   // never measures its labels to find which overlap.
   const churnLabelStep = Math.ceil(churn.length / 10) - 1;
-  const churnPlot = useMemo(
-    () => (
+  const churnDrawn = useChartTurn(useMemo(() => ({ churn, churnMax, churnLabelStep, first }), [churn, churnMax, churnLabelStep, first]));
+  const churnPlot = useMemo(() => {
+    const { churn, churnMax, churnLabelStep, first } = churnDrawn;
+    return (
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={churn} margin={MARGIN} stackOffset="sign" accessibilityLayer={false} barCategoryGap="15%">
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
@@ -121,9 +126,8 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
           <Bar dataKey="left" name="left" stackId="churn" fill={LEFT_COLOR} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
-    ),
-    [churn, churnMax, churnLabelStep, first],
-  );
+    );
+  }, [churnDrawn]);
 
   const keptSummary =
     markers.length === 0

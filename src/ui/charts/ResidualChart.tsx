@@ -10,6 +10,7 @@ import { linearTicks, trimNumber } from './format';
 import { LAYER_COLOR, layerDash } from './palette';
 import { isSinglePoint, layerKey, residualMax, residualRows, residualSummary } from './residual-series';
 import { propsEqual } from './props-equal';
+import { useChartTurn } from './chart-turn';
 
 export interface ResidualChartProps {
   readonly layers: readonly { readonly residuals: readonly number[] }[];
@@ -19,9 +20,9 @@ function ResidualChartView({ layers }: ResidualChartProps) {
   const rows = useMemo(() => residualRows(layers), [layers]);
   const single = isSinglePoint(layers);
   const iterations = rows.length;
-  const yMax = residualMax(layers);
-  const showDots = iterations <= 25;
-  const multiLayer = layers.length > 1;
+  // The plot redraws on this chart's turn (one chart per task).
+  const drawn = useChartTurn(layers);
+  const plot = useMemo(() => <ResidualPlot layers={drawn} />, [drawn]);
 
   const table = {
     caption: 'Relative residual per iteration',
@@ -39,48 +40,60 @@ function ResidualChartView({ layers }: ResidualChartProps) {
       caption={single && iterations > 0 ? 'This method is not iterative: one residual per layer, for the final kept set.' : null}
       small
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
-          <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
-          <XAxis
-            dataKey="iteration"
-            type="number"
-            domain={single ? [0.5, 1.5] : [1, Math.max(2, iterations)]}
-            ticks={single ? [1] : undefined}
-            interval={0}
-            allowDecimals={false}
-            label={{ value: 'iteration', position: 'insideBottom', offset: -14 }}
-          />
-          <YAxis
-            type="number"
-            domain={[0, yMax]}
-            ticks={linearTicks(yMax)}
-            interval={0}
-            width={Y_AXIS_WIDTH}
-            tickFormatter={(value: number) => trimNumber(value, 2)}
-            label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
-          />
-          <Tooltip formatter={(value, name) => [trimNumber(Number(value), 4), name]} labelFormatter={(label) => `iteration ${label}`} />
-          {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
-          {layers.map((_, l) => (
-            <Line
-              key={l}
-              className={l === 0 ? 'series-line series-line--primary' : 'series-line'}
-              dataKey={layerKey(l)}
-              name={`layer ${l + 1}`}
-              type="linear"
-              stroke={LAYER_COLOR}
-              strokeWidth={l === 0 ? 3 : 2}
-              strokeDasharray={layerDash(l)}
-              dot={showDots || single ? { r: single ? 6 : 3, fill: LAYER_COLOR, strokeWidth: 0 } : false}
-              activeDot={{ r: 5 }}
-              connectNulls
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      {plot}
     </ChartFrame>
+  );
+}
+
+function ResidualPlot({ layers }: ResidualChartProps) {
+  const rows = residualRows(layers);
+  const single = isSinglePoint(layers);
+  const iterations = rows.length;
+  const yMax = residualMax(layers);
+  const showDots = iterations <= 25;
+  const multiLayer = layers.length > 1;
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
+        <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
+        <XAxis
+          dataKey="iteration"
+          type="number"
+          domain={single ? [0.5, 1.5] : [1, Math.max(2, iterations)]}
+          ticks={single ? [1] : undefined}
+          interval={0}
+          allowDecimals={false}
+          label={{ value: 'iteration', position: 'insideBottom', offset: -14 }}
+        />
+        <YAxis
+          type="number"
+          domain={[0, yMax]}
+          ticks={linearTicks(yMax)}
+          interval={0}
+          width={Y_AXIS_WIDTH}
+          tickFormatter={(value: number) => trimNumber(value, 2)}
+          label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+        />
+        <Tooltip formatter={(value, name) => [trimNumber(Number(value), 4), name]} labelFormatter={(label) => `iteration ${label}`} />
+        {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
+        {layers.map((_, l) => (
+          <Line
+            key={l}
+            className={l === 0 ? 'series-line series-line--primary' : 'series-line'}
+            dataKey={layerKey(l)}
+            name={`layer ${l + 1}`}
+            type="linear"
+            stroke={LAYER_COLOR}
+            strokeWidth={l === 0 ? 3 : 2}
+            strokeDasharray={layerDash(l)}
+            dot={showDots || single ? { r: single ? 6 : 3, fill: LAYER_COLOR, strokeWidth: 0 } : false}
+            activeDot={{ r: 5 }}
+            connectNulls
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
   );
 }
 

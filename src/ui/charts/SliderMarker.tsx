@@ -49,3 +49,22 @@ export function SliderDots({ fill, stroke }: { readonly fill: string; readonly s
     </g>
   );
 }
+
+/**
+ * Markers at measured points, one <path> of circles per series: Recharts' own dots are a few
+ * components each (about 100 on the accuracy chart), which made a redraw of that chart alone
+ * take 100-150 ms on the build machine.
+ */
+export function PointMarks({ points, radius, fill, className }: { readonly points: readonly SliderMark[]; readonly radius: number; readonly fill: string; readonly className?: string }) {
+  const xScale = useXAxisScale();
+  const yScale = useYAxisScale();
+  if (!xScale || !yScale) return null;
+  let d = '';
+  for (const point of points) {
+    const cx = xScale(point.x);
+    const cy = point.y === undefined ? undefined : yScale(point.y);
+    if (cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) continue;
+    d += `M${cx - radius},${cy}a${radius},${radius} 0 1,0 ${2 * radius},0a${radius},${radius} 0 1,0 ${-2 * radius},0`;
+  }
+  return <path className={['point-marks', className].filter(Boolean).join(' ')} d={d} fill={fill} pointerEvents="none" />;
+}

@@ -10,6 +10,7 @@ import { trimNumber } from './format';
 import { LAYER_COLOR } from './palette';
 import { sparsityDomains, sparsityPoints, sparsitySummary } from './sparsity-series';
 import { propsEqual } from './props-equal';
+import { useChartTurn } from './chart-turn';
 
 export interface SparsityChartProps {
   readonly profile: SparsityProfile | null;
@@ -20,12 +21,9 @@ const EXPLANATION =
 
 function SparsityChartView({ profile }: SparsityChartProps) {
   const points = useMemo(() => sparsityPoints(profile), [profile]);
-  const domains = sparsityDomains(points);
-  const decades = (domain: [number, number]) => {
-    const ticks: number[] = [];
-    for (let value = domain[0]; value <= domain[1] * 1.0001; value *= 10) ticks.push(Number(value.toPrecision(6)));
-    return ticks;
-  };
+  // The plot redraws on this chart's turn (one chart per task).
+  const drawn = useChartTurn(points);
+  const plot = useMemo(() => <SparsityPlot points={drawn} />, [drawn]);
 
   return (
     <div className="chart sparsity" data-testid="sparsity-chart">
@@ -47,48 +45,60 @@ function SparsityChartView({ profile }: SparsityChartProps) {
         caption={EXPLANATION}
         small
       >
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 22, left: 4 }} accessibilityLayer={false}>
-            <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="rank"
-              type="number"
-              scale="log"
-              domain={domains.x}
-              ticks={decades(domains.x)}
-              interval={0}
-              allowDataOverflow
-              tickFormatter={formatPower}
-              label={{ value: 'rank (log)', position: 'insideBottom', offset: -14 }}
-            />
-            <YAxis
-              type="number"
-              scale="log"
-              domain={domains.y}
-              ticks={decades(domains.y)}
-              interval={0}
-              allowDataOverflow
-              width={Y_AXIS_WIDTH}
-              tickFormatter={formatPower}
-              label={{ value: 'magnitude (log)', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
-            />
-            <Tooltip
-              formatter={(value) => [Number(Number(value).toPrecision(3)), 'magnitude']}
-              labelFormatter={(label) => `rank ${Number(label).toLocaleString('en-US')}`}
-            />
-            <Line
-              className="series-line series-line--primary"
-              dataKey="magnitude"
-              type="linear"
-              stroke={LAYER_COLOR}
-              strokeWidth={3}
-              dot={false}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+        {plot}
       </ChartFrame>
     </div>
+  );
+}
+
+function SparsityPlot({ points }: { readonly points: ReturnType<typeof sparsityPoints> }) {
+  const domains = sparsityDomains(points);
+  const decades = (domain: [number, number]) => {
+    const ticks: number[] = [];
+    for (let value = domain[0]; value <= domain[1] * 1.0001; value *= 10) ticks.push(Number(value.toPrecision(6)));
+    return ticks;
+  };
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart data={points} margin={{ top: 8, right: 16, bottom: 22, left: 4 }} accessibilityLayer={false}>
+        <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" />
+        <XAxis
+          dataKey="rank"
+          type="number"
+          scale="log"
+          domain={domains.x}
+          ticks={decades(domains.x)}
+          interval={0}
+          allowDataOverflow
+          tickFormatter={formatPower}
+          label={{ value: 'rank (log)', position: 'insideBottom', offset: -14 }}
+        />
+        <YAxis
+          type="number"
+          scale="log"
+          domain={domains.y}
+          ticks={decades(domains.y)}
+          interval={0}
+          allowDataOverflow
+          width={Y_AXIS_WIDTH}
+          tickFormatter={formatPower}
+          label={{ value: 'magnitude (log)', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+        />
+        <Tooltip
+          formatter={(value) => [Number(Number(value).toPrecision(3)), 'magnitude']}
+          labelFormatter={(label) => `rank ${Number(label).toLocaleString('en-US')}`}
+        />
+        <Line
+          className="series-line series-line--primary"
+          dataKey="magnitude"
+          type="linear"
+          stroke={LAYER_COLOR}
+          strokeWidth={3}
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ResponsiveContainer>
   );
 }
 

@@ -8,6 +8,7 @@ import { formatMsTick } from './format';
 import { METHOD_COLORS, PRIMARY_METHOD } from './palette';
 import { decadeTicks, speedupSentence, timingBars, timingDomain, timingSummary } from './timing-series';
 import { propsEqual } from './props-equal';
+import { useChartTurn } from './chart-turn';
 
 export interface TimingChartProps {
   readonly timings: readonly { readonly method: PruneMethod; readonly ms: number }[];
@@ -38,8 +39,11 @@ function TimingChartView({ timings, caption, speedupAt, unit = 'neuron' }: Timin
 
   // The plot is rebuilt only when the bars change, not with the caption (which follows the slider).
   const [low, high] = domain;
-  const plot = useMemo(
-    () => (
+  // Redrawn on this chart's turn (one chart per task).
+  const drawn = useChartTurn(useMemo(() => ({ bars, low, high }), [bars, low, high]));
+  const plot = useMemo(() => {
+    const { bars, low, high } = drawn;
+    return (
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={bars} margin={{ top: 22, right: 12, bottom: 4, left: 4 }} accessibilityLayer barCategoryGap="20%">
           <CartesianGrid stroke="#DCDCD6" strokeDasharray="3 3" vertical={false} />
@@ -69,9 +73,8 @@ function TimingChartView({ timings, caption, speedupAt, unit = 'neuron' }: Timin
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-    ),
-    [bars, low, high],
-  );
+    );
+  }, [drawn]);
 
   return (
     <ChartFrame

@@ -108,4 +108,18 @@ describe('weight colours', () => {
     expect(at(1, 1)).toEqual([255, 255, 255, 255]);
     expect(at(IMAGE_SIDE + 1, IMAGE_SIDE + 1)).toEqual([0, 0, 0, 0]); // no fourth neuron
   });
+
+  it('colours every pixel as weightToRgb does, within one 8-bit level', () => {
+    const weights = new Float32Array(784);
+    const special = [0, -0, 1, -1, 2.5, -7, Number.NaN, Infinity, -Infinity, 0.5, -0.5, 1e-9];
+    for (let p = 0; p < 784; p++) weights[p] = p < special.length ? special[p] : Math.sin(p * 12.9898) * 1.3;
+    const sheet = spriteSheet(weights, 1, 1);
+    for (let p = 0; p < 784; p++) {
+      const expected = weightToRgb(weights[p]);
+      const offset = ((Math.floor(p / IMAGE_SIDE) * IMAGE_SIDE) + (p % IMAGE_SIDE)) * 4;
+      for (let c = 0; c < 3; c++) expect(Math.abs(sheet.data[offset + c] - expected[c])).toBeLessThanOrEqual(1);
+      expect(sheet.data[offset + 3]).toBe(255);
+      if (p < special.length) expect(Array.from(sheet.data.slice(offset, offset + 3))).toEqual(expected);
+    }
+  });
 });
