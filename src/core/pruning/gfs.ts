@@ -10,6 +10,9 @@
 import { throwIfCancelled, type CancelToken } from '../errors';
 import type { LayerProblem } from './layer-problem';
 
+/** A scan checks for a cancel every 256 candidate neurons. */
+const SCAN_CHECK_MASK = 255;
+
 export interface GfsOptions {
   readonly signal?: CancelToken;
   /** Called after each added neuron with the count so far, for progress bars. */
@@ -112,10 +115,13 @@ export function greedySelector(problem: LayerProblem): GreedySelector {
     }
   };
 
-  const addOne = (rowOffsets: Int32Array, vals: Float32Array) => {
+  const addOne = (rowOffsets: Int32Array, vals: Float32Array, signal: CancelToken | undefined) => {
     let best = -1;
     let bestGain = -Infinity;
     for (let j = 0; j < units; j++) {
+      // A scan over a wide layer takes 50-150 ms: a cancel (a slider prune waiting) stops it
+      // part-way. Nothing has changed yet, so the add is whole or not at all.
+      if ((j & SCAN_CHECK_MASK) === 0 && j > 0) throwIfCancelled(signal);
       if (chosen[j]) continue;
       columnCorrelation(j, rowOffsets, vals);
       let dot = 0;
@@ -143,7 +149,7 @@ export function greedySelector(problem: LayerProblem): GreedySelector {
       const target = Math.min(units, order.length + count);
       while (order.length < target) {
         throwIfCancelled(options.signal);
-        addOne(rows, values);
+        addOne(rows, values, options.signal);
         options.onAdded?.(order.length, target);
       }
     },
