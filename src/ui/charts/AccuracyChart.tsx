@@ -21,6 +21,7 @@ import { logTicks, toPercent, trimNumber } from './format';
 import { CURSOR_COLOR, DENSE_COLOR, METHOD_COLORS, METHOD_DASHES, METHOD_DRAW_ORDER, PRIMARY_METHOD } from './palette';
 import { propsEqual } from './props-equal';
 import { PointMarks, SliderContext, SliderLine } from './SliderMarker';
+import { SeriesLegend } from './SeriesLegend';
 import { useChartTurn } from './chart-turn';
 
 export interface AccuracyChartProps {
@@ -145,7 +146,18 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
       summary={accuracySummary(series, densePercent, effectiveMode)}
       empty={series.length === 0 ? (points.length > 0 && effectiveMode === 'refit' ? 'No refit results yet.' : 'Run a sweep to compare the methods across keep ratios.') : null}
       controls={refitAvailable ? <ModeToggle mode={effectiveMode} onChange={onModeChange} /> : null}
-      legend={<MethodLegend methods={series.map((s) => s.method)} />}
+      legend={
+        <SeriesLegend
+          items={series.map(({ method }) => ({
+            key: method,
+            label: METHOD_LABELS[method],
+            color: METHOD_COLORS[method],
+            dash: METHOD_DASHES[method],
+            width: method === PRIMARY_METHOD ? 3.5 : 2,
+            dot: true,
+          }))}
+        />
+      }
       table={table}
       caption={
         series.length > 0
@@ -181,27 +193,6 @@ function markPoints(rows: readonly AccuracyRow[], method: PruneMethod): { x: num
     if (value !== undefined) points.push({ x: row.keepPercent, y: value });
   }
   return points;
-}
-
-/**
- * The methods' key, in HTML above the plot (PRUNE_METHODS order): Recharts' legend measures
- * itself in the DOM and resizes the plot on every redraw.
- */
-function MethodLegend({ methods }: { readonly methods: readonly PruneMethod[] }) {
-  if (methods.length === 0) return null;
-  return (
-    <ul className="chart__legend" aria-hidden="true">
-      {methods.map((method) => (
-        <li key={method}>
-          <svg width="22" height="10" viewBox="0 0 22 10">
-            <line x1="1" x2="21" y1="5" y2="5" stroke={METHOD_COLORS[method]} strokeWidth={method === PRIMARY_METHOD ? 3.5 : 2} strokeDasharray={METHOD_DASHES[method]} />
-            <circle cx="11" cy="5" r="3" fill={METHOD_COLORS[method]} />
-          </svg>
-          {METHOD_LABELS[method]}
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 /** The tooltip lists the methods in PRUNE_METHODS order (i-SpaSP first). */

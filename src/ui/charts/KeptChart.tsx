@@ -8,7 +8,6 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ReferenceLine,
@@ -26,6 +25,7 @@ import { CURSOR_COLOR, ENTERED_COLOR, LAYER_COLOR, LEFT_COLOR, OKABE_ITO, layerD
 import { propsEqual } from './props-equal';
 import { SliderContext, SliderDots } from './SliderMarker';
 import { useChartTurn } from './chart-turn';
+import { SeriesLegend } from './SeriesLegend';
 
 export interface KeptChartProps {
   readonly hiddenWidths: readonly number[];
@@ -53,9 +53,9 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
   // The plots are rebuilt only when what they draw changes; the slider's dots follow SliderContext.
   const marks = useMemo(() => markers.map((m) => ({ x: Math.min(100, Math.max(1, m.keepPercent)), y: m.kept })), [markers]);
   // Each plot redraws on its own turn (one chart per task).
-  const keptDrawn = useChartTurn(useMemo(() => ({ rows, hiddenWidths, hiddenKinds, units, multiLayer }), [rows, hiddenWidths, hiddenKinds, units, multiLayer]));
+  const keptDrawn = useChartTurn(useMemo(() => ({ rows, hiddenWidths, hiddenKinds, units }), [rows, hiddenWidths, hiddenKinds, units]));
   const keptPlot = useMemo(() => {
-    const { rows, hiddenWidths, hiddenKinds, units, multiLayer } = keptDrawn;
+    const { rows, hiddenWidths, hiddenKinds, units } = keptDrawn;
     return (
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={MARGIN} accessibilityLayer={false}>
@@ -78,7 +78,6 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
             label={{ value: `${units === 'channels and neurons' ? 'units' : units} kept`, angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
           />
           <Tooltip formatter={(value, name) => [value, name]} labelFormatter={(label) => `${label}% kept`} />
-          {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
           {hiddenWidths.map((units, l) => (
             <Line
               key={l}
@@ -120,7 +119,6 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
             label={{ value: first, angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
           />
           <Tooltip formatter={(value, name) => [Math.abs(Number(value)), name]} labelFormatter={(label) => `iteration ${label}`} />
-          <Legend verticalAlign="top" height={24} itemSorter={null} />
           <ReferenceLine y={0} stroke={CURSOR_COLOR} />
           <Bar dataKey="entered" name="entered" stackId="churn" fill={ENTERED_COLOR} isAnimationActive={false} />
           <Bar dataKey="left" name="left" stackId="churn" fill={LEFT_COLOR} isAnimationActive={false} />
@@ -152,6 +150,18 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
             columns: ['layer', 'units', 'kept (%)', `kept ${units}`],
             rows: markers.map((m) => [m.layer + 1, m.units, trimNumber(m.keepPercent), m.kept]),
           }}
+          legend={
+            multiLayer ? (
+              <SeriesLegend
+                items={hiddenWidths.map((width, l) => ({
+                  key: `layer${l}`,
+                  label: `layer ${l + 1} (${width} ${unitNoun(kindAt(hiddenKinds, l), width)})`,
+                  color: LAYER_COLOR,
+                  dash: layerDash(l),
+                }))}
+              />
+            ) : null
+          }
           caption={markers.length > 0 ? markers.map((m) => `layer ${m.layer + 1}: ${m.kept} of ${m.units} ${unitNoun(kindAt(hiddenKinds, m.layer), m.units)}`).join(' · ') : null}
           small
         >
@@ -166,6 +176,14 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: Ke
             columns: ['iteration', 'entered', 'left'],
             rows: churn.map((r) => [r.iteration, r.entered, -r.left]),
           }}
+          legend={
+            <SeriesLegend
+              items={[
+                { key: 'entered', label: 'entered', color: ENTERED_COLOR, shape: 'square' },
+                { key: 'left', label: 'left', color: LEFT_COLOR, shape: 'square' },
+              ]}
+            />
+          }
           caption={
             churn.length === 0
               ? null

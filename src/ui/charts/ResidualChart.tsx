@@ -4,13 +4,14 @@
  * methods give one value per layer: shown as dots with a note.
  */
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { linearTicks, trimNumber } from './format';
 import { LAYER_COLOR, layerDash } from './palette';
 import { isSinglePoint, layerKey, residualMax, residualRows, residualSummary } from './residual-series';
 import { propsEqual } from './props-equal';
 import { useChartTurn } from './chart-turn';
+import { SeriesLegend } from './SeriesLegend';
 
 export interface ResidualChartProps {
   readonly layers: readonly { readonly residuals: readonly number[] }[];
@@ -37,6 +38,9 @@ function ResidualChartView({ layers }: ResidualChartProps) {
       summary={residualSummary(layers)}
       empty={iterations === 0 ? 'Prune a network to see the residual.' : null}
       table={table}
+      legend={
+        layers.length > 1 ? <SeriesLegend items={layers.map((_, l) => ({ key: layerKey(l), label: `layer ${l + 1}`, color: LAYER_COLOR, dash: layerDash(l), width: l === 0 ? 3 : 2 }))} /> : null
+      }
       caption={single && iterations > 0 ? 'This method is not iterative: one residual per layer, for the final kept set.' : null}
       small
     >
@@ -51,7 +55,6 @@ function ResidualPlot({ layers }: ResidualChartProps) {
   const iterations = rows.length;
   const yMax = residualMax(layers);
   const showDots = iterations <= 25;
-  const multiLayer = layers.length > 1;
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 22, left: 4 }} accessibilityLayer>
@@ -75,8 +78,7 @@ function ResidualPlot({ layers }: ResidualChartProps) {
           label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
         />
         <Tooltip formatter={(value, name) => [trimNumber(Number(value), 4), name]} labelFormatter={(label) => `iteration ${label}`} />
-        {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
-        {layers.map((_, l) => (
+            {layers.map((_, l) => (
           <Line
             key={l}
             className={l === 0 ? 'series-line series-line--primary' : 'series-line'}
