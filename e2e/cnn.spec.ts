@@ -76,6 +76,10 @@ test('opens the CNN from a link, prunes channels as the slider moves, steps chan
   await page.getByTestId('step-button').click();
   await expect(page.getByTestId('step-narration')).toContainText('s = 8 is the number of channels kept');
   await expect(page.getByTestId('step-caption')).toContainText('Iteration 1 of 20');
+  // The feature maps follow the step: the first convolution shows the iteration's kept set.
+  const stepKept = (await page.getByTestId('kept-channels-layer-1').locator('.kept-channels__cell--kept').allTextContents()).map(Number);
+  expect(stepKept).toHaveLength(8);
+  await expect.poll(async () => (await mapStatuses(page))[0]).toEqual(statusesOf(stepKept, 16));
 
   // One ratio per layer: the controls name channels, and the link carries them.
   await page.getByTestId('per-layer-toggle').check();

@@ -4,7 +4,7 @@
  * method, per-layer ratios), the step shown, or the drawn digit change. The worker computes and
  * transfers them; stale answers come back null from the client and are dropped. No tensor code.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChannelMapsRequest, ChannelTestDigit, PlaygroundClient } from '../../client/worker-client';
 import type { ChannelMapsView } from '../../worker/channel-maps';
 import type { ChannelsViewInput } from '../cnn/channels-input';
@@ -79,8 +79,11 @@ export function useChannelMaps(client: PlaygroundClient, modelId: string | null,
     client.channelMaps(request).then(
       (maps) => {
         if (!maps || !current()) return;
-        setAnswer({ key, pixels, maps });
-        setShown({ modelId, maps });
+        // A transition: React may split the redraw of 64 maps around a slider move's more urgent updates.
+        startTransition(() => {
+          setAnswer({ key, pixels, maps });
+          setShown({ modelId, maps });
+        });
       },
       (error: unknown) => current() && setAnswer({ key, pixels, error }),
     );
