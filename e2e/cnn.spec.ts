@@ -98,6 +98,7 @@ test('every chart draws for the CNN; slider moves leave the worker tensor count 
     await expect(page.getByTestId(id).locator('svg path').first()).toBeAttached({ timeout: 60_000 });
   }
   await expect(page.getByTestId('accuracy-chart')).toContainText('hidden channels and neurons kept');
+  await expect(page.getByTestId('sparsity-chart')).toContainText('a few channels carry most of the activation mass');
   await expect.poll(async () => page.getByTestId('accuracy-chart').locator('.recharts-line').count(), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
   const before = await workerTensorCount(page);
   for (const percent of [30, 40, 60, 25]) {
@@ -197,5 +198,11 @@ test('the Channels view shows every feature map of the CNN for a digit; the slid
   await expect.poll(() => secondLayerLabels(page)).not.toEqual(otherLabels);
   await expect(view).toHaveAttribute('aria-busy', 'false');
   await expectChannelsShown(page, [8, 16, 32]);
+
+  // And the network whose maps are shown exports (its reload is checked above).
+  const [jsonDownload] = await downloadsFrom(page, 2, () => page.getByTestId('export-button').click());
+  expect(jsonDownload.suggestedFilename()).toBe('cnn-sparse-ispasp-keep50-T20-n1000-seed0.json');
+  const modelJson = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
+  expect(modelJson.userDefinedMetadata.pruning.layers.map((layer: { kept: number[] }) => layer.kept)).toEqual(half);
   expect(errors).toEqual([]);
 });

@@ -219,7 +219,7 @@ export function App() {
               />
             </VisibleOnly>
             <VisibleOnly className="card">
-              <SparsityChart profile={state.sparsity} />
+              <SparsityChart profile={state.sparsity} units={unitNoun(firstUnit)} />
             </VisibleOnly>
           </div>
           {isCnn ? (
