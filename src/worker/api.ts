@@ -24,7 +24,6 @@ import { MAX_MODEL_JSON_BYTES, MAX_WEIGHT_BYTES } from '../core/model/limits';
 import { oneLine, shown } from '../core/error-line';
 import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
-import { ispaspImportance } from '../core/pruning/ispasp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
 import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
 import { resolveKeepRatios } from '../core/pruning/prune-options';
@@ -508,7 +507,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       onProgress?.({ phase: 'evaluate' });
       const evaluateStarted = performance.now();
       const firstKept = outcome.layers[0].kept;
-      const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
+      const importance = Array.from(firstProblem.importance(firstKept));
       const trace = selectionTrace(request.method, outcome.layers[0].order, firstProblem, current.dense.layers[0]);
       const raw = await current.prunedAccuracy(outcome.selectedModel, firstKept);
       const refit = request.refit ? await current.prunedAccuracy(outcome.model, firstKept) : undefined;
