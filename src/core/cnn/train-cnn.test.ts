@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tf-node';
-import { imageToColumns, initialCnn, trainCnn, trainableConv2d } from './train-cnn';
+import { imageToColumns, initialCnn, scheduledLearningRate, trainCnn, trainableConv2d } from './train-cnn';
 import { cnnAccuracy } from './cnn-forward';
 
 // The cpu backend has tfjs's own Conv2D filter gradient to compare against (wasm has none).
@@ -12,6 +12,7 @@ beforeAll(async () => {
 describe('CNN training pieces', () => {
   it.each([
     [[1, 1], 'valid'],
+    [[1, 1], 'same'],
     [[2, 2], 'same'],
     [[2, 1], 'valid'],
   ] as const)('trainableConv2d has tfjs conv2d gradients (strides %j, %s)', (strides, padding) => {
@@ -25,6 +26,15 @@ describe('CNN training pieces', () => {
       expect(tf.max(tf.abs(tf.sub(dx, dxExpected))).dataSync()[0]).toBeLessThan(1e-4);
       expect(tf.max(tf.abs(tf.sub(dw, dwExpected))).dataSync()[0]).toBeLessThan(1e-4);
     });
+  });
+
+  it('the cosine schedule runs from learningRate at the first batch to finalLearningRate at the last', () => {
+    const cosine = { learningRate: 1e-3, learningRateSchedule: 'cosine', finalLearningRate: 1e-5 } as const;
+    expect(scheduledLearningRate(cosine, 0, 101)).toBeCloseTo(1e-3, 12);
+    expect(scheduledLearningRate(cosine, 50, 101)).toBeCloseTo((1e-3 + 1e-5) / 2, 12);
+    expect(scheduledLearningRate(cosine, 25, 101)).toBeCloseTo(1e-5 + (1e-3 - 1e-5) * (0.5 + Math.SQRT1_2 / 2), 12);
+    expect(scheduledLearningRate(cosine, 100, 101)).toBeCloseTo(1e-5, 12);
+    expect(scheduledLearningRate({ learningRate: 3e-3 }, 70, 101)).toBe(3e-3);
   });
 
   it('imageToColumns times the flattened kernel is the convolution', () => {
@@ -55,5 +65,11 @@ describe('CNN training pieces', () => {
     expect(await cnnAccuracy(a, images, labels)).toBeGreaterThan(0.5);
     expect(Array.from((a.layers[0] as { kernel: Float32Array }).kernel)).toEqual(Array.from((b.layers[0] as { kernel: Float32Array }).kernel));
     expect(initialCnn(options.architecture, 7).layers).toHaveLength(3);
+    // A cosine schedule that starts and ends at the same rate is the constant rate; one that decays is not.
+    const flat = await trainCnn(split, { ...options, learningRateSchedule: 'cosine', finalLearningRate: options.learningRate });
+    const decayed = await trainCnn(split, { ...options, learningRateSchedule: 'cosine', finalLearningRate: 0 });
+    const firstKernel = (cnn: typeof a) => Array.from((cnn.layers[0] as { kernel: Float32Array }).kernel);
+    expect(firstKernel(flat)).toEqual(firstKernel(a));
+    expect(firstKernel(decayed)).not.toEqual(firstKernel(a));
   });
 });
