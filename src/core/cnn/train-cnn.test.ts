@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tf-node';
 import { imageToColumns, initialCnn, scheduledLearningRate, trainCnn, trainableConv2d } from './train-cnn';
 import { cnnAccuracy } from './cnn-forward';
+import { bandDigits } from '../../../test/helpers/band-digits';
 
 // The cpu backend has tfjs's own Conv2D filter gradient to compare against (wasm has none).
 beforeAll(async () => {
@@ -49,15 +50,8 @@ describe('CNN training pieces', () => {
   });
 
   it('a few hundred images of training beat chance and the same seed gives the same weights', async () => {
-    const count = 256;
-    const pixels = new Uint8Array(count * 784);
-    const labels = new Uint8Array(count);
-    // Synthetic digits: class k lights a horizontal band at rows 2k..2k+3.
-    for (let i = 0; i < count; i++) {
-      labels[i] = i % 10;
-      for (let r = 2 * labels[i]; r < 2 * labels[i] + 4; r++) for (let c = 4; c < 24; c++) pixels[i * 784 + r * 28 + c] = 255;
-    }
-    const split = { count, pixels, labels };
+    const split = bandDigits(256);
+    const { pixels, labels } = split;
     const options = { architecture: [{ kind: 'conv', filters: 4, kernelSize: 3, strides: 2, padding: 'same' }, { kind: 'flatten' }] as const, epochs: 3, batchSize: 32, learningRate: 3e-3, activationL1: 1e-5, seed: 7 };
     const a = await trainCnn(split, options);
     const b = await trainCnn(split, options);
