@@ -2,6 +2,7 @@
 import type { Cnn, CnnDenseLayer, ConvLayer, Shape3, WeightedLayer } from './cnn';
 import { activationShapes, isWeighted } from './cnn';
 import type { NextConvView } from './channel-problem';
+import { OptionError } from '../errors';
 
 /** Kernel `[..., width]` (row-major, last axis = output channel) restricted to columns `kept`. */
 function keepLastAxis(values: Float32Array, width: number, kept: readonly number[]): Float32Array {
@@ -68,4 +69,35 @@ export function nextConvView(next: WeightedLayer, hiddenShape: Shape3): NextConv
     return { kernelSize: next.kernelSize, strides: next.strides, padding: next.padding, kernel: next.kernel, outputs: next.filters };
   }
   return { kernelSize: [hiddenShape[0], hiddenShape[1]], strides: [1, 1], padding: 'valid', kernel: next.kernel, outputs: next.units };
+}
+
+/** Checks kept sets per hidden stage against `model`: one entry per stage, each null or distinct ascending channel indices, at least one. */
+export function checkKeptPerStage(model: Cnn, keptPerStage: readonly (readonly number[] | null)[]): void {
+  const stages = hiddenStages(model);
+  if (keptPerStage.length !== stages.length) {
+    throw new OptionError(`kept channels are given for ${keptPerStage.length} hidden layers, but the network has ${stages.length}`);
+  }
+  stages.forEach((stage, s) => {
+    const kept = keptPerStage[s];
+    if (kept === null) return;
+    const channels = stage.hiddenShape[2];
+    const valid = kept.length > 0 && kept.every((c, k) => Number.isInteger(c) && c >= 0 && c < channels && (k === 0 || c > kept[k - 1]));
+    if (!valid) throw new OptionError(`hidden layer ${s + 1} keeps [${kept.join(', ')}]: expected distinct ascending channel indices in 0..${channels - 1}, at least one`);
+  });
+}
+
+/**
+ * The pruned network with the original weights: hidden stage s keeps `keptPerStage[s]` (dense
+ * indices, ascending; null keeps every channel), in order, as `pruneCnn` builds its selected model.
+ */
+export function keepChannels(model: Cnn, keptPerStage: readonly (readonly number[] | null)[]): Cnn {
+  checkKeptPerStage(model, keptPerStage);
+  const layers = [...model.layers];
+  hiddenStages(model).forEach((stage, s) => {
+    const kept = keptPerStage[s];
+    if (kept === null) return;
+    layers[stage.layer] = keepOutputChannels(layers[stage.layer] as WeightedLayer, kept);
+    layers[stage.next] = keepInputChannels(layers[stage.next] as WeightedLayer, kept, stage.hiddenShape);
+  });
+  return { inputShape: model.inputShape, layers };
 }

@@ -156,7 +156,7 @@ function NeuronGridView({ atlas, kept, step, enteredAt, importance, compact = fa
           onBlur={() => setFocused(false)}
         />
         {hover && hoverOrigin ? (
-          <div className="neuron-grid__tooltip" style={{ left: tooltipLeft, top: tooltipTop }} aria-hidden="true" data-testid="neuron-tooltip">
+          <div className="tooltip" style={{ left: tooltipLeft, top: tooltipTop }} aria-hidden="true" data-testid="neuron-tooltip">
             {describe(hover.index)}
           </div>
         ) : null}
