@@ -31,6 +31,7 @@ describe('the CNN pruning comparison', () => {
     for (const r of rows) {
       const channels = r.keep === 0.25 ? [2, 3] : [4, 6];
       expect(r.kept).toEqual(channels);
+      expect(r.keptChannels.map((kept) => kept.length)).toEqual(channels);
       // conv 3x3x1 -> c1, 3x3 map after the pool (13 -> 3), Dense 9 c1 -> c2, Dense c2 -> 10.
       expect(r.params).toBe(9 * channels[0] + channels[0] + 9 * channels[0] * channels[1] + channels[1] + channels[1] * 10 + 10);
       for (const accuracy of [r.rawAccuracy, r.refitAccuracy, r.finetunedAccuracy]) expect(accuracy).toBeGreaterThanOrEqual(0);
@@ -46,7 +47,7 @@ describe('the CNN pruning comparison', () => {
   });
 
   it('the table has a line per row with the measured figures', () => {
-    const row = { method: 'gfs', keep: 0.25, kept: [4, 8, 16], params: 3722, pruneMs: 123.4, refitMs: 12_345, lastResidual: 0.51234, rawAccuracy: 0.4735, refitAccuracy: 0.9532, finetunedAccuracy: 0.98, finetuneMs: 1 } satisfies CnnComparisonRow;
+    const row = { method: 'gfs', keep: 0.25, kept: [4, 8, 16], keptChannels: [], params: 3722, pruneMs: 123.4, refitMs: 12_345, lastResidual: 0.51234, rawAccuracy: 0.4735, refitAccuracy: 0.9532, finetunedAccuracy: 0.98, finetuneMs: 1 } satisfies CnnComparisonRow;
     const lines = cnnComparisonTable([row, { ...row, method: 'ispasp', keep: 0.5 }]).split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toBe('| 25% | 4-8-16 | 3,722 | GFS | 47.35% | 95.32% | 98.00% | 0.123 s | 12.3 s | 0.5123 |');

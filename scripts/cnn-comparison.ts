@@ -38,6 +38,8 @@ export interface CnnComparisonRow {
   readonly keep: number;
   /** Kept channels (units) per hidden layer. */
   readonly kept: number[];
+  /** The kept indices per hidden layer (of the layer as its pruned input left it), ascending. */
+  readonly keptChannels: number[][];
   readonly params: number;
   /** Calibration passes included, as the CLI's `timingsMs.prune`. */
   readonly pruneMs: number;
@@ -74,6 +76,7 @@ export async function compareCnnPruning(model: Cnn, data: CnnComparisonData, set
         method,
         keep,
         kept: outcome.layers.map((layer) => layer.kept.length),
+        keptChannels: outcome.layers.map((layer) => [...layer.kept]),
         params: cnnParameterCount(outcome.selectedModel),
         pruneMs: median(pruneTimes),
         refitMs: outcome.refitMs,

@@ -204,6 +204,16 @@ function cnnClaims(rows: readonly CnnComparisonRow[], keepRatios: readonly numbe
           .join('; ') +
         '. Competitive here means within 0.4 points of the best, two standard errors of a difference of two accuracies near 98%.',
     );
+    if (methods.includes('topk')) {
+      const same = keepRatios.filter((keep) => JSON.stringify(row('ispasp', keep).keptChannels) === JSON.stringify(row('topk', keep).keptChannels));
+      claims.push(
+        `- **i-SpaSP and top-k.** i-SpaSP keeps exactly top-k's channels in every layer at ${same.length === 0 ? 'no ratio' : same.length === keepRatios.length ? 'every ratio' : same.map(ratio).join(' and ')}` +
+          (same.length > 0
+            ? ': top-k\'s set (the s largest activation sums) is a fixed point of i-SpaSP\'s iteration (step 5 keeps the s largest sums of a merge that contains the current set), ' +
+              'and on these networks the iteration reaches it (as soon as one merge holds all s of them). The two rows are then the same network, fine-tuned the same way.'
+            : '.'),
+      );
+    }
     const rawBest = keepRatios.map((keep) => rows.filter((r) => r.keep === keep).reduce((a, b) => (b.rawAccuracy > a.rawAccuracy ? b : a)));
     const refitBest = keepRatios.map((keep) => rows.filter((r) => r.keep === keep).reduce((a, b) => (b.refitAccuracy > a.refitAccuracy ? b : a)));
     claims.push(
