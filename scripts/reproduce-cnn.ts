@@ -154,13 +154,15 @@ ${sections.join('\n')}
 ## Where this differs from the paper
 
 - **Scale.** Two small MNIST CNNs (three prunable layers of 16, 32 and 64 channels/units) instead of ResNet34 and MobileNetV2 on
-  ImageNet. With so few channels every method's selection is a small combinatorial problem, and the calibration forward pass,
-  not the selection, dominates every prune time.
+  ImageNet. With so few channels every method's selection is a small combinatorial problem, and the passes every method
+  makes (the calibration forward pass and each layer's C x C matrices), not the selection, dominate every prune time.
 - **GFS.** GFS here is greedy forward selection on the same residual objective, computed from the C x C Gram matrix of the
   channels' contributions after the one calibration pass that i-SpaSP also makes (src/core/cnn/channel-problem.ts): each greedy
   step costs O(C) on that matrix, not a pass over the data. The paper's GFS (Ye et al., 2020) evaluates candidate channels on
   data and its cost grows with the network, which is where its hours come from; this one has no such cost to show.
 - **Short fine-tuning, one seed.** Differences of a few tenths of a point between methods are within the noise of one run.
+- **Timings** are medians of a few runs on a shared 2-core machine (load average at start in Settings); differences of a few
+  tenths of a second between methods are that machine's noise, not the methods'.
 `;
   await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
   await writeFile(values.out!, doc);
