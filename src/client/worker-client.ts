@@ -105,6 +105,11 @@ export class PlaygroundClient {
     }
   }
 
+  /** A convolutional network's quick result (`view.accuracy.subset`) measured on every test image; null when superseded. */
+  completeAccuracy(serial: number) {
+    return this.api().completeAccuracy(serial);
+  }
+
   sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void) {
     return this.api().sweep(request, Comlink.proxy(onPoint));
   }

@@ -31,6 +31,9 @@ import { CardStrip, MethodCardsProvider } from './methods/MethodCards';
 import { StepPanel } from './stepmode/StepPanel';
 import { RepeatedTimings } from './timing/RepeatedTimings';
 import { stepTrace } from './stepmode/step-trace';
+import { channelsViewInput } from './cnn/channels-input';
+import { KeptChannels } from './cnn/KeptChannels';
+import { kindAt, unitNoun, unitsOf } from './unit-words';
 
 const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through the selection (any method), P toggles presentation mode';
 
@@ -41,6 +44,9 @@ export function App() {
   // Charts follow deferred copies: the slider and readouts update first, charts when React has time.
   const chartView = useDeferredValue(view);
   const hiddenWidths = useMemo(() => (model ? model.sizes.slice(1, -1) : []), [model]);
+  const hiddenKinds = model?.hiddenKinds;
+  const isCnn = model?.kind === 'cnn';
+  const firstUnit = kindAt(hiddenKinds, 0);
   // The first layer's views (kept-set churn, neuron grid) follow one task later: a new result
   // then redraws the residual chart in one task and the rest in the next, each short.
   const layerView = useNextTask(chartView);
@@ -49,10 +55,15 @@ export function App() {
   const firstLayer = layerView?.layers[0];
   const iterations = firstLayer?.iterations;
   const trace = useMemo(
-    () => (firstLayer && layerView ? stepTrace(firstLayer, { method: layerView.request.method, samples: layerView.request.samples, seed: layerView.request.seed }) : null),
-    [firstLayer, layerView],
+    () =>
+      firstLayer && layerView
+        ? stepTrace(firstLayer, { method: layerView.request.method, samples: layerView.request.samples, seed: layerView.request.seed, unit: firstUnit })
+        : null,
+    [firstLayer, layerView, firstUnit],
   );
   const stepView = state.step !== null && trace ? trace.sets(Math.min(state.step, trace.total - 1)) : null;
+  // A convolutional network's channels after the prune shown (and the step and digit): what the channel views draw.
+  const channelsInput = useMemo(() => channelsViewInput(model, layerView, stepView, state.pad.pixels), [model, layerView, stepView, state.pad.pixels]);
   const [compare, setCompare] = useState(false);
   const lesson = useLesson(state, actions, setCompare);
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
@@ -64,7 +75,7 @@ export function App() {
     const at = speedupPoint(timingPoints, chartKeep / 100);
     return at && { keep: at.keep, keptNeurons: keptCount(at.keep, firstWidth), ispaspMs: at.ispaspMs, gfsMs: at.gfsMs };
   }, [timingPoints, chartKeep, firstWidth]);
-  const gfsMax = gfsMaxPercent(hiddenWidths);
+  const gfsMax = gfsMaxPercent(hiddenWidths, model?.kind);
   const wide = hiddenWidths.some((units) => units > WIDE_LAYER_UNITS);
   const liveResiduals = useDeferredValue(prune.busy ? prune.liveResiduals : null);
   const residualLayers = useMemo(
@@ -105,7 +116,13 @@ export function App() {
         <div className="header-tools">
           <BackendBadge backend={state.backend} />
           <LessonButton lesson={lesson} />
-          <button onClick={() => setCompare(!compare)} aria-pressed={compare} data-testid="side-by-side-toggle">
+          <button
+            onClick={() => setCompare(!compare)}
+            aria-pressed={compare && !isCnn}
+            disabled={isCnn}
+            title={isCnn ? 'Side by side compares the neurons of the sparse and the plain Dense networks' : undefined}
+            data-testid="side-by-side-toggle"
+          >
             Side by side
           </button>
           <button onClick={() => actions.setPresentation(!state.presentation)} aria-pressed={state.presentation} data-testid="presentation-toggle">
@@ -122,7 +139,7 @@ export function App() {
         <aside className="controls">
           <ErrorNote errors={state.errors} sources={['start', 'link', 'model', 'saved']} onDismiss={actions.dismissError} />
           <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} onCancel={actions.cancelLoad} />
-          <PrunePanel settings={settings} hiddenWidths={hiddenWidths} onChange={actions.setSettings} />
+          <PrunePanel settings={settings} hiddenWidths={hiddenWidths} hiddenKinds={hiddenKinds} onChange={actions.setSettings} />
           <ErrorNote errors={state.errors} sources={['prune']} onDismiss={actions.dismissError} />
           {!state.presentation && (
             <TrainPanel
@@ -137,6 +154,7 @@ export function App() {
           <ExportPanel
             canExport={Boolean(view)}
             canExportSweep={sweep.points.length > 0}
+            networkFormats={!isCnn}
             onExportModel={actions.exportModel}
             onExportNetwork={actions.exportNetwork}
             onExportReport={actions.exportReport}
@@ -149,7 +167,7 @@ export function App() {
         <div className="results">
           <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} finetuning={state.jobs.finetune?.state === 'running'} />
           <CompactResult view={view} busy={prune.busy} />
-          {compare && (
+          {compare && !isCnn && (
             <SideBySide models={state.models} model={model} atlas={state.atlas} view={view} settings={settings} onClose={() => setCompare(false)} />
           )}
           <div className="chart-grid">
@@ -161,11 +179,14 @@ export function App() {
                 mode={sweep.mode}
                 onModeChange={actions.setSweepMode}
                 refitAvailable={settings.refit}
+                units={unitsOf(hiddenKinds ?? [])}
               />
               <ErrorNote errors={state.errors} sources={['sweep']} onDismiss={actions.dismissError} />
               <p className="hint" data-testid="sweep-status">
                 {sweepLine(state.jobs.sweep, sweep.points.length, sweep.busy)};{' '}
-                {wide
+                {isCnn
+                  ? 'GFS works on the channels’ Gram matrix here, as cheap as i-SpaSP: swept all the way to 100%.'
+                  : wide
                   ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
                   : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
               </p>
@@ -177,13 +198,14 @@ export function App() {
               <CardStrip topics={['residual', 'ispasp', 'gfs']} />
             </VisibleOnly>
             <VisibleOnly className="card">
-              <KeptChart hiddenWidths={hiddenWidths} keepRatios={sliderKeepRatios} iterations={iterations} />
+              <KeptChart hiddenWidths={hiddenWidths} keepRatios={sliderKeepRatios} iterations={iterations} hiddenKinds={hiddenKinds} />
             </VisibleOnly>
             <VisibleOnly className="card">
               <TimingChart
                 timings={timingsAtRatio.timings}
                 speedupAt={speedupAt}
-                caption={timingCaption(timingsAtRatio, firstWidth, gfsMax)}
+                unit={unitNoun(firstUnit, 1)}
+                caption={timingCaption(timingsAtRatio, firstWidth, gfsMax, unitNoun(firstUnit), isCnn)}
               />
               <CardStrip topics={['ispasp', 'gfs']} />
               <RepeatedTimings
@@ -197,6 +219,17 @@ export function App() {
               <SparsityChart profile={state.sparsity} />
             </VisibleOnly>
           </div>
+          {isCnn ? (
+            <section className="card channels" data-testid="channels">
+              <h2>Channels</h2>
+              <p className="hint">
+                Each hidden layer's channels (the Dense layer's neurons), numbered from 0: kept ones bright, pruned ones dimmed. Hover or focus one for its
+                activation sum and importance; Step walks the first layer's selection.
+              </p>
+              {trace && <StepPanel trace={trace} index={state.step} onChange={actions.setStep} />}
+              {channelsInput && <KeptChannels input={channelsInput} />}
+            </section>
+          ) : (
           <section className="card neurons" data-testid="neurons">
             <h2>First-layer neurons</h2>
             <p className="hint">
@@ -211,6 +244,7 @@ export function App() {
               importance={firstLayer?.importance}
             />
           </section>
+          )}
           <section className="card">
             <h2>Try it</h2>
             <ErrorNote errors={state.errors} sources={['pad']} onDismiss={actions.dismissError} />
@@ -231,9 +265,10 @@ export function App() {
 }
 
 /** Every bar is at one kept count; say which, and which methods the sweep did not time there. */
-function timingCaption(at: TimingsAtRatio, width: number, gfsMax: number): string {
+function timingCaption(at: TimingsAtRatio, width: number, gfsMax: number, units = 'neurons', cached = false): string {
   if (at.keep === null) return 'Prune time per method, measured in this browser.';
   const percent = Math.round(at.keep * 1000) / 10;
   const missing = at.missing.length > 0 ? ` ${at.missing.map((method) => METHOD_LABELS[method]).join(', ')} not timed at this ratio${at.missing.includes('gfs') ? ` (GFS is swept up to ${gfsMax}%)` : ''}.` : '';
-  return `Prune time at ${percent}% kept (${keptCount(at.keep, width).toLocaleString('en-US')} neurons in the first layer), one sweep measurement per method, in this browser.${missing}`;
+  const passes = cached ? ' The channel problems were already built (the first prune pays for them): these are selection and the later layers’ passes.' : '';
+  return `Prune time at ${percent}% kept (${keptCount(at.keep, width).toLocaleString('en-US')} ${units} in the first layer), one sweep measurement per method, in this browser.${missing}${passes}`;
 }

@@ -32,3 +32,20 @@ describe('errors in the store', () => {
     expect(state.model).toBeNull();
   });
 });
+
+describe('full-test accuracy after a quick result', () => {
+  const quick = { ...view, serial: 7, accuracy: { delivered: 0.5, subset: { images: 1000, of: 10000 } } } as unknown as PruneView;
+  const full = { ...view, serial: 7, layers: [], accuracy: { delivered: 0.52 } } as unknown as PruneView;
+
+  it('replaces the result on screen with the same serial, and never a newer one', () => {
+    let state = reducer(initialState(DEFAULT_URL_STATE), { type: 'pruned', view: quick });
+    state = reducer(state, { type: 'accuracy-completed', view: full });
+    expect(state.prune.view?.accuracy.delivered).toBe(0.52);
+    // The layers the charts draw stay the same objects: only the figures changed.
+    expect(state.prune.view?.layers).toBe(quick.layers);
+    const newer = { ...quick, serial: 8 } as PruneView;
+    state = reducer(state, { type: 'pruned', view: newer });
+    state = reducer(state, { type: 'accuracy-completed', view: full });
+    expect(state.prune.view).toBe(newer);
+  });
+});

@@ -69,17 +69,18 @@ export type Action =
   | { type: 'batch'; actions: Action[] }
   | { type: 'started'; backend: BackendReport; models: ModelEntry[] }
   | { type: 'failed'; error: string }
-  | { type: 'atlas'; atlas: NeuronAtlas; sparsity: SparsityProfile }
+  | { type: 'atlas'; atlas: NeuronAtlas | null; sparsity: SparsityProfile }
   | { type: 'model-loading' }
   | { type: 'model-switching' }
   | { type: 'load-progress'; progress: LoadProgress }
   | { type: 'model-failed' }
-  | { type: 'model-loaded'; model: ModelSummary; atlas: NeuronAtlas; sparsity: SparsityProfile }
+  | { type: 'model-loaded'; model: ModelSummary; atlas: NeuronAtlas | null; sparsity: SparsityProfile }
   | { type: 'model-added'; entry: ModelEntry }
   | { type: 'settings'; patch: Partial<Settings> }
   | { type: 'prune-started' }
   | { type: 'prune-iteration'; layer: number; residual: number }
   | { type: 'pruned'; view: PruneView }
+  | { type: 'accuracy-completed'; view: PruneView }
   | { type: 'prune-settled' }
   | { type: 'sweep-started' }
   | { type: 'sweep-point'; point: SweepPoint }
@@ -187,6 +188,15 @@ export function reducer(state: AppState, action: Action): AppState {
         errors: state.errors.filter((error) => error.source !== 'prune'),
         ...(state.firstPrunePending && !state.modelLoading && action.view.report.model === state.model?.id && { loading: null, firstPrunePending: false }),
       };
+    case 'accuracy-completed': {
+      // Only for the result on screen: a newer prune's quick figures are not overwritten. The
+      // layers stay the same objects (only the figures changed), so the charts drawn from them
+      // are not redrawn.
+      const shown = state.prune.view;
+      if (shown?.serial !== action.view.serial) return state;
+      const { accuracy, report, timingsMs } = action.view;
+      return { ...state, prune: { ...state.prune, view: { ...shown, accuracy, report, timingsMs } } };
+    }
     case 'prune-settled':
       return { ...state, prune: { ...state.prune, busy: false }, ...(!state.modelLoading && { loading: null, firstPrunePending: false }) };
     case 'sweep-started':

@@ -10,9 +10,11 @@ export const WIDE_FIRST_PERCENTS = [5, 10, 25, 50, 100];
 /**
  * GFS costs one pass over the calibration data per kept neuron, so the sweep stops it early:
  * at 50% kept, and at 10% on wide layers (1,000 of 10,000 neurons already take about 40 s on
- * one core), which is still where the paper compares it with i-SpaSP.
+ * one core), which is still where the paper compares it with i-SpaSP. On a convolutional
+ * network it works on the channels' Gram matrix (as cheap as i-SpaSP): swept all the way.
  */
-export function gfsMaxPercent(hiddenWidths: readonly number[]): number {
+export function gfsMaxPercent(hiddenWidths: readonly number[], kind: 'mlp' | 'cnn' = 'mlp'): number {
+  if (kind === 'cnn') return 100;
   return hiddenWidths.some((units) => units > WIDE_LAYER_UNITS) ? 10 : 50;
 }
 

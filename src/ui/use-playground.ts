@@ -11,6 +11,7 @@ import { download, sweepCsv } from './downloads';
 import { initialState, keepRatios, reducer, type Action, type ErrorSource, type Settings } from './store';
 import { gfsMaxPercent, sweepOrder } from './sweep-plan';
 import { MAX_DRAWN } from './neurons/grid-layout';
+import { kindAt, unitCount } from './unit-words';
 
 function frameBatcher(dispatch: (action: Action) => void) {
   let queue: Action[] = [];
@@ -79,7 +80,11 @@ export function usePlayground() {
       try {
         const summary = await load(onLoadProgress);
         const samples = settingsRef.current.samples;
-        const [atlas, sparsity] = await Promise.all([client.neurons(samples, onLoadProgress, MAX_DRAWN), client.sparsity(samples, onLoadProgress)]);
+        // A convolutional network has no neuron atlas: the Channels view draws its filters.
+        const [atlas, sparsity] = await Promise.all([
+          summary.kind === 'cnn' ? null : client.neurons(samples, onLoadProgress, MAX_DRAWN),
+          client.sparsity(samples, onLoadProgress),
+        ]);
         if (ticket !== loadTicket.current) return null;
         dispatch({ type: 'model-loaded', model: summary, atlas, sparsity });
         dispatch({ type: 'announce', text: `Loaded ${summary.title}: dense test accuracy ${(summary.denseAccuracy * 100).toFixed(1)}%` });
@@ -172,8 +177,15 @@ export function usePlayground() {
         dispatch({ type: 'pruned', view });
         dispatch({
           type: 'announce',
-          text: `Kept ${view.layers.map((l) => `${l.keptCount} of ${l.units}`).join(', ')} neurons: test accuracy ${(view.accuracy.delivered * 100).toFixed(1)}%`,
+          text: `Kept ${view.layers.map((l, k) => `${l.keptCount} of ${unitCount(kindAt(model.hiddenKinds, k), l.units)}`).join(', ')}: test accuracy ${(view.accuracy.delivered * 100).toFixed(1)}%`,
         });
+        // A quick result (first test images only) is measured on all of them next; a newer prune drops it.
+        if (view.accuracy.subset) {
+          client.completeAccuracy(view.serial).then(
+            (full) => full && dispatch({ type: 'accuracy-completed', view: full }),
+            (error) => fail('prune', error),
+          );
+        }
       })
       .catch((error) => {
         dispatch({ type: 'prune-settled' });
@@ -190,7 +202,7 @@ export function usePlayground() {
     const widths = model.sizes.slice(1, -1);
     const keeps = sweepOrder(widths).map((percent) => percent / 100);
     client
-      .sweep({ methods: PRUNE_METHODS, maxKeep: { gfs: gfsMaxPercent(widths) / 100 }, keeps, iterations, samples, seed, refit }, (point) => {
+      .sweep({ methods: PRUNE_METHODS, maxKeep: { gfs: gfsMaxPercent(widths, model.kind) / 100 }, keeps, iterations, samples, seed, refit }, (point) => {
         if (alive) slowBatched({ type: 'sweep-point', point });
       })
       .then(
@@ -215,7 +227,7 @@ export function usePlayground() {
     atlasFor.current = { model, samples };
     if (!previous || previous.model !== model || previous.samples === samples) return;
     let alive = true;
-    Promise.all([client.neurons(samples, undefined, MAX_DRAWN), client.sparsity(samples)]).then(
+    Promise.all([model.kind === 'cnn' ? null : client.neurons(samples, undefined, MAX_DRAWN), client.sparsity(samples)]).then(
       ([atlas, sparsity]) => alive && dispatch({ type: 'atlas', atlas, sparsity }),
       (error) => fail('prune', error),
     );

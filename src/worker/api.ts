@@ -14,20 +14,31 @@ import * as tf from '@tensorflow/tfjs';
 import { backendDisplayName, describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
 import { normalizedImages } from '../core/data/mnist';
-import { CancelledError, ModelFormatError, OptionError, throwIfCancelled } from '../core/errors';
+import { CancelledError, isCancelled, ModelFormatError, OptionError, throwIfCancelled, type CancelToken } from '../core/errors';
+import { isConvModelJson, loadCnnFromArtifacts, saveCnnToArtifacts } from '../core/cnn/cnn-io';
+import { cnnHiddenZeroFractions } from '../core/cnn/cnn-sparsity';
 import { exportNetwork, type ExportFormat } from '../core/export/export-network';
-import { decodeModelJson, loadMlpFromNamedFiles, saveMlpToArtifacts, type WeightSource } from '../core/model/io';
-import { MAX_MODEL_JSON_BYTES } from '../core/model/limits';
+import { decodeModelJson, loadMlpFromNamedFiles, saveMlpToArtifacts, weightShardPaths, type Bytes, type WeightSource } from '../core/model/io';
+import { MAX_MODEL_JSON_BYTES, MAX_WEIGHT_BYTES } from '../core/model/limits';
 import { oneLine, shown } from '../core/error-line';
 import { sparseKernelAvailable } from '../core/kernels/sparse-relu-affine';
 import { layerSizes, macsPerExample, parameterCount, type Mlp } from '../core/model/mlp';
-import { ispaspImportance } from '../core/pruning/ispasp';
 import type { LayerProblem } from '../core/pruning/layer-problem';
 import { pruneNetwork, type PruneOutcome } from '../core/pruning/prune-network';
 import { resolveKeepRatios } from '../core/pruning/prune-options';
 import { exportBaseName, validatePruneSettings } from '../core/settings';
 import { hiddenZeroFraction } from '../core/train/hidden-sparsity';
-import { loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes, type ShippedModelEntry } from './assets';
+import type { Cnn } from '../core/cnn/cnn';
+import { cnnMacsPerExample, cnnParameterCount } from '../core/cnn/cnn';
+import { cnnLayerSizes } from '../core/cnn/cnn-report';
+import { hiddenStages } from '../core/cnn/cnn-shrink';
+import { channelProblemKey, cnnHiddenLayerCount, pruneCnn } from '../core/cnn/prune-cnn';
+import { resolveKeepRatiosFor } from '../core/pruning/prune-options';
+import { loadCnnFromSite, loadMlpFromSite, loadMnistAssets, loadShippedManifest, type FetchBytes, type ShippedModelEntry } from './assets';
+import { cnnPruneViewOf, type CnnPruneMeasurements } from './cnn-prune-view';
+import { createCnnSession, networkKey, QUICK_TEST_IMAGES, type CnnSession } from './cnn-session';
+import { runCnnSweep } from './cnn-sweep';
+import { cnnSparsityProfile, finetuneCnn, predictBothCnn } from './cnn-views';
 import { createModelSession, type ModelSession } from './model-session';
 import type { ModelPersistence } from './persistence';
 import { neuronAtlas, predictBoth, sparsityProfile } from './views';
@@ -40,6 +51,7 @@ import { finetunePruned, trainNew } from './training';
 import type {
   BackendName,
   BackendReport,
+  HiddenLayerKind,
   JobLane,
   JobStatus,
   ExportedFiles,
@@ -134,6 +146,12 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   let session: ModelSession | null = null;
   let sessionEntry: ModelEntry | null = null;
   let lastPruned: { view: PruneView; model: Mlp } | null = null;
+  /** Exactly one of `session` (Dense) and `cnnSession` is set once a model is open. */
+  let cnnSession: CnnSession | null = null;
+  /** The last convolutional prune: its view, delivered network, and how to measure it on every test image. */
+  let lastCnnPruned: { view: PruneView; model: Cnn; complete: (token: CancelToken) => Promise<PruneView> } | null = null;
+  /** Numbers the views (PruneView.serial). */
+  let pruneSerial = 0;
   const jobs = new JobScheduler();
   let loadJob: AbortController | null = null;
   let importJob: AbortController | null = null;
@@ -156,7 +174,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   }
 
   function requireSession(): ModelSession {
-    if (!session) throw new OptionError('no model is loaded yet');
+    if (!session) throw new OptionError(cnnSession ? 'this works on Dense networks only; the open model is convolutional' : 'no model is loaded yet');
     return session;
   }
 
@@ -167,11 +185,94 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     return { view, model, baseName: exportBaseName(sessionEntry?.id ?? 'model', view.request, view.request.keep) };
   }
 
+  /**
+   * A convolutional model.json and its weight files: sizes checked against the cap before any
+   * weight byte is read, then cnn-io.ts's validation. Kept for this visit only (the saved-model
+   * store holds Dense networks).
+   */
+  async function importCnn(jsonName: string, modelJson: unknown, shards: ReadonlyMap<string, WeightSource>, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+    const sources = weightShardPaths(modelJson).map((shardPath) => {
+      const source = shards.get(shardPath) ?? shards.get(shardPath.split('/').pop() ?? shardPath);
+      if (!source) throw new ModelFormatError(`weight file ${shown(shardPath, 80)} listed in model.json was not provided`);
+      return source;
+    });
+    const bytes = sources.reduce((sum, source) => sum + source.size, 0);
+    if (bytes > MAX_WEIGHT_BYTES) throw new ModelFormatError(`the weight files hold ${bytes} bytes; at most ${MAX_WEIGHT_BYTES} are accepted (MAX_WEIGHT_BYTES)`);
+    const buffers: Bytes[] = [];
+    for (const source of sources) {
+      buffers.push(await source.read());
+      throwIfCancelled(controller.signal);
+    }
+    const cnn = await loadCnnFromArtifacts(modelJson, buffers);
+    const { testImages } = await ensureData();
+    throwIfCancelled(controller.signal);
+    const baseName = jsonName.replace(/\.json$/, '');
+    const entry: ModelEntry = {
+      id: `imported-${Date.now().toString(36)}`,
+      title: `Imported: ${clip(baseName, 60)}`,
+      description: `Imported from ${clip(jsonName, 120)}`,
+      kind: 'cnn',
+      sizes: cnnLayerSizes(cnn),
+      source: 'imported',
+      hiddenZeroFraction: (await cnnHiddenZeroFractions(cnn, testImages, 1000)).overall,
+    };
+    const load = startLoad();
+    try {
+      const summary = await openCnnSession(entry, cnn, load, onProgress);
+      entries.set(entry.id, entry);
+      return { ...summary, notSaved: 'not kept for your next visit: convolutional networks are kept for this visit only' };
+    } finally {
+      if (loadJob === load) loadJob = null;
+    }
+  }
+
+  /** The last convolutional prune as tfjs files, its report measured on every test image. */
+  async function exportCnn(): Promise<ExportedFiles> {
+    const pruned = lastCnnPruned;
+    if (!pruned) throw new OptionError('prune the model first, then export');
+    const view = await pruned.complete({ aborted: false });
+    const baseName = exportBaseName(sessionEntry?.id ?? 'model', view.request, view.request.keep);
+    const { modelJson, weightData, weightsFileName } = await saveCnnToArtifacts(pruned.model, { name: baseName, metadata: { pruning: { ...view.report } } });
+    return { baseName, modelJson: JSON.stringify(modelJson), weightsFileName, weights: weightData, reportJson: JSON.stringify(view.report, null, 2) };
+  }
+
   /** A newer model load cancels an older one still in progress. */
   function startLoad(): AbortController {
     loadJob?.abort();
     loadJob = new AbortController();
     return loadJob;
+  }
+
+  async function openCnnSession(entry: ModelEntry, dense: Cnn, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+    for (const lane of ['prune', 'finetune', 'sweep'] as const) jobs.cancel(lane, 'another model was opened');
+    try {
+      const { train, test, testImages } = await ensureData();
+      throwIfCancelled(controller.signal);
+      onProgress?.({ phase: 'test-cache', fraction: 0 });
+      const next = await createCnnSession(entry.id, dense, train, test, testImages, {
+        signal: controller.signal,
+        yieldToEvents,
+        onProgress: (fraction) => onProgress?.({ phase: 'test-cache', fraction }),
+      });
+      throwIfCancelled(controller.signal);
+      cnnSession = next;
+      sessionEntry = entry;
+      session = null;
+      lastPruned = null;
+      lastCnnPruned = null;
+      const hiddenKinds: HiddenLayerKind[] = hiddenStages(dense).map((stage) => (dense.layers[stage.layer].kind === 'conv' ? 'conv' : 'dense'));
+      return {
+        ...entry,
+        kind: 'cnn',
+        hiddenKinds,
+        sizes: cnnLayerSizes(dense),
+        params: cnnParameterCount(dense),
+        macs: cnnMacsPerExample(dense),
+        denseAccuracy: next.denseAccuracy,
+      };
+    } finally {
+      if (loadJob === controller) loadJob = null;
+    }
   }
 
   async function openSession(entry: ModelEntry, dense: Mlp, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
@@ -189,6 +290,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       session = next;
       sessionEntry = entry;
       lastPruned = null;
+      cnnSession = null;
+      lastCnnPruned = null;
       return summarize(entry, next);
     } finally {
       if (loadJob === controller) loadJob = null;
@@ -236,6 +339,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   function summarize(entry: ModelEntry, current: ModelSession): ModelSummary {
     return {
       ...entry,
+      kind: 'mlp',
+      hiddenKinds: current.dense.layers.slice(1).map((): HiddenLayerKind => 'dense'),
       sizes: layerSizes(current.dense),
       params: parameterCount(current.dense),
       macs: macsPerExample(current.dense),
@@ -266,10 +371,99 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     }
   }
 
+  /**
+   * A convolutional network's prune: on the session's cached channel problems, scored on the first
+   * QUICK_TEST_IMAGES test images (all of them when it fine-tunes: that takes far longer anyway);
+   * `completeAccuracy` then measures it on every test image.
+   */
+  async function pruneCnnNow(current: CnnSession, request: PruneRequest, job: Job, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
+    validatePruneSettings(request);
+    resolveKeepRatiosFor(cnnHiddenLayerCount(current.dense), request);
+    const calibration = current.calibration(request.samples);
+    const problemCache = current.problemCache(request.samples);
+    if (!current.hasFirstProblem(request.samples)) onProgress?.({ phase: 'calibration' });
+    onProgress?.({ phase: 'prune' });
+    const live = liveAfterDelay(onIteration);
+    const outcome = await pruneCnn(current.dense, calibration, {
+      ...request,
+      problemCache,
+      activationCache: current.activationCache(request.samples),
+      signal: job.signal,
+      onProgress: (progress) => progress.step && live?.(progress.layer, progress.step.relativeResidual),
+    });
+    job.throwIfCancelled();
+    onProgress?.({ phase: 'evaluate' });
+    const quick = request.finetuneEpochs === 0 && QUICK_TEST_IMAGES < current.testImageCount;
+    const images = quick ? QUICK_TEST_IMAGES : current.testImageCount;
+    const evaluateStarted = performance.now();
+    const kept = outcome.layers.map((layer) => layer.kept);
+    const rawKey = networkKey(kept, null);
+    const refitKey = networkKey(kept, request.samples);
+    const raw = await current.accuracy(outcome.selectedModel, images, job.signal, rawKey);
+    const refit = request.refit ? await current.accuracy(outcome.model, images, job.signal, refitKey) : undefined;
+    const evaluateMs = performance.now() - evaluateStarted;
+    job.throwIfCancelled();
+    job.settle();
+    const data = await ensureData();
+    const tuned = request.finetuneEpochs > 0 ? await runJob('finetune', (ft) => finetuneCnn(outcome.model, request, data, current, ft.signal)) : null;
+    const problems = outcome.layers.map((_, s) => {
+      const problem = problemCache.get(channelProblemKey(s, outcome.layers.slice(0, s).map((layer) => layer.kept)));
+      if (!problem) throw new Error(`the channel problem of hidden layer ${s + 1} was not kept`);
+      return problem;
+    });
+    const measured: CnnPruneMeasurements = {
+      modelName: sessionEntry?.id ?? current.id,
+      backend: backend?.name ?? tf.getBackend(),
+      ...(backend?.stages && { stages: backend.stages }),
+      dense: current.dense,
+      denseAccuracy: current.denseAccuracy,
+      outcome,
+      delivered: tuned?.model ?? outcome.model,
+      raw,
+      ...(refit !== undefined && { refit }),
+      ...(tuned && { finetuned: tuned.accuracy, finetuneMs: tuned.finetuneMs }),
+      ...(quick && { subset: { images, of: current.testImageCount } }),
+      problems,
+      evaluateMs,
+    };
+    const serial = ++pruneSerial;
+    const view: PruneView = { serial, ...cnnPruneViewOf(request, measured) };
+    const pruned = {
+      view,
+      model: measured.delivered,
+      complete: async (token: CancelToken): Promise<PruneView> => {
+        if (!view.accuracy.subset) return view;
+        const started = performance.now();
+        const all = current.testImageCount;
+        const fullRaw = await current.accuracy(outcome.selectedModel, all, token, rawKey);
+        const fullRefit = request.refit ? await current.accuracy(outcome.model, all, token, refitKey) : undefined;
+        const full: PruneView = {
+          serial,
+          ...cnnPruneViewOf(request, { ...measured, raw: fullRaw, refit: fullRefit, subset: undefined, evaluateMs: evaluateMs + performance.now() - started }),
+        };
+        if (lastCnnPruned === pruned) lastCnnPruned = { ...pruned, view: full };
+        return full;
+      },
+    };
+    lastCnnPruned = pruned;
+    return view;
+  }
+
   async function pruneNow(request: PruneRequest, onIteration?: (layer: number, residual: number) => void, onProgress?: ProgressCallback): Promise<PruneView> {
     const job = jobs.start('prune');
     // A fine-tune of an older request would deliver a network nobody asked for any more.
     jobs.cancel('finetune', 'superseded by a newer prune');
+    if (cnnSession) {
+      const current = cnnSession;
+      try {
+        await yieldTask();
+        job.throwIfCancelled();
+        return await pruneCnnNow(current, request, job, onIteration, onProgress);
+      } catch (error) {
+        job.settle(error);
+        throw error;
+      }
+    }
     let view: PruneView;
     let delivered: Mlp;
     try {
@@ -292,7 +486,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       onProgress?.({ phase: 'evaluate' });
       const evaluateStarted = performance.now();
       const firstKept = outcome.layers[0].kept;
-      const importance = Array.from(ispaspImportance(firstProblem.hiddenSums, firstProblem.nextKernel, firstProblem.outputs, firstKept));
+      const importance = Array.from(firstProblem.importance(firstKept));
       const trace = selectionTrace(request.method, outcome.layers[0].order, firstProblem, current.dense.layers[0]);
       const raw = await current.prunedAccuracy(outcome.selectedModel, firstKept);
       const refit = request.refit ? await current.prunedAccuracy(outcome.model, firstKept) : undefined;
@@ -303,7 +497,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       const data = await ensureData();
       const tuned = request.finetuneEpochs > 0 ? await runJob('finetune', (ft) => finetunePruned(outcome.model, request, data, ft.signal)) : null;
       delivered = tuned?.model ?? outcome.model;
-      view = pruneViewOf(request, {
+      view = { serial: ++pruneSerial, ...pruneViewOf(request, {
         modelName: sessionEntry?.id ?? current.id,
         backend: backend?.name ?? tf.getBackend(),
         ...(backend?.stages && { stages: backend.stages }),
@@ -316,7 +510,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         ...(tuned && { finetuned: tuned.accuracy, finetuneMs: tuned.finetuneMs }),
         firstLayer: { importance, ...trace },
         evaluateMs,
-      });
+      }) };
     } catch (error) {
       job.settle(error);
       throw error;
@@ -377,6 +571,11 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       onProgress?.({ phase: 'download' });
       try {
         const shippedEntry = shipped.find((candidate) => candidate.id === id);
+        if (shippedEntry?.kind === 'cnn') {
+          const cnn = await loadCnnFromSite(deps.fetchBytes, `models/${shippedEntry.path}`);
+          throwIfCancelled(controller.signal);
+          return await openCnnSession(entry, cnn, controller, onProgress);
+        }
         const dense = shippedEntry
           ? await loadMlpFromSite(deps.fetchBytes, `models/${shippedEntry.path}`)
           : await deps.persistence.load(id);
@@ -409,6 +608,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         }
         const modelJson = decodeModelJson(await jsonSource.read(), jsonName);
         const shards = new Map(files.filter((file) => file !== jsonFile).map((file) => [file.name, importSource(file)] as const));
+        if (isConvModelJson(modelJson)) return await importCnn(jsonFile.name, modelJson, shards, controller, onProgress);
         const dense = await loadMlpFromNamedFiles(modelJson, shards, controller.signal);
         const { testImages } = await ensureData();
         throwIfCancelled(controller.signal);
@@ -451,14 +651,35 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     /** Accuracy against the keep ratio for several methods, point by point (cancellable). */
     async sweep(request: SweepRequest, onPoint: (point: SweepPoint) => void): Promise<SweepPoint[]> {
-      return runJob('sweep', (job) =>
-        runSweep(requireSession(), request, onPoint, {
+      return runJob('sweep', (job) => {
+        const hooks = {
           signal: job.signal,
           interrupt,
           yieldToEvents: () => sweepPause(job),
-          onHeldTensors: (count) => (sweepTensors = count),
-        }),
-      );
+          onHeldTensors: (count: number) => (sweepTensors = count),
+        };
+        return cnnSession ? runCnnSweep(cnnSession, request, onPoint, hooks) : runSweep(requireSession(), request, onPoint, hooks);
+      });
+    },
+
+    /**
+     * The accuracies of prune `serial` (a convolutional network's quick result, on the first test
+     * images) measured on every test image; null when a newer prune came first or one is waiting.
+     */
+    async completeAccuracy(serial: number): Promise<PruneView | null> {
+      const pruned = lastCnnPruned;
+      if (!pruned || pruned.view.serial !== serial) return null;
+      const token = { get aborted() { return lastCnnPruned?.view.serial !== serial || interrupt.aborted; } };
+      prunesInFlight++;
+      try {
+        return await pruned.complete(token);
+      } catch (error) {
+        if (isCancelled(error)) return null;
+        throw error;
+      } finally {
+        prunesInFlight--;
+        lastPruneActivity = performance.now();
+      }
     },
 
     async train(request: TrainRequest, onProgress: (progress: TrainProgressView) => void, onLoadProgress?: ProgressCallback): Promise<ModelSummary> {
@@ -489,11 +710,13 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     /** The neuron atlas; weights for the first `maxNeurons` neurons only (what the grid draws). */
     async neurons(samples: number, onProgress?: ProgressCallback, maxNeurons = Infinity): Promise<NeuronAtlas> {
+      if (cnnSession) throw new OptionError('a convolutional network has channels, not neurons: its filters are in the Channels view');
       const current = requireSession();
       return neuronAtlas(current.dense, problemFor(current, samples, onProgress).hiddenSums, maxNeurons);
     },
 
     async sparsity(samples: number, onProgress?: ProgressCallback): Promise<SparsityProfile> {
+      if (cnnSession) return cnnSparsityProfile(cnnSession, samples);
       const current = requireSession();
       return profileFor(current, samples, problemFor(current, samples, onProgress));
     },
@@ -506,11 +729,13 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     },
 
     async predict(pixels: Float32Array): Promise<Prediction> {
+      if (cnnSession) return predictBothCnn(cnnSession.dense, lastCnnPruned?.model ?? cnnSession.dense, pixels);
       const current = requireSession();
       return predictBoth(current.dense, lastPruned?.model ?? current.dense, pixels);
     },
 
     async exportPruned(): Promise<ExportedFiles> {
+      if (cnnSession) return exportCnn();
       const { view, model, baseName } = requirePruned();
       const { modelJson, weightData, weightsFileName } = await saveMlpToArtifacts(model, { name: baseName, metadata: { pruning: { ...view.report } } });
       return {
@@ -524,6 +749,9 @@ export function createPlaygroundApi(deps: ApiDependencies) {
 
     /** The delivered pruned network (raw, refit or fine-tuned) as ONNX or safetensors, with its settings inside. */
     async exportNetworkAs(format: ExportFormat): Promise<ExportedNetwork> {
+      if (cnnSession) {
+        throw new OptionError(`${format === 'onnx' ? 'ONNX' : 'safetensors'} export covers Dense networks only; download a convolutional network as a tfjs model`);
+      }
       const { view, model, baseName } = requirePruned();
       const bytes = exportNetwork(model, view.report, format);
       return { fileName: `${baseName}.${format}`, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };

@@ -1,6 +1,8 @@
 /** Loading the app's static assets (MNIST files, shipped models) through an injected byte source. */
 import { mnistSplitFromBytes, type MnistSplit } from '../core/data/mnist';
 import { ModelFormatError } from '../core/errors';
+import type { Cnn } from '../core/cnn/cnn';
+import { loadCnnFromArtifacts } from '../core/cnn/cnn-io';
 import { decodeModelJson, loadMlpFromFiles, weightShardPaths } from '../core/model/io';
 import type { Mlp } from '../core/model/mlp';
 import type { ModelEntry } from './types';
@@ -36,14 +38,31 @@ export async function loadShippedManifest(fetchBytes: FetchBytes): Promise<Shipp
     throw new ModelFormatError('models/index.json is not valid JSON: run npm run train-models');
   }
   if (!Array.isArray(manifest.models)) throw new ModelFormatError('models/index.json has no "models" list');
-  return (manifest.models as ShippedModelEntry[]).map((entry) => ({ ...entry, source: 'shipped' as const }));
+  const cnnModels = (manifest as { cnnModels?: unknown }).cnnModels ?? [];
+  if (!Array.isArray(cnnModels)) throw new ModelFormatError('models/index.json has a "cnnModels" entry that is not a list');
+  return [
+    ...(manifest.models as ShippedModelEntry[]).map((entry) => ({ ...entry, kind: 'mlp' as const, source: 'shipped' as const })),
+    ...(cnnModels as ShippedModelEntry[]).map((entry) => ({ ...entry, kind: 'cnn' as const, source: 'shipped' as const })),
+  ];
 }
 
-/** Loads a model.json and the shards it lists from a folder of the site. */
-export async function loadMlpFromSite(fetchBytes: FetchBytes, modelJsonPath: string): Promise<Mlp> {
+/** A model.json of the site and the shards it lists, by their manifest paths. */
+async function fetchModelFiles(fetchBytes: FetchBytes, modelJsonPath: string): Promise<{ modelJson: unknown; files: Map<string, Uint8Array> }> {
   const folder = modelJsonPath.includes('/') ? modelJsonPath.slice(0, modelJsonPath.lastIndexOf('/') + 1) : '';
   const modelJson = decodeModelJson(await fetchBytes(modelJsonPath), modelJsonPath);
   const files = new Map<string, Uint8Array>();
   for (const shard of weightShardPaths(modelJson)) files.set(shard, await fetchBytes(folder + shard));
+  return { modelJson, files };
+}
+
+/** Loads a model.json and the shards it lists from a folder of the site. */
+export async function loadMlpFromSite(fetchBytes: FetchBytes, modelJsonPath: string): Promise<Mlp> {
+  const { modelJson, files } = await fetchModelFiles(fetchBytes, modelJsonPath);
   return loadMlpFromFiles(modelJson, files);
+}
+
+/** The same for a convolutional network (cnn-io.ts validates it as strictly as a file import). */
+export async function loadCnnFromSite(fetchBytes: FetchBytes, modelJsonPath: string): Promise<Cnn> {
+  const { modelJson, files } = await fetchModelFiles(fetchBytes, modelJsonPath);
+  return loadCnnFromArtifacts(modelJson, [...files.values()]);
 }

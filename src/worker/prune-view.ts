@@ -6,7 +6,30 @@ import type { Mlp } from '../core/model/mlp';
 import type { PruneOutcome } from '../core/pruning/prune-network';
 import { buildPruneReport, type PruneReport } from '../core/report';
 import { compareSizes } from '../core/metrics';
-import type { DeliveredKind, PrunedLayerView, PruneRequest, PruneView } from './types';
+import type { IspaspStep } from '../core/pruning/ispasp';
+import type { DeliveredKind, IterationView, PrunedLayerView, PruneRequest, PruneView } from './types';
+
+/** i-SpaSP's steps as the page shows them: each with how many joined and left the kept set. */
+export function iterationViews(steps: readonly IspaspStep[]): IterationView[] {
+  return steps.map((step, k) => {
+    const before = new Set(k === 0 ? [] : steps[k - 1].kept);
+    const entered = step.kept.filter((j) => !before.has(j)).length;
+    return { ...step, entered, left: before.size - (step.kept.length - entered) };
+  });
+}
+
+/** The accuracies as the view carries them, the delivered network's first. */
+export function accuracyView(dense: number, raw: number, refit: number | undefined, finetuned: number | undefined): PruneView['accuracy'] {
+  const deliveredKind: DeliveredKind = finetuned !== undefined ? 'finetuned' : refit !== undefined ? 'refit' : 'raw';
+  return {
+    dense,
+    delivered: finetuned ?? refit ?? raw,
+    deliveredKind,
+    raw,
+    ...(refit !== undefined && { refit }),
+    ...(finetuned !== undefined && { finetuned }),
+  };
+}
 
 export interface PruneMeasurements {
   readonly modelName: string;
@@ -27,18 +50,11 @@ export interface PruneMeasurements {
   readonly finetuneMs?: number;
 }
 
-export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): PruneView {
+/** The view without its serial, which the worker adds. */
+export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): Omit<PruneView, 'serial'> {
   const { outcome, raw, refit, finetuned } = measured;
-  const deliveredKind: DeliveredKind = finetuned !== undefined ? 'finetuned' : refit !== undefined ? 'refit' : 'raw';
-  const delivered = finetuned ?? refit ?? raw;
-  const accuracy = {
-    dense: measured.denseAccuracy,
-    delivered,
-    deliveredKind,
-    raw,
-    ...(refit !== undefined && { refit }),
-    ...(finetuned !== undefined && { finetuned }),
-  };
+  const accuracy = accuracyView(measured.denseAccuracy, raw, refit, finetuned);
+  const { delivered } = accuracy;
   const finetuneMs = measured.finetuneMs ?? 0;
   const report = buildPruneReport({
     modelName: measured.modelName,
@@ -66,13 +82,7 @@ export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements):
       kept: layer.kept,
       relativeResidual: layer.relativeResidual,
       residuals: layer.residuals ?? [layer.relativeResidual],
-      ...(layer.steps && {
-        iterations: layer.steps.map((step, k) => {
-          const before = new Set(k === 0 ? [] : layer.steps![k - 1].kept);
-          const entered = step.kept.filter((j) => !before.has(j)).length;
-          return { ...step, entered, left: before.size - (step.kept.length - entered) };
-        }),
-      }),
+      ...(layer.steps && { iterations: iterationViews(layer.steps) }),
     })),
     accuracy,
     ...compareSizes(measured.dense, measured.delivered),

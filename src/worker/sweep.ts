@@ -39,16 +39,13 @@ export interface SweepHooks {
   readonly onHeldTensors?: (count: number) => void;
 }
 
-export async function runSweep(
-  session: ModelSession,
-  request: SweepRequest,
-  onPoint: (point: SweepPoint) => void,
-  hooks: SweepHooks,
-): Promise<SweepPoint[]> {
+/**
+ * `work`: what a step's computations check (the sweep's end, or a waiting prune); `step` runs a
+ * step and, when a waiting prune interrupts it, yields (the prune runs) and runs it again.
+ */
+export function interruptibleSteps(hooks: SweepHooks): { work: CancelToken; step: <T>(body: () => T | Promise<T>) => Promise<T> } {
   const { signal, yieldToEvents, interrupt } = hooks;
-  /** What the steps' computations check: the sweep's end, or a waiting prune. */
   const work: CancelToken = interrupt ? { get aborted() { return signal.aborted || interrupt.aborted; } } : signal;
-  /** Runs a step; when a waiting prune interrupts it, yields (the prune runs) and runs it again. */
   const step = async <T>(body: () => T | Promise<T>): Promise<T> => {
     for (;;) {
       try {
@@ -60,6 +57,17 @@ export async function runSweep(
       throwIfCancelled(signal);
     }
   };
+  return { work, step };
+}
+
+export async function runSweep(
+  session: ModelSession,
+  request: SweepRequest,
+  onPoint: (point: SweepPoint) => void,
+  hooks: SweepHooks,
+): Promise<SweepPoint[]> {
+  const { signal, yieldToEvents } = hooks;
+  const { work, step } = interruptibleSteps(hooks);
   const { dense } = session;
   const units = dense.layers[0].units;
   const calibration = session.calibration(request.samples);

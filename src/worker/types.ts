@@ -32,11 +32,19 @@ export interface BackendReport {
 
 export type ModelSource = 'shipped' | 'trained' | 'imported';
 
+/** A feed-forward network of Dense layers, or a convolutional one (pruned by channels). */
+export type ModelKind = 'mlp' | 'cnn';
+
+/** What a hidden layer prunes: a convolution's channels or a Dense layer's neurons. */
+export type HiddenLayerKind = 'conv' | 'dense';
+
 export interface ModelEntry {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  /** Layer sizes, input first: [784, 1024, 10]. */
+  /** Absent on entries saved before convolutional networks came: 'mlp'. */
+  readonly kind?: ModelKind;
+  /** Layer sizes, input first: [784, 1024, 10]; a CNN's convolutions count their channels: [784, 16, 32, 64, 10]. */
   readonly sizes: number[];
   readonly source: ModelSource;
   readonly testAccuracy?: number;
@@ -45,6 +53,9 @@ export interface ModelEntry {
 }
 
 export interface ModelSummary extends ModelEntry {
+  readonly kind: ModelKind;
+  /** One per hidden (prunable) layer, in order. */
+  readonly hiddenKinds: readonly HiddenLayerKind[];
   readonly params: number;
   readonly macs: number;
   readonly denseAccuracy: number;
@@ -99,6 +110,7 @@ export interface IterationView {
 }
 
 export interface PrunedLayerView {
+  /** Channels (conv) or neurons (dense) before pruning. */
   readonly units: number;
   readonly keptCount: number;
   readonly kept: number[];
@@ -107,15 +119,25 @@ export interface PrunedLayerView {
   readonly residuals: number[];
   /** i-SpaSP only. */
   readonly iterations?: IterationView[];
-  /** First hidden layer only: each neuron's importance z (gradient of the residual) at the kept set. */
+  /** Each neuron's (channel's) importance z (gradient of the residual) at the kept set: the first hidden layer; every layer of a CNN. */
   readonly importance?: number[];
+  /** A CNN's layers: each channel's (neuron's) activation sum over the calibration images and positions, its input already pruned. */
+  readonly activationSums?: number[];
   /** First hidden layer, GFS only: neurons in the order they were added, and the relative residual after each addition. */
   readonly additions?: { readonly order: number[]; readonly residuals: number[] };
   /** First hidden layer, top-k and magnitude only: each neuron's score the selection ranked by (activation sum, L1 norm of incoming weights). */
   readonly criterion?: number[];
 }
 
+/** The test images accuracy figures were measured on, when not all of them. */
+export interface TestSubset {
+  readonly images: number;
+  readonly of: number;
+}
+
 export interface PruneView {
+  /** Increases with every prune the worker answers; names this result in follow-up calls (completeAccuracy). */
+  readonly serial: number;
   readonly request: PruneRequest;
   readonly layers: PrunedLayerView[];
   readonly accuracy: {
@@ -126,6 +148,11 @@ export interface PruneView {
     readonly raw: number;
     readonly refit?: number;
     readonly finetuned?: number;
+    /**
+     * Set while the figures are on the first test images only (a convolutional network's quick
+     * result during a drag); `completeAccuracy` measures them on all of them.
+     */
+    readonly subset?: TestSubset;
   };
   readonly params: { readonly dense: number; readonly pruned: number };
   readonly macs: { readonly dense: number; readonly pruned: number };
@@ -140,6 +167,8 @@ export interface SweepPoint {
   readonly raw: number;
   readonly refit?: number;
   readonly pruneMs: number;
+  /** Set when the accuracies are on the first test images only (convolutional networks' sweep). */
+  readonly subset?: TestSubset;
 }
 
 export interface SweepRequest {

@@ -34,10 +34,10 @@ export function neuronAtlas(dense: Mlp, activationSums: Float64Array, maxNeurons
 }
 
 /**
- * Hidden activations of the first layer sorted by magnitude, sampled at about 200 log-spaced
+ * Hidden activations of the first layer (any layout: only the values count) sorted by magnitude, sampled at about 200 log-spaced
  * ranks (what a log-log plot needs), and the fraction that are exactly zero.
  */
-export function sparsityProfile(problem: LayerProblem): SparsityProfile {
+export function sparsityProfile(problem: Pick<LayerProblem, 'hidden'>): SparsityProfile {
   // Only the non-zeros count (ReLU outputs are >= 0): a fifth of 10 million values on
   // 784-10000-10; and only ~200 ranks of them are wanted, so they are selected, not sorted.
   const { hidden } = problem;

@@ -14,7 +14,7 @@ import { keptCount, topIndices } from '../pruning/select-top';
 import type { Cnn, CnnLayer, WeightedLayer } from './cnn';
 import { applyLayers } from './cnn-forward';
 import { buildChannelProblem, gfsChannelOrder, type ChannelProblem } from './channel-problem';
-import { hiddenStages, keepInputChannels, keepOutputChannels, nextConvView } from './cnn-shrink';
+import { gatherChannels, hiddenStages, keepInputChannels, keepOutputChannels, nextConvView, type HiddenStage } from './cnn-shrink';
 import { refitCnn, type CnnRefitLayerReport } from './refit-cnn';
 
 export interface PrunedChannelLayerReport {
@@ -41,9 +41,36 @@ export interface CnnPruneProgress {
   readonly step?: IspaspStep;
 }
 
+/**
+ * Channel problems already built, by hidden stage and the kept sets of the stages before it (the
+ * problem of stage s depends on nothing else): the playground keeps them across slider moves, so
+ * a new ratio skips the first layer's Gram matrix pass, the bulk of a prune.
+ */
+export interface ChannelProblemCache {
+  get(key: string): ChannelProblem | undefined;
+  set(key: string, problem: ChannelProblem): void;
+}
+
+/**
+ * Hidden activations H of a stage on the calibration images (row-major `[n, h, w, C]`), by the
+ * same key as the problems: with them a prune skips the forward passes of the stages whose H it
+ * has seen (the first stage's H never changes).
+ */
+export interface ActivationCache {
+  get(key: string): Float32Array | undefined;
+  set(key: string, values: Float32Array): void;
+}
+
 export interface CnnPruneRunOptions extends PruneOptions {
   readonly signal?: CancelToken;
   readonly onProgress?: (progress: CnnPruneProgress) => void;
+  readonly problemCache?: ChannelProblemCache;
+  readonly activationCache?: ActivationCache;
+}
+
+/** The cache key of stage `stage`'s problem after the earlier stages kept `keptBefore`. */
+export function channelProblemKey(stage: number, keptBefore: readonly (readonly number[])[]): string {
+  return `${stage}|${keptBefore.map((kept) => kept.join(',')).join('|')}`;
 }
 
 export interface CnnPruneOutcome {
@@ -84,45 +111,72 @@ export async function pruneCnn(model: Cnn, calibration: Float32Array, options: C
   const uniform = seededUniform(options.seed);
   const layers: CnnLayer[] = [...model.layers];
   const reports: PrunedChannelLayerReport[] = [];
-  let inputs: tf.Tensor4D = tf.tensor4d(calibration, [samples, height, width, depth]);
+  const current = (): Cnn => ({ inputShape: model.inputShape, layers });
+  // The previous stage's H (and its values once read) and kept channels: the next stage's inputs,
+  // computed only when its H is not cached.
+  let previous: { hidden: tf.Tensor4D; values: Float32Array | null; stage: HiddenStage; kept: number[] } | null = null;
+  const stageInputs = async (): Promise<tf.Tensor4D> => {
+    if (!previous) return tf.tensor4d(calibration, [samples, height, width, depth]);
+    const { hidden, stage, kept } = previous;
+    const [, h, w, channels] = hidden.shape;
+    const values = previous.values ?? ((await hidden.data()) as Float32Array);
+    // H on the kept channels, through anything (a Flatten) before the next layer.
+    const keptHidden = tf.tensor4d(gatherChannels(values, channels, kept), [samples, h, w, kept.length]);
+    const inputs = applyLayers(current(), keptHidden, stage.hiddenEnd, stage.next);
+    if (inputs !== keptHidden) keptHidden.dispose();
+    return inputs;
+  };
   try {
     for (const [s, stage] of stages.entries()) {
       throwIfCancelled(options.signal);
       const layerStarted = performance.now();
       const layer = layers[stage.layer] as WeightedLayer;
       const next = layers[stage.next] as WeightedLayer;
-      const hidden = applyLayers({ inputShape: model.inputShape, layers }, inputs, stage.layer, stage.hiddenEnd);
-      try {
-        const problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
-        const keep = keptCount(keepRatios[s], problem.channels);
-        const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
-          options.onProgress?.({ layer: s, layers: stages.length, step }),
-        );
-        reports.push({
-          kind: layer.kind,
-          layerIndex: stage.layer,
-          channels: problem.channels,
-          keepRatio: keepRatios[s],
-          kept: selection.kept,
-          relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
-          ...(selection.steps && { residuals: selection.steps.map((step) => step.relativeResidual), steps: selection.steps }),
-          activationSums: Array.from(problem.hiddenSums),
-          selectMs: performance.now() - layerStarted,
-        });
-        layers[stage.layer] = keepOutputChannels(layer, selection.kept);
-        layers[stage.next] = keepInputChannels(next, selection.kept, stage.hiddenShape);
-        // The next stage's input: H on the kept channels, through anything (a Flatten) before the next layer.
-        const keptHidden = tf.tidy(() => tf.gather(hidden, tf.tensor1d(Int32Array.from(selection.kept), 'int32'), 3) as tf.Tensor4D);
-        const nextInputs = applyLayers({ inputShape: model.inputShape, layers }, keptHidden, stage.hiddenEnd, stage.next);
-        if (nextInputs !== keptHidden) keptHidden.dispose();
-        inputs.dispose();
-        inputs = nextInputs;
-      } finally {
-        hidden.dispose();
+      const key = channelProblemKey(s, reports.map((report) => report.kept));
+      const cachedHidden = options.activationCache?.get(key);
+      let hidden: tf.Tensor4D;
+      if (cachedHidden) {
+        hidden = tf.tensor4d(cachedHidden, [samples, ...stage.hiddenShape]);
+      } else {
+        const inputs = await stageInputs();
+        try {
+          hidden = applyLayers(current(), inputs, stage.layer, stage.hiddenEnd);
+        } finally {
+          inputs.dispose();
+        }
       }
+      previous?.hidden.dispose();
+      previous = { hidden, values: cachedHidden ?? null, stage, kept: [] };
+      if (!cachedHidden && options.activationCache) {
+        previous.values = ((await hidden.data()) as Float32Array).slice();
+        options.activationCache.set(key, previous.values);
+      }
+      let problem = options.problemCache?.get(key);
+      if (!problem) {
+        problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
+        options.problemCache?.set(key, problem);
+      }
+      const keep = keptCount(keepRatios[s], problem.channels);
+      const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
+        options.onProgress?.({ layer: s, layers: stages.length, step }),
+      );
+      reports.push({
+        kind: layer.kind,
+        layerIndex: stage.layer,
+        channels: problem.channels,
+        keepRatio: keepRatios[s],
+        kept: selection.kept,
+        relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
+        ...(selection.steps && { residuals: selection.steps.map((step) => step.relativeResidual), steps: selection.steps }),
+        activationSums: Array.from(problem.hiddenSums),
+        selectMs: performance.now() - layerStarted,
+      });
+      layers[stage.layer] = keepOutputChannels(layer, selection.kept);
+      layers[stage.next] = keepInputChannels(next, selection.kept, stage.hiddenShape);
+      previous.kept = selection.kept;
     }
   } finally {
-    inputs.dispose();
+    previous?.hidden.dispose();
   }
   const pruneMs = performance.now() - started;
   const selectedModel: Cnn = { inputShape: model.inputShape, layers };

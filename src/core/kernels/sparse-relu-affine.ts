@@ -321,7 +321,7 @@ export class SparseReluAffine {
     const { inputs, panels, panelRows } = this;
     this.checkRows(x);
     const averageEntries = rows === 0 ? 0 : rowStart[rows] / rows;
-    return this.run(rows, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
+    return this.run(rows, undefined, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
       const first = rowStart[r0];
       const entryCount = rowStart[r0 + count] - first;
       // The block's CSR arrays are staged past H, then panelled and interleaved by the kernel.
@@ -348,7 +348,7 @@ export class SparseReluAffine {
    * without building CSR arrays in JavaScript first (which cost more than the product's
    * bookkeeping on MNIST-sized inputs).
    */
-  applyDense(x: Float32Array, rows: number): ReluAffineResult {
+  applyDense(x: Float32Array, rows: number, into?: Float32Array): ReluAffineResult {
     const exports = this.exportsOrThrow();
     const { inputs, panels, panelRows } = this;
     checkCount('dense input rows', rows);
@@ -356,7 +356,7 @@ export class SparseReluAffine {
       throw new DataFormatError(`dense input must hold ${rows} x ${inputs} = ${rows * inputs} values, got ${x.length}`);
     }
     // Room for every value of a row as an entry, plus the dense row itself.
-    return this.run(rows, inputs * (ENTRY_BYTES + 4), (r0, count, reserveStaging) => {
+    return this.run(rows, into, inputs * (ENTRY_BYTES + 4), (r0, count, reserveStaging) => {
       const { entriesAt, rowptrAt, stagingAt } = reserveStaging((count * inputs + 1) * ENTRY_BYTES, count * inputs * 4);
       new Float32Array(this.exportsOrThrow().memory.buffer).set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
       exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt);
@@ -367,15 +367,18 @@ export class SparseReluAffine {
    * The block loop both input forms share. `stage` writes a block's panelled entries and row
    * pointers; it gets `reserveStaging(entryBytes, stagingBytes)`, which lays out row pointers,
    * entries, H and a staging area past H for this block and grows the memory to hold them.
+   * H goes to `into` (`rows * units` values) when given, else to a new array.
    */
   private run(
     rows: number,
+    into: Float32Array | undefined,
     stagingBytesPerRow: number,
     stage: (r0: number, count: number, reserveStaging: (entryBytes: number, stagingBytes: number) => { entriesAt: number; rowptrAt: number; stagingAt: number }) => void,
   ): ReluAffineResult {
     const exports = this.exportsOrThrow();
     const { inputs, units, paddedUnits, strips, panels } = this;
-    const hidden = new Float32Array(rows * units);
+    if (into && into.length !== rows * units) throw new DataFormatError(`the output for H must hold ${rows} x ${units} values, got ${into.length}`);
+    const hidden = into ?? new Float32Array(rows * units);
     const hBytesPerRow = paddedUnits * 4;
     // Rows per block: H, the block's entries and their staging within blockBytes (at least one row).
     const blockRows = Math.max(1, Math.floor(this.blockBytes / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
@@ -473,11 +476,14 @@ export class SparseReluAffine {
   }
 }
 
-/** One-shot relu(X W + b) for a dense row-major `rows x inputs` X (zeros skipped). Packs W on every call. */
-export function reluAffineDense(x: Float32Array, rows: number, kernel: Float32Array, bias: Float32Array, inputs: number, units: number): ReluAffineResult {
+/**
+ * One-shot relu(X W + b) for a dense row-major `rows x inputs` X (zeros skipped), H into `into`
+ * when given. Packs W on every call.
+ */
+export function reluAffineDense(x: Float32Array, rows: number, kernel: Float32Array, bias: Float32Array, inputs: number, units: number, into?: Float32Array): ReluAffineResult {
   const layer = new SparseReluAffine(kernel, bias, inputs, units);
   try {
-    return layer.applyDense(x, rows);
+    return layer.applyDense(x, rows, into);
   } finally {
     layer.dispose();
   }

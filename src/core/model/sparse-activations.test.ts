@@ -5,6 +5,7 @@ import {
   countArgmaxMatches,
   gatherBlockColumns,
   MAX_BLOCK_ROWS,
+  mergeColumnBlocks,
   sparseColumnBlock,
   sparseColumnBlockBytes,
   SparseActivations,
@@ -98,6 +99,31 @@ describe('sparse column blocks', () => {
   });
 });
 
+describe('mergeColumnBlocks', () => {
+  it('gives the block of the stacked rows, column by column with rows ascending', () => {
+    const units = 7;
+    const parts = [5, 1, 9, 0, 4];
+    const rows = parts.reduce((a, b) => a + b, 0);
+    const hidden = reluMatrix(rows, units, 0.4, 21);
+    hidden.fill(0, 3 * units, 4 * units); // an all-zero row
+    for (let r = 0; r < rows; r++) hidden[r * units + 5] = 0; // an all-zero column
+    const blocks: ReturnType<typeof sparseColumnBlock>[] = [];
+    let start = 0;
+    for (const count of parts) {
+      blocks.push(sparseColumnBlock(hidden.slice(start * units, (start + count) * units), count, units));
+      start += count;
+    }
+    const merged = mergeColumnBlocks(blocks);
+    const whole = sparseColumnBlock(hidden, rows, units);
+    expect(merged.rows).toBe(rows);
+    expect(Array.from(merged.columnStart)).toEqual(Array.from(whole.columnStart));
+    expect(Array.from(merged.rowIndex)).toEqual(Array.from(whole.rowIndex));
+    expect(Array.from(merged.values)).toEqual(Array.from(whole.values));
+    expect(mergeColumnBlocks([blocks[0]])).toBe(blocks[0]);
+    expect(() => mergeColumnBlocks([blocks[0], sparseColumnBlock(new Float32Array(3), 1, 3)])).toThrow(/blocks of 7 and 3 units/);
+  });
+});
+
 describe('SparseActivations', () => {
   const units = 60;
   const outputs = 10;
@@ -108,8 +134,8 @@ describe('SparseActivations', () => {
   const bias = randomValues(outputs, 5);
   const all = Array.from({ length: units }, (_, j) => j);
 
-  function cache(withReference: boolean): SparseActivations {
-    const activations = new SparseActivations(units);
+  function cache(withReference: boolean, inWasm = true): SparseActivations {
+    const activations = new SparseActivations(units, { kernel: inWasm });
     let start = 0;
     for (const count of blockRows) {
       activations.append(sparseColumnBlock(hidden.slice(start * units, (start + count) * units), count, units));
@@ -150,6 +176,44 @@ describe('SparseActivations', () => {
         const refit = { kernel: randomValues(columns.length * outputs, columns.length), bias: randomValues(outputs, 7) };
         expectClose(activations.linearOutputs(columns, refit), denseLinear(hidden, rows, units, columns, refit.kernel, refit.bias));
       }
+    }
+  });
+
+  it('walk in WebAssembly with the same bits as in JavaScript, blocks and bytes alike', () => {
+    const uniform = seededUniform(8);
+    const sets = [[], [3], all, all.filter(() => uniform() < 0.1), all.filter(() => uniform() < 0.7), all.slice(25)];
+    for (const withReference of [false, true]) {
+      const wasm = cache(withReference, true);
+      const js = cache(withReference, false);
+      expect(wasm.bytes).toBe(js.bytes);
+      expect(wasm.blocks.map((block) => [block.rows, Array.from(block.columnStart), Array.from(block.rowIndex), Array.from(block.values)])).toEqual(
+        js.blocks.map((block) => [block.rows, Array.from(block.columnStart), Array.from(block.rowIndex), Array.from(block.values)]),
+      );
+      for (const columns of sets) {
+        const raw = { kernel: keptRows(columns, kernel), bias };
+        expect(wasm.linearOutputs(columns, raw)).toEqual(js.linearOutputs(columns, raw));
+        const refit = { kernel: randomValues(columns.length * outputs, columns.length + 1), bias: randomValues(outputs, 9) };
+        expect(wasm.linearOutputs(columns, refit)).toEqual(js.linearOutputs(columns, refit));
+      }
+    }
+  });
+
+  it('walk in WebAssembly for outputs wider than one strip (13) and narrower (3)', () => {
+    for (const width of [3, 13]) {
+      const wasm = new SparseActivations(units);
+      const js = new SparseActivations(units, { kernel: false });
+      let start = 0;
+      for (const count of blockRows) {
+        const block = sparseColumnBlock(hidden.slice(start * units, (start + count) * units), count, units);
+        wasm.append(block);
+        js.append(block);
+        start += count;
+      }
+      const columns = all.filter((j) => j % 3 !== 1);
+      const readout = { kernel: randomValues(columns.length * width, 11), bias: randomValues(width, 12) };
+      const expected = js.linearOutputs(columns, readout);
+      expect(wasm.linearOutputs(columns, readout)).toEqual(expected);
+      expectClose(expected, denseLinear(hidden, rows, units, columns, readout.kernel, readout.bias));
     }
   });
 

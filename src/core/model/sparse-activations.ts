@@ -7,9 +7,11 @@
  * kept neurons' contributions to the next layer cost a walk over exactly their non-zeros. Row
  * offsets inside a block are 16-bit, which bounds a block at 65,536 rows.
  *
- * Plain typed arrays, no tensors: runs in Node, in the worker and in tests.
+ * Plain typed arrays, no tensors: runs in Node, in the worker and in tests. Where WebAssembly
+ * SIMD exists the blocks live in a ColumnWalker's memory and the walk runs there (the same bits).
  */
 import { DataFormatError, throwIfCancelled, type CancelToken } from '../errors';
+import { ColumnWalker } from '../kernels/float64-products';
 
 export const MAX_BLOCK_ROWS = 65536;
 
@@ -50,6 +52,41 @@ export function sparseColumnBlock(hidden: Float32Array, rows: number, units: num
         values[e] = h;
       }
     }
+  }
+  return { rows, units, columnStart, rowIndex, values };
+}
+
+/**
+ * Consecutive blocks (rows in order, same units) as one block: each column's entries from the
+ * first block, then the second, ... with rows offset, so rows stay ascending within a column.
+ * Fewer, taller blocks make a walk over a column's non-zeros one stream instead of many jumps.
+ */
+export function mergeColumnBlocks(blocks: readonly SparseColumnBlock[]): SparseColumnBlock {
+  if (blocks.length === 1) return blocks[0];
+  const units = blocks[0]?.units ?? 0;
+  let rows = 0;
+  for (const block of blocks) {
+    if (block.units !== units) throw new DataFormatError(`mergeColumnBlocks: blocks of ${units} and ${block.units} units`);
+    rows += block.rows;
+  }
+  if (rows > MAX_BLOCK_ROWS) throw new DataFormatError(`mergeColumnBlocks: ${rows} rows, more than ${MAX_BLOCK_ROWS}`);
+  const columnStart = new Int32Array(units + 1);
+  for (const block of blocks) for (let j = 0; j < units; j++) columnStart[j + 1] += block.columnStart[j + 1] - block.columnStart[j];
+  for (let j = 0; j < units; j++) columnStart[j + 1] += columnStart[j];
+  const rowIndex = new Uint16Array(columnStart[units]);
+  const values = new Float32Array(columnStart[units]);
+  const next = columnStart.slice(0, units);
+  let offset = 0;
+  for (const block of blocks) {
+    for (let j = 0; j < units; j++) {
+      const from = block.columnStart[j];
+      const end = block.columnStart[j + 1];
+      let to = next[j];
+      for (let e = from; e < end; e++, to++) rowIndex[to] = block.rowIndex[e] + offset;
+      values.set(block.values.subarray(from, end), next[j]);
+      next[j] = to;
+    }
+    offset += block.rows;
   }
   return { rows, units, columnStart, rowIndex, values };
 }
@@ -176,15 +213,19 @@ export interface LinearReadout {
 export class SparseActivations {
   readonly units: number;
   private readonly blockList: SparseColumnBlock[] = [];
+  /** Holds the blocks instead of blockList where WebAssembly SIMD exists. */
+  private readonly walker: ColumnWalker | null;
   /** Non-zeros per unit over all blocks: the cost of walking that unit's column. */
   readonly columnNonZeros: Float64Array;
   private totalRows = 0;
   private totalBytes = 0;
   private reference: { kernel: Float32Array; bias: Float32Array; outputs: Float64Array; width: number } | null = null;
 
-  constructor(units: number) {
+  /** `options.kernel: false` keeps the blocks in JavaScript and walks them there (for tests). */
+  constructor(units: number, options: { readonly kernel?: boolean } = {}) {
     this.units = units;
     this.columnNonZeros = new Float64Array(units);
+    this.walker = options.kernel === false ? null : ColumnWalker.create();
   }
 
   get rows(): number {
@@ -195,13 +236,15 @@ export class SparseActivations {
     return this.totalBytes;
   }
 
+  /** The blocks, in row order (views that a later `append` replaces). */
   get blocks(): readonly SparseColumnBlock[] {
-    return this.blockList;
+    return this.walker ? this.walker.blocks() : this.blockList;
   }
 
   append(block: SparseColumnBlock): void {
     if (block.units !== this.units) throw new DataFormatError(`SparseActivations: block has ${block.units} units, the cache ${this.units}`);
-    this.blockList.push(block);
+    if (this.walker) this.walker.store(block);
+    else this.blockList.push(block);
     this.totalRows += block.rows;
     this.totalBytes += sparseColumnBlockBytes(block);
     for (let j = 0; j < this.units; j++) this.columnNonZeros[j] += block.columnStart[j + 1] - block.columnStart[j];
@@ -237,6 +280,12 @@ export class SparseActivations {
       result.set(this.reference!.outputs);
     } else {
       for (let r = 0; r < this.totalRows; r++) for (let c = 0; c < outputs; c++) result[r * outputs + c] = readout.bias[c];
+    }
+    throwIfCancelled(signal);
+    if (this.walker) {
+      if (complement) this.walker.accumulate(complement, this.reference!.kernel, outputs, result, -1, true);
+      else this.walker.accumulate(columns, readout.kernel, outputs, result, 1, false);
+      return result;
     }
     let offset = 0;
     for (const block of this.blockList) {

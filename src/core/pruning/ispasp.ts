@@ -67,8 +67,7 @@ export interface IspaspResult {
 }
 
 export function ispaspSelect(problem: LayerProblem, keep: number, options: IspaspOptions): IspaspResult {
-  const { outputs, hiddenSums, nextKernel } = problem;
-  return ispaspIterate(hiddenSums, (kept) => ispaspImportance(hiddenSums, nextKernel, outputs, kept), problem.residualTracker(), keep, options);
+  return ispaspIterate(problem.hiddenSums, (kept) => problem.importance(kept), problem.residualTracker(), keep, options);
 }
 
 /**

@@ -4,13 +4,16 @@
  * samples, and the next layer's dense output U = H V (without bias, which cancels in residuals).
  *
  * The one expensive step, relu(A W + b), exploits the sparsity of its input (see
- * hiddenRepresentation); the rest is small algebra on typed arrays accumulated in float64
- * (core/algebra), never tfjs: kept sets and residuals are the same on every backend, and nothing
- * waits for a GPU read.
+ * hiddenRepresentation); the rest is small algebra accumulated in float64, never tfjs: kept sets
+ * and residuals are the same on every backend, and nothing waits for a GPU read. U = H V and the
+ * residual tracker's updates run on WebAssembly SIMD (kernels/float64-products) where it exists,
+ * else in the plain loops of core/algebra and updateSupportJs: the same bits either way.
  */
 import { affine, matMul } from '../algebra';
 import type { DenseLayer } from '../model/mlp';
+import { HiddenProducts } from '../kernels/float64-products';
 import { reluAffineDense, sparseKernelAvailable } from '../kernels/sparse-relu-affine';
+import { ispaspImportance } from './ispasp';
 
 export interface LayerProblem {
   readonly samples: number;
@@ -28,6 +31,8 @@ export interface LayerProblem {
   readonly hiddenSums: Float64Array;
   /** `||U||_F`. */
   readonly denseOutputNorm: number;
+  /** i-SpaSP's importance `z = V V^T (hbar - hbar_S)` for the support `kept` (see ispaspImportance). */
+  importance(kept: readonly number[]): Float64Array;
   /** `||U - H[:, S] V[S, :]||_F / ||U||_F`; 0 when U is 0 and S is everything. */
   relativeResidual(kept: readonly number[]): number;
   /**
@@ -35,6 +40,12 @@ export interface LayerProblem {
    * only neurons entering or leaving the support cost a pass over the samples.
    */
   residualTracker(): (kept: readonly number[]) => number;
+  /**
+   * Prepares for many selections on this problem (the worker's cached first layer, pruned again
+   * on every slider move): builds H's column form now, so that residual updates cost only the
+   * changed neurons' non-zeros. The results are the same bits either way.
+   */
+  prepareForReuse(): void;
   /** `H[:, S]`, row-major `n x |S|`: the activations reaching the next layer after pruning. */
   keptActivations(kept: readonly number[]): Float32Array;
 }
@@ -51,12 +62,21 @@ export function buildLayerProblem(
 ): LayerProblem {
   const { units } = layer;
   const outputs = nextLayer.units;
-  const { hidden, hiddenSums } = hiddenRepresentation(inputs, samples, layer);
-  const denseOutput = matMul(hidden, samples, units, nextLayer.kernel, outputs);
+  const nextKernel = nextLayer.kernel;
+  // With WebAssembly SIMD, H is written straight into the products kernel's memory.
+  const products = sparseKernelAvailable() ? HiddenProducts.create(samples, units, nextKernel, outputs) : null;
+  const { hidden, hiddenSums } = hiddenRepresentation(inputs, samples, layer, products?.hidden);
+  // U and the tracker's pruned output are row-major with `stride` columns (padded for the kernel).
+  const stride = products ? products.paddedOutputs : outputs;
+  const paddedOutput = products ? products.denseOutputPadded() : matMul(hidden, samples, units, nextKernel, outputs);
+  const denseOutput = products ? unpadRows(paddedOutput, samples, stride, outputs) : paddedOutput;
   let normSq = 0;
   for (let k = 0; k < denseOutput.length; k++) normSq += denseOutput[k] * denseOutput[k];
   const denseOutputNorm = Math.sqrt(normSq);
-  const nextKernel = nextLayer.kernel;
+  const updateSupport = products
+    ? (pruned: Float64Array, changed: readonly number[], entering: Uint8Array) => products.updateSupport(pruned, changed, entering)
+    : (pruned: Float64Array, changed: readonly number[], entering: Uint8Array) => updateSupportJs(hidden, samples, units, nextKernel, outputs, pruned, changed, entering);
+  let trackers = 0;
   return {
     samples,
     units,
@@ -66,33 +86,33 @@ export function buildLayerProblem(
     denseOutput,
     hiddenSums,
     denseOutputNorm,
+    importance(kept) {
+      return products?.importance(hiddenSums, kept) ?? ispaspImportance(hiddenSums, nextKernel, outputs, kept);
+    },
     relativeResidual(kept) {
       return this.residualTracker()(kept);
     },
+    prepareForReuse() {
+      products?.walkColumns();
+    },
     residualTracker() {
+      // A problem tracked more than once is worth H's column form (see prepareForReuse).
+      if (++trackers > 1) products?.walkColumns();
       // prunedOutput = H[:, S] V[S, :], kept up to date as neurons enter and leave S: each change
       // of support adds H[:, j] (±V[j, :]) for the changed neurons j only.
-      const prunedOutput = new Float64Array(samples * outputs);
+      const prunedOutput = new Float64Array(samples * stride);
       const inSupport = new Uint8Array(units);
       return (kept) => {
         const next = new Uint8Array(units);
         for (const j of kept) next[j] = 1;
         const changed: number[] = [];
         for (let j = 0; j < units; j++) if (next[j] !== inSupport[j]) changed.push(j);
-        for (let i = 0; i < samples; i++) {
-          const row = i * units;
-          const to = i * outputs;
-          for (const j of changed) {
-            const value = hidden[row + j];
-            if (value === 0) continue;
-            const signed = next[j] ? value : -value;
-            const from = j * outputs;
-            for (let k = 0; k < outputs; k++) prunedOutput[to + k] += signed * nextKernel[from + k];
-          }
-        }
+        updateSupport(prunedOutput, changed, next);
         inSupport.set(next);
         let residualSq = 0;
-        for (let m = 0; m < prunedOutput.length; m++) residualSq += (denseOutput[m] - prunedOutput[m]) ** 2;
+        for (let i = 0; i < samples; i++) {
+          for (let k = 0; k < outputs; k++) residualSq += (denseOutput[i * outputs + k] - prunedOutput[i * stride + k]) ** 2;
+        }
         // Below round-off of U the residual is zero, so keeping everything reports exactly 0.
         const norm = residualSq <= 1e-12 * normSq ? 0 : Math.sqrt(residualSq);
         if (denseOutputNorm === 0) return norm === 0 ? 0 : Infinity;
@@ -105,19 +125,54 @@ export function buildLayerProblem(
   };
 }
 
+/** The first `cols` columns of a row-major matrix with `stride` columns. */
+function unpadRows(padded: Float64Array, rows: number, stride: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) out.set(padded.subarray(i * stride, i * stride + cols), i * cols);
+  return out;
+}
+
+/**
+ * `pruned[i, :] += H[i, j] V[j, :]` for the changed neurons entering the support (`entering[j]`),
+ * `-=` for those leaving, in the order of `changed`, skipping zeros of H: the plain JavaScript
+ * form of HiddenProducts.updateSupport (the same bits), where WebAssembly SIMD is missing.
+ */
+function updateSupportJs(
+  hidden: Float32Array,
+  samples: number,
+  units: number,
+  nextKernel: Float32Array,
+  outputs: number,
+  pruned: Float64Array,
+  changed: readonly number[],
+  entering: Uint8Array,
+): void {
+  for (let i = 0; i < samples; i++) {
+    const row = i * units;
+    const to = i * outputs;
+    for (const j of changed) {
+      const value = hidden[row + j];
+      if (value === 0) continue;
+      const signed = entering[j] ? value : -value;
+      const from = j * outputs;
+      for (let k = 0; k < outputs; k++) pruned[to + k] += signed * nextKernel[from + k];
+    }
+  }
+}
+
 /**
  * H = relu(A W + b) and its column sums. MNIST pixels and ReLU outputs are mostly zero, so the
  * sparse WASM SIMD kernel (kernels/sparse-relu-affine) does the work where WebAssembly SIMD
  * exists; elsewhere plain float64 loops that skip the zero inputs.
  */
-export function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer): { hidden: Float32Array; hiddenSums: Float64Array } {
+export function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer, into?: Float32Array): { hidden: Float32Array; hiddenSums: Float64Array } {
   const { units } = layer;
   if (sparseKernelAvailable()) {
-    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, layer.inputSize, units);
+    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, layer.inputSize, units, into);
     return { hidden, hiddenSums: columnSums };
   }
   const pre = affine(inputs, samples, layer);
-  const hidden = new Float32Array(pre.length);
+  const hidden = into ?? new Float32Array(pre.length);
   const hiddenSums = new Float64Array(units);
   for (let m = 0; m < pre.length; m++) {
     hidden[m] = Math.max(0, pre[m]);

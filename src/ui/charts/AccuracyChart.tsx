@@ -30,9 +30,17 @@ export interface AccuracyChartProps {
   readonly mode: AccuracyMode;
   readonly onModeChange: (mode: AccuracyMode) => void;
   readonly refitAvailable: boolean;
+  /** What the hidden layers hold: "neurons" (the default), "channels and neurons". */
+  readonly units?: string;
 }
 
-function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeChange, refitAvailable }: AccuracyChartProps) {
+/** "on the first 1,000 of 10,000 test images", when the sweep's points are on a subset. */
+function subsetNote(points: readonly SweepPoint[]): string {
+  const subset = points.find((point) => point.subset)?.subset;
+  return subset ? ` Points are scored on the first ${subset.images.toLocaleString('en-US')} of the ${subset.of.toLocaleString('en-US')} test images.` : '';
+}
+
+function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeChange, refitAvailable, units = 'neurons' }: AccuracyChartProps) {
   const effectiveMode: AccuracyMode = refitAvailable ? mode : 'raw';
   const series = useMemo(() => accuracySeries(points, effectiveMode), [points, effectiveMode]);
   const rows = useMemo(() => accuracyRows(series), [series]);
@@ -59,7 +67,7 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
             interval={0}
             allowDataOverflow
             tickFormatter={(value: number) => `${value}%`}
-            label={{ value: 'hidden neurons kept (log scale)', position: 'insideBottom', offset: -14 }}
+            label={{ value: `hidden ${units} kept (log scale)`, position: 'insideBottom', offset: -14 }}
           />
           <YAxis
             type="number"
@@ -108,11 +116,11 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
         </LineChart>
       </ResponsiveContainer>
     ),
-    [rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse],
+    [rows, xLow, xHigh, yLow, yHigh, densePercent, ordered, sparse, units],
   );
 
   const table = {
-    caption: `Test accuracy (%) by percentage of hidden neurons kept, ${effectiveMode}`,
+    caption: `Test accuracy (%) by percentage of hidden ${units} kept, ${effectiveMode}`,
     columns: ['kept (%)', ...series.map((s) => METHOD_LABELS[s.method])],
     rows: rows.map((row) => [trimNumber(row.keepPercent), ...series.map((s) => (row[s.method] === undefined ? '–' : trimNumber(row[s.method]!, 2)))]),
   };
@@ -120,14 +128,14 @@ function AccuracyChartView({ points, denseAccuracy, keepPercent, mode, onModeCha
   return (
     <ChartFrame
       testId="accuracy-chart"
-      title="Accuracy against neurons kept"
+      title={`Accuracy against ${units} kept`}
       summary={accuracySummary(series, densePercent, effectiveMode)}
       empty={series.length === 0 ? (points.length > 0 && effectiveMode === 'refit' ? 'No refit results yet.' : 'Run a sweep to compare the methods across keep ratios.') : null}
       controls={refitAvailable ? <ModeToggle mode={effectiveMode} onChange={onModeChange} /> : null}
       table={table}
       caption={
         series.length > 0
-          ? `Log scale; markers are measured points, joined by straight lines; the dashed black line is the dense network${densePercent === null ? '' : ` (${trimNumber(densePercent, 1)}%)`}, the grey one the slider (${trimNumber(keepPercent)}% kept).`
+          ? `Log scale; markers are measured points, joined by straight lines; the dashed black line is the dense network${densePercent === null ? '' : ` (${trimNumber(densePercent, 1)}%)`}, the grey one the slider (${trimNumber(keepPercent)}% kept).${subsetNote(points)}`
           : null
       }
     >

@@ -17,7 +17,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { IterationView } from '../../client/worker-client';
+import type { HiddenLayerKind, IterationView } from '../../client/worker-client';
+import { kindAt, unitNoun, unitsOf } from '../unit-words';
 import { ChartFrame, Y_AXIS_WIDTH } from './ChartFrame';
 import { symmetricTicks, trimNumber } from './format';
 import { churnRows, keptMarkers, keptRows, settledAfter } from './kept-series';
@@ -31,11 +32,16 @@ export interface KeptChartProps {
   readonly keepRatios: readonly number[];
   /** First layer, i-SpaSP only. */
   readonly iterations?: readonly IterationView[];
+  /** Conv (channels) or Dense (neurons) per hidden layer; Dense when absent. */
+  readonly hiddenKinds?: readonly HiddenLayerKind[];
 }
 
 const MARGIN = { top: 8, right: 16, bottom: 22, left: 4 };
 
-function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps) {
+function KeptChartView({ hiddenWidths, keepRatios, iterations, hiddenKinds }: KeptChartProps) {
+  const units = unitsOf(hiddenKinds ?? []);
+  const first = unitNoun(kindAt(hiddenKinds, 0));
+  const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
   const rows = useMemo(() => keptRows(hiddenWidths), [hiddenWidths]);
   const markers = useMemo(() => keptMarkers(hiddenWidths, keepRatios), [hiddenWidths, keepRatios]);
   const churn = useMemo(() => churnRows(iterations), [iterations]);
@@ -65,7 +71,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
             interval={0}
             domain={[0, 'auto']}
             allowDecimals={false}
-            label={{ value: 'neurons kept', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+            label={{ value: `${units === 'channels and neurons' ? 'units' : units} kept`, angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
           />
           <Tooltip formatter={(value, name) => [value, name]} labelFormatter={(label) => `${label}% kept`} />
           {multiLayer ? <Legend verticalAlign="top" height={24} itemSorter={null} /> : null}
@@ -74,7 +80,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
               key={l}
               className="series-line"
               dataKey={`layer${l}`}
-              name={`layer ${l + 1} (${units})`}
+              name={`layer ${l + 1} (${units} ${unitNoun(kindAt(hiddenKinds, l), units)})`}
               type="stepAfter"
               stroke={LAYER_COLOR}
               strokeWidth={2}
@@ -87,7 +93,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
         </LineChart>
       </ResponsiveContainer>
     ),
-    [rows, hiddenWidths, multiLayer],
+    [rows, hiddenWidths, hiddenKinds, units, multiLayer],
   );
   // Every label up to 10 iterations, then every other one and so on: a fixed step, so the axis
   // never measures its labels to find which overlap.
@@ -106,7 +112,7 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
             interval={0}
             allowDecimals={false}
             tickFormatter={(value: number) => String(Math.abs(value))}
-            label={{ value: 'neurons', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
+            label={{ value: first, angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
           />
           <Tooltip formatter={(value, name) => [Math.abs(Number(value)), name]} labelFormatter={(label) => `iteration ${label}`} />
           <Legend verticalAlign="top" height={24} itemSorter={null} />
@@ -116,33 +122,33 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
         </BarChart>
       </ResponsiveContainer>
     ),
-    [churn, churnMax, churnLabelStep],
+    [churn, churnMax, churnLabelStep, first],
   );
 
   const keptSummary =
     markers.length === 0
       ? 'No model loaded.'
-      : `Neurons kept grow linearly with the keep ratio, s = max(1, floor(rho N)). Now: ${markers
-          .map((m) => `layer ${m.layer + 1} keeps ${m.kept} of ${m.units} at ${trimNumber(m.keepPercent)}%`)
+      : `${capital(units)} kept grow linearly with the keep ratio, s = max(1, floor(rho N)). Now: ${markers
+          .map((m) => `layer ${m.layer + 1} keeps ${m.kept} of ${m.units} ${unitNoun(kindAt(hiddenKinds, m.layer), m.units)} at ${trimNumber(m.keepPercent)}%`)
           .join('; ')}.`;
   const churnSummary =
     churn.length === 0
       ? 'No i-SpaSP iterations.'
-      : `Per iteration, neurons entering and leaving the kept set: ${churn.map((r) => `iteration ${r.iteration}: +${r.entered} −${-r.left}`).join(', ')}.`;
+      : `Per iteration, ${first} entering and leaving the kept set: ${churn.map((r) => `iteration ${r.iteration}: +${r.entered} −${-r.left}`).join(', ')}.`;
 
   return (
     <div className="chart" data-testid="kept-chart">
       <div className="chart__pair">
         <ChartFrame
-          title="Neurons kept per layer"
+          title={`${capital(units)} kept per layer`}
           summary={keptSummary}
-          empty={rows.length === 0 ? 'Load a model to see how many neurons each keep ratio keeps.' : null}
+          empty={rows.length === 0 ? `Load a model to see how many ${units} each keep ratio keeps.` : null}
           table={{
-            caption: 'Current kept neurons per layer',
-            columns: ['layer', 'units', 'kept (%)', 'kept neurons'],
+            caption: `Current kept ${units} per layer`,
+            columns: ['layer', 'units', 'kept (%)', `kept ${units}`],
             rows: markers.map((m) => [m.layer + 1, m.units, trimNumber(m.keepPercent), m.kept]),
           }}
-          caption={markers.length > 0 ? markers.map((m) => `layer ${m.layer + 1}: ${m.kept} of ${m.units}`).join(' · ') : null}
+          caption={markers.length > 0 ? markers.map((m) => `layer ${m.layer + 1}: ${m.kept} of ${m.units} ${unitNoun(kindAt(hiddenKinds, m.layer), m.units)}`).join(' · ') : null}
           small
         >
           <SliderContext.Provider value={marks}>{keptPlot}</SliderContext.Provider>
@@ -150,9 +156,9 @@ function KeptChartView({ hiddenWidths, keepRatios, iterations }: KeptChartProps)
         <ChartFrame
           title="Kept-set changes per iteration"
           summary={churnSummary}
-          empty={churn.length === 0 ? 'Only i-SpaSP iterates: choose it to see neurons enter and leave the kept set.' : null}
+          empty={churn.length === 0 ? `Only i-SpaSP iterates: choose it to see ${first} enter and leave the kept set.` : null}
           table={{
-            caption: 'Neurons entering and leaving the kept set (first layer)',
+            caption: `${capital(first)} entering and leaving the kept set (first layer)`,
             columns: ['iteration', 'entered', 'left'],
             rows: churn.map((r) => [r.iteration, r.entered, -r.left]),
           }}

@@ -17,9 +17,11 @@ export interface TimingChartProps {
    * GFS time is from another ratio (the sweep stops GFS early), this is what they are compared at.
    */
   readonly speedupAt?: { readonly keptNeurons: number; readonly ispaspMs: number; readonly gfsMs: number } | null;
+  /** The first hidden layer's unit, singular: "neuron" (the default) or "channel". */
+  readonly unit?: string;
 }
 
-function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
+function TimingChartView({ timings, caption, speedupAt, unit = 'neuron' }: TimingChartProps) {
   const bars = useMemo(() => timingBars(timings), [timings]);
   const domain = timingDomain(bars);
   const speedup = speedupAt
@@ -30,7 +32,7 @@ function TimingChartView({ timings, caption, speedupAt }: TimingChartProps) {
         ],
         'ispasp',
         'gfs',
-        `at ${count(speedupAt.keptNeurons)} kept neuron${speedupAt.keptNeurons === 1 ? '' : 's'}`,
+        `at ${count(speedupAt.keptNeurons)} kept ${unit}${speedupAt.keptNeurons === 1 ? '' : 's'}`,
       )
     : speedupSentence(timings);
 

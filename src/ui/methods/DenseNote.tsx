@@ -11,7 +11,8 @@ export const DENSE_BELOW_ZERO_FRACTION = 0.9;
 
 export function DenseNote({ model }: { model: ModelSummary | null }) {
   const zeros = model?.hiddenZeroFraction;
-  if (zeros === undefined || zeros >= DENSE_BELOW_ZERO_FRACTION) return null;
+  // The note is about Dense networks' logits (docs/REPRODUCE.md); a CNN's channels are another story.
+  if (model?.kind === 'cnn' || zeros === undefined || zeros >= DENSE_BELOW_ZERO_FRACTION) return null;
   return (
     <p className="dense-note" data-testid="dense-note">
       <strong>A dense network</strong> ({Math.round(zeros * 100)}% of hidden activations are zero): below about 10% kept, random and magnitude

@@ -12,7 +12,19 @@ interface Props {
   onCancel(): void;
 }
 
-const sourceLabel: Record<ModelEntry['source'], string> = { shipped: 'Shipped', trained: 'Trained here', imported: 'Imported' };
+/** The list's groups: shipped Dense networks, shipped convolutional ones, then the user's. */
+const GROUPS: readonly { readonly label: string; readonly holds: (entry: ModelEntry) => boolean }[] = [
+  { label: 'Shipped', holds: (entry) => entry.source === 'shipped' && entry.kind !== 'cnn' },
+  { label: 'Convolutional', holds: (entry) => entry.source === 'shipped' && entry.kind === 'cnn' },
+  { label: 'Trained here', holds: (entry) => entry.source === 'trained' },
+  { label: 'Imported', holds: (entry) => entry.source === 'imported' },
+];
+
+/** "784 → 1024 → 10", or for a CNN "784 → conv 16 → conv 32 → 64 → 10". */
+function layersText(model: ModelSummary): string {
+  const hidden = model.sizes.slice(1, -1).map((size, k) => (model.hiddenKinds[k] === 'conv' ? `conv ${size}` : String(size)));
+  return [model.sizes[0], ...hidden, model.sizes[model.sizes.length - 1]].join(' → ');
+}
 
 export function ModelPanel({ models, model, loading, onSelect, onImport, onCancel }: Props) {
   const [dragging, setDragging] = useState(false);
@@ -29,10 +41,10 @@ export function ModelPanel({ models, model, loading, onSelect, onImport, onCance
         <span>Network</span>
         <select data-testid="model-select" value={model?.id ?? ''} disabled={loading || models.length === 0} onChange={(event) => onSelect(event.target.value)}>
           {!model && <option value="">Loading…</option>}
-          {(['shipped', 'trained', 'imported'] as const).map((source) => {
-            const group = models.filter((entry) => entry.source === source);
+          {GROUPS.map(({ label, holds }) => {
+            const group = models.filter(holds);
             return group.length === 0 ? null : (
-              <optgroup key={source} label={sourceLabel[source]}>
+              <optgroup key={label} label={label}>
                 {group.map((entry) => (
                   <option key={entry.id} value={entry.id}>
                     {entry.title}
@@ -47,7 +59,7 @@ export function ModelPanel({ models, model, loading, onSelect, onImport, onCance
         <dl className="facts">
           <div>
             <dt>Layers</dt>
-            <dd data-testid="model-layers">{model.sizes.join(' → ')}</dd>
+            <dd data-testid="model-layers">{layersText(model)}</dd>
           </div>
           <div>
             <dt>Parameters</dt>

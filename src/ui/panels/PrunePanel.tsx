@@ -3,17 +3,21 @@ import { METHOD_LABELS, PRUNE_METHODS, type PruneMethod } from '../../client/wor
 import { NumberField } from '../controls/NumberField';
 import { CardButton } from '../methods/MethodCards';
 import type { Settings } from '../store';
+import { kindAt, unitCount, unitsOf } from '../unit-words';
+import type { HiddenLayerKind } from '../../client/worker-client';
 
 interface Props {
   settings: Settings;
   hiddenWidths: number[];
+  /** Conv (channels) or Dense (neurons), per hidden layer. */
+  hiddenKinds?: readonly HiddenLayerKind[];
   onChange(patch: Partial<Settings>): void;
 }
 
 /** The slider's words: one ratio for every hidden layer, or the per-layer ratios when set. */
-function keepLabel(percentKept: number, perLayer: readonly number[] | null = null): string {
-  if (perLayer) return `Keep ${perLayer.map((value) => `${value}%`).join(' / ')} of hidden neurons, layer by layer`;
-  return `Keep ${percentKept}% of hidden neurons (prune ${100 - percentKept}%)`;
+function keepLabel(percentKept: number, perLayer: readonly number[] | null = null, units = 'neurons'): string {
+  if (perLayer) return `Keep ${perLayer.map((value) => `${value}%`).join(' / ')} of hidden ${units}, layer by layer`;
+  return `Keep ${percentKept}% of hidden ${units} (prune ${100 - percentKept}%)`;
 }
 
 function SettingField({ name, settings, onChange }: { name: NumberSettingName; settings: Settings; onChange: Props['onChange'] }) {
@@ -32,7 +36,8 @@ function SettingField({ name, settings, onChange }: { name: NumberSettingName; s
   );
 }
 
-export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
+export function PrunePanel({ settings, hiddenWidths, hiddenKinds = [], onChange }: Props) {
+  const units = unitsOf(hiddenKinds);
   const multiLayer = hiddenWidths.length > 1;
   const perLayer = settings.perLayer && settings.perLayer.length === hiddenWidths.length ? settings.perLayer : null;
   const finetune = NUMBER_FIELDS.finetuneEpochs;
@@ -55,7 +60,7 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
       </p>
       <label className="field slider-field">
         <span id="keep-label" data-testid="keep-label">
-          {keepLabel(settings.keep, perLayer)}
+          {keepLabel(settings.keep, perLayer, units)}
         </span>
         <input
           data-testid="keep-slider"
@@ -65,7 +70,7 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
           step={1}
           value={settings.keep}
           aria-labelledby="keep-label"
-          aria-valuetext={keepLabel(settings.keep, perLayer)}
+          aria-valuetext={keepLabel(settings.keep, perLayer, units)}
           onChange={(e) => onChange({ keep: Number(e.target.value), perLayer: null })}
         />
       </label>
@@ -85,7 +90,8 @@ export function PrunePanel({ settings, hiddenWidths, onChange }: Props) {
           {perLayer?.map((value, layer) => (
             <label key={layer} className="field slider-field">
               <span>
-                Layer {layer + 1} ({hiddenWidths[layer]} neurons): keep {value}%
+                Layer {layer + 1} ({kindAt(hiddenKinds, layer) === 'conv' ? 'conv, ' : ''}
+                {unitCount(kindAt(hiddenKinds, layer), hiddenWidths[layer])}): keep {value}%
               </span>
               <input
                 data-testid={`keep-slider-layer-${layer + 1}`}

@@ -1,4 +1,5 @@
-import type { DeliveredKind, ModelSummary, PruneView } from '../../client/worker-client';
+import type { DeliveredKind, HiddenLayerKind, ModelSummary, PruneView } from '../../client/worker-client';
+import { unitsOf } from '../unit-words';
 import { count, milliseconds, percent, reduction } from '../format';
 import type { LoadBar } from '../load-progress';
 import { CardButton } from '../methods/MethodCards';
@@ -14,7 +15,7 @@ interface Props {
 }
 
 const DELIVERED_WORDS: Record<DeliveredKind, string> = {
-  raw: 'kept neurons, original weights',
+  raw: 'kept units, original weights',
   refit: 'after the least-squares refit',
   finetuned: 'after fine-tuning',
 };
@@ -24,8 +25,17 @@ function keptText(view: PruneView): string {
   return view.layers.map((layer) => `${layer.keptCount} / ${layer.units}`).join(', ');
 }
 
+/** Which test images the figures are on: the first ones while the full set is measured. */
+function scopeText(subset: { images: number; of: number } | undefined): string {
+  return subset
+    ? `on the first ${subset.images.toLocaleString('en-US')} of ${subset.of.toLocaleString('en-US')} test images; all of them follow`
+    : 'on all test images';
+}
+
 export function Readouts({ model, view, busy, loading, finetuning = false }: Props) {
   const accuracy = view?.accuracy;
+  const kinds: readonly HiddenLayerKind[] = model?.hiddenKinds ?? [];
+  const units = unitsOf(kinds);
   return (
     <section className="card readouts" aria-labelledby="results-heading" aria-busy={busy || loading !== null}>
       <h2 id="results-heading">Result</h2>
@@ -43,7 +53,12 @@ export function Readouts({ model, view, busy, loading, finetuning = false }: Pro
           </span>
           {accuracy && (
             <span className="sub" data-testid="delivered-kind">
-              {DELIVERED_WORDS[accuracy.deliveredKind]}
+              {DELIVERED_WORDS[accuracy.deliveredKind].replace('units', units)}
+            </span>
+          )}
+          {accuracy && model?.kind === 'cnn' && (
+            <span className="sub" data-testid="accuracy-scope" data-subset={accuracy.subset ? 'yes' : 'no'}>
+              {scopeText(accuracy.subset)}
             </span>
           )}
           {accuracy && (
@@ -56,7 +71,7 @@ export function Readouts({ model, view, busy, loading, finetuning = false }: Pro
           )}
         </div>
         <div>
-          <span className="label">Kept neurons</span>
+          <span className="label">Kept {units}</span>
           <span className="big" data-testid="kept-count">
             {view ? keptText(view) : '–'}
           </span>

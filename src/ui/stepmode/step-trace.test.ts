@@ -94,3 +94,16 @@ describe('stepTrace for one-shot selections', () => {
     expect(random.narrate(0).lines[0]).toContain('every neuron had the same chance, 2 in 10');
   });
 });
+
+describe('stepTrace on a convolutional layer', () => {
+  it('says channels where a Dense layer says neurons, and names the kernel-slice criterion', () => {
+    const iterations = [iteration(1, [0, 1], 0.6, 2, 0, [0, 1, 2, 3], [0, 1, 2, 3]), iteration(2, [1, 4], 0.3, 1, 1, [1, 4, 5, 6], [0, 1, 4, 5, 6])];
+    const second = stepTrace(layer({ iterations }), { method: 'ispasp', samples: 1000, seed: 0, unit: 'conv' }).narrate(1);
+    expect(second.lines[0]).toContain('s = 2 is the number of channels kept (20.0% of 10)');
+    expect(second.lines[1]).toContain('1 channel entered the kept set and 1 left it.');
+    expect(second.lines.join(' ')).not.toContain('neuron');
+    const magnitude = stepTrace(layer({ criterion: [0, 5, 1, 1, 4, 0, 0, 0, 0, 0] }), { method: 'magnitude', samples: 1000, seed: 0, unit: 'conv' }).narrate(null);
+    expect(magnitude.headline).toBe('One selection: the 2 channels with the largest L1 norm of its kernel slice (‖K[..., c]‖₁).');
+    expect(magnitude.lines[0]).toBe('Every kept channel has ‖K[..., c]‖₁ ≥ 4; the highest pruned one has 1.');
+  });
+});

@@ -3,7 +3,8 @@
  * words. i-SpaSP steps through its iterations, GFS through its greedy additions one neuron at a
  * time, and top-k, magnitude and random have one step: their single selection and its criterion.
  */
-import type { PrunedLayerView, PruneMethod } from '../../client/worker-client';
+import type { HiddenLayerKind, PrunedLayerView, PruneMethod } from '../../client/worker-client';
+import { unitNoun } from '../unit-words';
 import type { StepSets } from '../neurons/neuron-info';
 
 export type TraceKind = 'iterations' | 'additions' | 'single';
@@ -43,20 +44,32 @@ export interface TraceContext {
   readonly method: PruneMethod;
   readonly samples: number;
   readonly seed: number;
+  /** What the layer's units are: a convolution's channels or a Dense layer's neurons (the default). */
+  readonly unit?: HiddenLayerKind;
+}
+
+interface Nouns {
+  readonly one: string;
+  readonly many: string;
+}
+
+function nounsOf(unit: HiddenLayerKind = 'dense'): Nouns {
+  return { one: unitNoun(unit, 1), many: unitNoun(unit) };
 }
 
 export function stepTrace(layer: PrunedLayerView, context: TraceContext): StepTrace {
-  if (context.method === 'ispasp' && layer.iterations && layer.iterations.length > 0) return iterationTrace(layer);
-  if (context.method === 'gfs' && layer.additions && layer.additions.order.length > 0) return additionTrace(layer);
-  return singleTrace(layer, context);
+  const u = nounsOf(context.unit);
+  if (context.method === 'ispasp' && layer.iterations && layer.iterations.length > 0) return iterationTrace(layer, u);
+  if (context.method === 'gfs' && layer.additions && layer.additions.order.length > 0) return additionTrace(layer, u);
+  return singleTrace(layer, context, u);
 }
 
-function sParts(layer: PrunedLayerView): string {
+function sParts(layer: PrunedLayerView, u: Nouns): string {
   const s = layer.keptCount;
-  return `s = ${count(s)} is the number of neurons kept (${((100 * s) / layer.units).toFixed(s * 1000 < layer.units ? 2 : 1)}% of ${count(layer.units)}); 2s = ${count(Math.min(2 * s, layer.units))} is the number of candidates Ω each iteration takes, the neurons whose importance z (how much they would shrink the output error) is largest.`;
+  return `s = ${count(s)} is the number of ${u.many} kept (${((100 * s) / layer.units).toFixed(s * 1000 < layer.units ? 2 : 1)}% of ${count(layer.units)}); 2s = ${count(Math.min(2 * s, layer.units))} is the number of candidates Ω each iteration takes, the ${u.many} whose importance z (how much they would shrink the output error) is largest.`;
 }
 
-function iterationTrace(layer: PrunedLayerView): StepTrace {
+function iterationTrace(layer: PrunedLayerView, u: Nouns): StepTrace {
   const iterations = layer.iterations!;
   const total = iterations.length;
   const settled = settledFrom(iterations.map((step) => step.kept));
@@ -73,7 +86,7 @@ function iterationTrace(layer: PrunedLayerView): StepTrace {
       if (index === null) {
         return {
           headline: `Final kept set after ${plural(total, 'iteration')}; relative residual ${residual(layer.relativeResidual)}. Step replays the iterations.`,
-          lines: [sParts(layer), settledText],
+          lines: [sParts(layer, u), settledText],
           jump,
         };
       }
@@ -82,13 +95,13 @@ function iterationTrace(layer: PrunedLayerView): StepTrace {
       const before = k === 0 ? null : iterations[k - 1].relativeResidual;
       const changed =
         step.entered === 0 && step.left === 0
-          ? 'No neuron entered or left the kept set.'
-          : `${plural(step.entered, 'neuron')} entered the kept set and ${count(step.left)} left it.`;
+          ? `No ${u.one} entered or left the kept set.`
+          : `${plural(step.entered, u.one)} entered the kept set and ${count(step.left)} left it.`;
       return {
         headline: `Iteration ${k + 1} of ${total}: ${step.entered} in, ${step.left} out, relative residual ${residual(step.relativeResidual)}${before === null ? '' : ` (was ${residual(before)})`}.`,
         lines: [
-          sParts(layer),
-          `This iteration took the ${count(step.candidates.length)} candidates Ω (pink frames), merged them with the kept set into ${count(step.merged.length)} neurons, and kept the ${count(step.kept.length)} of them with the largest activation sum (bright). ${changed}`,
+          sParts(layer, u),
+          `This iteration took the ${count(step.candidates.length)} candidates Ω (pink frames), merged them with the kept set into ${count(step.merged.length)} ${u.many}, and kept the ${count(step.kept.length)} of them with the largest activation sum (bright). ${changed}`,
           k >= settled && settled < total - 1 ? settledText : `Relative residual after it: ${residual(step.relativeResidual)}.`,
         ],
         jump: k === settled ? undefined : jump,
@@ -97,7 +110,7 @@ function iterationTrace(layer: PrunedLayerView): StepTrace {
   };
 }
 
-function additionTrace(layer: PrunedLayerView): StepTrace {
+function additionTrace(layer: PrunedLayerView, u: Nouns): StepTrace {
   const { order, residuals } = layer.additions!;
   const total = order.length;
   return {
@@ -110,9 +123,9 @@ function additionTrace(layer: PrunedLayerView): StepTrace {
     narrate(index) {
       if (index === null) {
         return {
-          headline: `GFS added ${plural(total, 'neuron')} one at a time; relative residual ${residual(residuals[total - 1])}. Step walks the additions.`,
+          headline: `GFS added ${plural(total, u.one)} one at a time; relative residual ${residual(residuals[total - 1])}. Step walks the additions.`,
           lines: [
-            `s = ${count(total)} is the number of neurons kept. Each addition scores every neuron not yet kept against the current residual R (a pass over the calibration data) and adds the one that lowers it most; no neuron ever leaves.`,
+            `s = ${count(total)} is the number of ${u.many} kept. Each addition scores every ${u.one} not yet kept against the current residual R (a pass over the calibration data) and adds the one that lowers it most; no ${u.one} ever leaves.`,
           ],
           jump: { index: total - 1, label: `Jump to the last addition (${count(total)})` },
         };
@@ -120,9 +133,9 @@ function additionTrace(layer: PrunedLayerView): StepTrace {
       const k = clamp(index, total);
       const before = k === 0 ? 1 : residuals[k - 1];
       return {
-        headline: `Addition ${count(k + 1)} of ${count(total)}: neuron ${order[k]} joined; relative residual ${residual(residuals[k])} (was ${residual(before)}).`,
+        headline: `Addition ${count(k + 1)} of ${count(total)}: ${u.one} ${order[k]} joined; relative residual ${residual(residuals[k])} (was ${residual(before)}).`,
         lines: [
-          `Greedy step ${count(k + 1)} compared all ${count(layer.units - k)} neurons not yet kept and added neuron ${order[k]} (pink frame), the one whose addition lowered ‖U − H_S V_S‖ the most. The ${count(k)} added before it stay (bright).`,
+          `Greedy step ${count(k + 1)} compared all ${count(layer.units - k)} ${u.many} not yet kept and added ${u.one} ${order[k]} (pink frame), the one whose addition lowered ‖U − H_S V_S‖ the most. The ${count(k)} added before it stay (bright).`,
           `s = ${count(total)}: ${count(total - k - 1)} additions to go, each another pass over the calibration data.`,
         ],
         jump: k < total - 1 ? { index: total - 1, label: `Jump to the last addition (${count(total)})` } : undefined,
@@ -136,10 +149,10 @@ const CRITERIA: Partial<Record<PruneMethod, { name: string; symbol: string }>> =
   magnitude: { name: 'L1 norm of incoming weights', symbol: '‖W[:, j]‖₁' },
 };
 
-function singleTrace(layer: PrunedLayerView, context: TraceContext): StepTrace {
+function singleTrace(layer: PrunedLayerView, context: TraceContext, u: Nouns): StepTrace {
   const s = layer.keptCount;
   const sets: StepSets = { kind: 'single', iteration: 1, candidates: [], merged: [], kept: layer.kept };
-  const criterion = CRITERIA[context.method];
+  const criterion = context.method === 'magnitude' && context.unit === 'conv' ? { name: 'L1 norm of its kernel slice', symbol: '‖K[..., c]‖₁' } : CRITERIA[context.method];
   const lines: string[] = [];
   let headline: string;
   if (criterion && layer.criterion && layer.criterion.length === layer.units) {
@@ -151,15 +164,15 @@ function singleTrace(layer: PrunedLayerView, context: TraceContext): StepTrace {
       if (kept.has(j)) lowestKept = Math.min(lowestKept, scores[j]);
       else highestPruned = Math.max(highestPruned, scores[j]);
     }
-    headline = `One selection: the ${count(s)} neurons with the largest ${criterion.name} (${criterion.symbol}).`;
-    lines.push(`Every kept neuron has ${criterion.symbol} ≥ ${score(lowestKept)}${Number.isFinite(highestPruned) ? `; the highest pruned one has ${score(highestPruned)}` : ''}.`);
+    headline = `One selection: the ${count(s)} ${u.many} with the largest ${criterion.name} (${criterion.symbol}).`;
+    lines.push(`Every kept ${u.one} has ${criterion.symbol} ≥ ${score(lowestKept)}${Number.isFinite(highestPruned) ? `; the highest pruned one has ${score(highestPruned)}` : ''}.`);
     if (context.method === 'topk') lines.push(`This is i-SpaSP’s thresholding step alone, on ${count(context.samples)} calibration images: no importance, no candidates, no iterations.`);
-    else lines.push('It never looks at the data: a neuron with large weights that never fires is kept all the same.');
+    else lines.push(`It never looks at the data: a ${u.one} with large weights that never fires is kept all the same.`);
   } else if (context.method === 'random') {
-    headline = `One selection: ${count(s)} neurons drawn uniformly at random (seed ${context.seed}).`;
-    lines.push(`No criterion: every neuron had the same chance, ${count(s)} in ${count(layer.units)}. Change the seed to draw another set.`);
+    headline = `One selection: ${count(s)} ${u.many} drawn uniformly at random (seed ${context.seed}).`;
+    lines.push(`No criterion: every ${u.one} had the same chance, ${count(s)} in ${count(layer.units)}. Change the seed to draw another set.`);
   } else {
-    headline = `One selection of ${count(s)} neurons.`;
+    headline = `One selection of ${count(s)} ${u.many}.`;
   }
   lines.push(`Relative residual of the kept set: ${residual(layer.relativeResidual)}. There is nothing to iterate: Step shows this one selection.`);
   return { kind: 'single', total: 1, sets: () => sets, narrate: () => ({ headline, lines }) };
