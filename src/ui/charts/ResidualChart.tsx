@@ -12,6 +12,7 @@ import { isSinglePoint, layerKey, residualMax, residualRows, residualSummary } f
 import { propsEqual } from './props-equal';
 import { useChartTurn } from './chart-turn';
 import { SeriesLegend } from './SeriesLegend';
+import { PointMarks } from './SliderMarker';
 
 export interface ResidualChartProps {
   readonly layers: readonly { readonly residuals: readonly number[] }[];
@@ -78,7 +79,7 @@ function ResidualPlot({ layers }: ResidualChartProps) {
           label={{ value: 'relative residual', angle: -90, position: 'insideLeft', offset: 10, style: { textAnchor: 'middle' } }}
         />
         <Tooltip formatter={(value, name) => [trimNumber(Number(value), 4), name]} labelFormatter={(label) => `iteration ${label}`} />
-            {layers.map((_, l) => (
+        {layers.map((_, l) => (
           <Line
             key={l}
             className={l === 0 ? 'series-line series-line--primary' : 'series-line'}
@@ -88,12 +89,22 @@ function ResidualPlot({ layers }: ResidualChartProps) {
             stroke={LAYER_COLOR}
             strokeWidth={l === 0 ? 3 : 2}
             strokeDasharray={layerDash(l)}
-            dot={showDots || single ? { r: single ? 6 : 3, fill: LAYER_COLOR, strokeWidth: 0 } : false}
+            dot={false}
             activeDot={{ r: 5 }}
             connectNulls
             isAnimationActive={false}
           />
         ))}
+        {showDots || single
+          ? layers.map(({ residuals }, l) => (
+              <PointMarks
+                key={`marks${l}`}
+                points={residuals.flatMap((y, t) => (Number.isFinite(y) ? [{ x: t + 1, y }] : []))}
+                radius={single ? 6 : 3}
+                fill={LAYER_COLOR}
+              />
+            ))
+          : null}
       </LineChart>
     </ResponsiveContainer>
   );
