@@ -1,5 +1,7 @@
-import { useState, type FormEvent } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo, useState, type FormEvent } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useChartTurn } from '../charts/chart-turn';
+import { SeriesLegend } from '../charts/SeriesLegend';
 import { parseTrainText, TRAIN_FIELDS, type TrainFieldName } from '../../client/setting-fields';
 import type { JobStatus, TrainRequest } from '../../client/worker-client';
 import { NumberField } from '../controls/NumberField';
@@ -57,6 +59,31 @@ export function TrainPanel({ train, job, errors, onDismissError, onTrain, onStop
     onTrain({ hiddenWidths: parsed, ...values, optimizer: 'adam' });
   };
   const progress = train.progress;
+  // The curve redraws on its turn among the charts (one plot per task), not on every progress event.
+  const curve = useChartTurn(train.curve);
+  const curvePlot = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height={180}>
+        <LineChart data={curve} margin={{ top: 4, right: 4, bottom: 16, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-grid, #ddd)" />
+          <XAxis
+            dataKey="step"
+            type="number"
+            domain={[0, 1]}
+            tickFormatter={(value: number) => `${Math.round(value * 100)}%`}
+            label={{ value: 'share of training done', position: 'insideBottom', offset: -10, fontSize: 11 }}
+            tick={{ fontSize: 11 }}
+          />
+          <YAxis yAxisId="loss" tick={{ fontSize: 11 }} width={36} tickFormatter={(value: number) => value.toFixed(1)} />
+          <YAxis yAxisId="accuracy" orientation="right" domain={[0, 1]} tick={{ fontSize: 11 }} width={36} tickFormatter={(value: number) => `${Math.round(value * 100)}%`} />
+          <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(3) : String(value))} />
+          <Line yAxisId="loss" dataKey="loss" name="loss (left)" dot={false} stroke="var(--color-ispasp)" isAnimationActive={false} />
+          <Line yAxisId="accuracy" dataKey="accuracy" name="batch accuracy (right)" dot={false} stroke="var(--color-topk)" isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+    ),
+    [curve],
+  );
   const outcome = train.busy ? null : trainOutcome(job);
   // Open while training and after it (until closed), so the final status and curve stay in view.
   const shownOpen = open || train.busy;
@@ -110,27 +137,15 @@ export function TrainPanel({ train, job, errors, onDismissError, onTrain, onStop
           </p>
         )}
       </div>
-      {train.curve.length > 1 && (
+      {curve.length > 1 && (
         <figure className="mini-chart" data-testid="train-curve">
-          <ResponsiveContainer width="100%" height={180}>
-            <LineChart data={train.curve} margin={{ top: 4, right: 4, bottom: 16, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--color-grid, #ddd)" />
-              <XAxis
-                dataKey="step"
-                type="number"
-                domain={[0, 1]}
-                tickFormatter={(value: number) => `${Math.round(value * 100)}%`}
-                label={{ value: 'share of training done', position: 'insideBottom', offset: -10, fontSize: 11 }}
-                tick={{ fontSize: 11 }}
-              />
-              <YAxis yAxisId="loss" tick={{ fontSize: 11 }} width={36} tickFormatter={(value: number) => value.toFixed(1)} />
-              <YAxis yAxisId="accuracy" orientation="right" domain={[0, 1]} tick={{ fontSize: 11 }} width={36} tickFormatter={(value: number) => `${Math.round(value * 100)}%`} />
-              <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(3) : String(value))} />
-              <Legend verticalAlign="top" height={20} wrapperStyle={{ fontSize: 12 }} />
-              <Line yAxisId="loss" dataKey="loss" name="loss (left)" dot={false} stroke="var(--color-ispasp)" isAnimationActive={false} />
-              <Line yAxisId="accuracy" dataKey="accuracy" name="batch accuracy (right)" dot={false} stroke="var(--color-topk)" isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <SeriesLegend
+            items={[
+              { key: 'loss', label: 'loss (left)', color: 'var(--color-ispasp)' },
+              { key: 'accuracy', label: 'batch accuracy (right)', color: 'var(--color-topk)' },
+            ]}
+          />
+          {curvePlot}
           <figcaption className="visually-hidden">Training loss and batch accuracy against the share of training done</figcaption>
         </figure>
       )}
