@@ -144,9 +144,10 @@ export class StripTeam {
 
   /**
    * Runs `job`'s strips, `runStrip(s)` on this thread for the strips it takes and the same on the
-   * ready helpers for theirs. Returns when every strip is done.
+   * ready helpers for theirs. Returns when every strip is done. `meanwhile`, when given, runs on
+   * this thread first, while the helpers start on the strips (only when there are helpers).
    */
-  run(job: StripJob, runStrip: (strip: number) => void): void {
+  run(job: StripJob, runStrip: (strip: number) => void, meanwhile?: () => void): void {
     const { strips } = job;
     const alone = this.readyHelpers().length === 0 || strips < 2 || strips > MAX_SHARED_STRIPS;
     if (alone) {
@@ -163,6 +164,7 @@ export class StripTeam {
     Atomics.notify(ctrl, GENERATION);
     let failed = 0;
     try {
+      meanwhile?.();
       for (;;) {
         const s = Atomics.add(ctrl, CLAIM, 1) & 0xffff;
         if (s >= strips) break;
