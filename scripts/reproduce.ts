@@ -16,6 +16,9 @@
  * --l1 L (0), --seed S (0), --sizes 250,500,1000, --methods ispasp,topk,gfs,random,
  * --samples N (1000), --iterations T (20), --finetune-epochs E (2), --finetune-rate LR (1e-3),
  * --cache DIR (.cache/reproduce), --out FILE (docs/REPRODUCE.md), --json FILE (reports/reproduce.json).
+ *
+ * `--cnn` runs the channel-pruning comparison on the shipped CNNs instead (scripts/reproduce-cnn.ts,
+ * its own options, docs/REPRODUCE-CNN.md).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -38,13 +41,15 @@ import { loadMnist } from '../src/node/mnist-files';
 import { loadMlpFileWithMetadata, saveMlpFiles } from '../src/node/model-files';
 import { enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { initNodeBackend } from '../src/node/tf-node';
+import { fail, numberOption } from './script-options';
+
+if (process.argv.slice(2).includes('--cnn')) {
+  const { reproduceCnn } = await import('./reproduce-cnn');
+  await reproduceCnn(process.argv.slice(2).filter((arg) => arg !== '--cnn'));
+  process.exit();
+}
 
 const runStarted = performance.now();
-
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(2);
-}
 
 let values;
 try {
@@ -69,12 +74,6 @@ try {
   }));
 } catch (error) {
   fail((error as Error).message.split('\n')[0]);
-}
-
-function numberOption(name: string, raw: string): number {
-  const value = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(value)) fail(`--${name} expects a number, got '${raw}'`);
-  return value;
 }
 
 const width = numberOption('width', values.width!);

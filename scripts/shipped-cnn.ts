@@ -34,6 +34,20 @@ export const CNN_ARCHITECTURE: readonly CnnLayerSpec[] = [
   { kind: 'dense', units: 64 },
 ];
 
+/**
+ * Both CNNs: 12 epochs of Adam with the learning rate annealed (cosine, batch by batch) from 1e-3
+ * to 1e-5. Three epochs at a constant 1e-3 had left cnn-sparse at 98.7%.
+ */
+const CNN_TRAINING = {
+  architecture: CNN_ARCHITECTURE,
+  epochs: 12,
+  batchSize: 128,
+  learningRate: 1e-3,
+  learningRateSchedule: 'cosine',
+  finalLearningRate: 1e-5,
+  seed: 1,
+} as const;
+
 export interface ShippedCnnSpec {
   readonly id: string;
   readonly title: string;
@@ -47,14 +61,14 @@ export const SHIPPED_CNNS: readonly ShippedCnnSpec[] = [
     id: 'cnn-sparse',
     title: 'Small CNN, sparse activations',
     description: 'Two 3x3 conv layers (16 and 32 channels, max pooling), Dense 64, trained with an L1 penalty on its activations: prune channels.',
-    training: { architecture: CNN_ARCHITECTURE, epochs: 3, batchSize: 128, learningRate: 1e-3, activationL1: 5e-5, seed: 1 },
+    training: { ...CNN_TRAINING, activationL1: 5e-5 },
     quantization: 'float16',
   },
   {
     id: 'cnn',
     title: 'Small CNN, plain',
     description: 'The same CNN trained without the activation penalty, for contrast.',
-    training: { architecture: CNN_ARCHITECTURE, epochs: 3, batchSize: 128, learningRate: 1e-3, activationL1: 0, seed: 1 },
+    training: { ...CNN_TRAINING, activationL1: 0 },
     quantization: 'float16',
   },
 ];

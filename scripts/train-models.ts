@@ -202,7 +202,7 @@ for (const spec of selected) {
 
 for (const spec of selectedCnns) {
   const t = spec.training;
-  console.log(`\n${spec.id}: CNN ${t.architecture.map((layer) => layer.kind).join('-')}, ${t.epochs} epochs, batch ${t.batchSize}, adam ${t.learningRate}, L1 ${t.activationL1}, seed ${t.seed}`);
+  console.log(`\n${spec.id}: CNN ${t.architecture.map((layer) => layer.kind).join('-')}, ${t.epochs} epochs, batch ${t.batchSize}, adam ${t.learningRate}${t.learningRateSchedule === 'cosine' ? ` cosine to ${t.finalLearningRate ?? 0}` : ''}, L1 ${t.activationL1}, seed ${t.seed}`);
   const started = performance.now();
   const trained = await trainCnn(train, spec.training, {
     onEpoch: (epoch) => console.log(`  epoch ${epoch.epoch}/${t.epochs}: loss ${epoch.loss.toFixed(4)}, train ${percent(epoch.trainAccuracy)}, ${Math.round(epoch.examplesPerSecond)} images/s`),

@@ -15,11 +15,8 @@ import { initNodeBackend, tf } from '../src/node/tf-node';
 const MODELS_DIR = path.resolve('public/models');
 const MAX_BYTES = 14 * 1024 * 1024;
 const REQUIRED_CNNS = ['cnn-sparse', 'cnn'];
-/**
- * The issue asks for 99.0%; the 3-epoch run that fit on this project's shared 2-core machine
- * reached 98.69% (README, shipped models). This bound guards that model, not the issue's target.
- */
-const CNN_SPARSE_MIN_ACCURACY = 0.985;
+/** The issue's target for the sparse CNN (the shipped one scores 99.05%: README, shipped models). */
+const CNN_SPARSE_MIN_ACCURACY = 0.99;
 const REQUIRED = ['mlp-1024-sparse', 'mlp-1024', 'mlp-512-256-sparse', 'mlp-32-sparse', 'mlp-10000'];
 /** Bytes per stored weight of each quantization tfjs reads. */
 const BYTES_PER_WEIGHT: Record<string, number> = { float16: 2, uint8: 1 };
@@ -266,7 +263,8 @@ describe('shipped CNNs', () => {
       // "Most activations zero": over all hidden ReLU outputs.
       expect(entry.hiddenZeroFraction).toBeGreaterThan(0.5);
     } else {
-      expect(measured.accuracy).toBeGreaterThanOrEqual(0.97);
+      // The plain twin, trained the same way, scores 99.15%.
+      expect(measured.accuracy).toBeGreaterThanOrEqual(0.99);
     }
   }, 120_000);
 });

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tf-node';
-import { imageToColumns, initialCnn, trainCnn, trainableConv2d } from './train-cnn';
+import { imageToColumns, initialCnn, scheduledLearningRate, trainCnn, trainableConv2d } from './train-cnn';
 import { cnnAccuracy } from './cnn-forward';
+import { bandDigits } from '../../../test/helpers/band-digits';
 
 // The cpu backend has tfjs's own Conv2D filter gradient to compare against (wasm has none).
 beforeAll(async () => {
@@ -12,6 +13,7 @@ beforeAll(async () => {
 describe('CNN training pieces', () => {
   it.each([
     [[1, 1], 'valid'],
+    [[1, 1], 'same'],
     [[2, 2], 'same'],
     [[2, 1], 'valid'],
   ] as const)('trainableConv2d has tfjs conv2d gradients (strides %j, %s)', (strides, padding) => {
@@ -27,6 +29,15 @@ describe('CNN training pieces', () => {
     });
   });
 
+  it('the cosine schedule runs from learningRate at the first batch to finalLearningRate at the last', () => {
+    const cosine = { learningRate: 1e-3, learningRateSchedule: 'cosine', finalLearningRate: 1e-5 } as const;
+    expect(scheduledLearningRate(cosine, 0, 101)).toBeCloseTo(1e-3, 12);
+    expect(scheduledLearningRate(cosine, 50, 101)).toBeCloseTo((1e-3 + 1e-5) / 2, 12);
+    expect(scheduledLearningRate(cosine, 25, 101)).toBeCloseTo(1e-5 + (1e-3 - 1e-5) * (0.5 + Math.SQRT1_2 / 2), 12);
+    expect(scheduledLearningRate(cosine, 100, 101)).toBeCloseTo(1e-5, 12);
+    expect(scheduledLearningRate({ learningRate: 3e-3 }, 70, 101)).toBe(3e-3);
+  });
+
   it('imageToColumns times the flattened kernel is the convolution', () => {
     tf.tidy(() => {
       const x = tf.randomUniform([2, 9, 8, 2], -1, 1, 'float32', 4) as tf.Tensor4D;
@@ -39,15 +50,8 @@ describe('CNN training pieces', () => {
   });
 
   it('a few hundred images of training beat chance and the same seed gives the same weights', async () => {
-    const count = 256;
-    const pixels = new Uint8Array(count * 784);
-    const labels = new Uint8Array(count);
-    // Synthetic digits: class k lights a horizontal band at rows 2k..2k+3.
-    for (let i = 0; i < count; i++) {
-      labels[i] = i % 10;
-      for (let r = 2 * labels[i]; r < 2 * labels[i] + 4; r++) for (let c = 4; c < 24; c++) pixels[i * 784 + r * 28 + c] = 255;
-    }
-    const split = { count, pixels, labels };
+    const split = bandDigits(256);
+    const { pixels, labels } = split;
     const options = { architecture: [{ kind: 'conv', filters: 4, kernelSize: 3, strides: 2, padding: 'same' }, { kind: 'flatten' }] as const, epochs: 3, batchSize: 32, learningRate: 3e-3, activationL1: 1e-5, seed: 7 };
     const a = await trainCnn(split, options);
     const b = await trainCnn(split, options);
@@ -55,5 +59,11 @@ describe('CNN training pieces', () => {
     expect(await cnnAccuracy(a, images, labels)).toBeGreaterThan(0.5);
     expect(Array.from((a.layers[0] as { kernel: Float32Array }).kernel)).toEqual(Array.from((b.layers[0] as { kernel: Float32Array }).kernel));
     expect(initialCnn(options.architecture, 7).layers).toHaveLength(3);
+    // A cosine schedule that starts and ends at the same rate is the constant rate; one that decays is not.
+    const flat = await trainCnn(split, { ...options, learningRateSchedule: 'cosine', finalLearningRate: options.learningRate });
+    const decayed = await trainCnn(split, { ...options, learningRateSchedule: 'cosine', finalLearningRate: 0 });
+    const firstKernel = (cnn: typeof a) => Array.from((cnn.layers[0] as { kernel: Float32Array }).kernel);
+    expect(firstKernel(flat)).toEqual(firstKernel(a));
+    expect(firstKernel(decayed)).not.toEqual(firstKernel(a));
   });
 });
