@@ -22,7 +22,26 @@ async function expectChannelsShown(page: Page, counts: number[]): Promise<number
   const layer1 = page.getByTestId('kept-channels-layer-1');
   await expect(layer1.locator('.kept-channels__cell--kept')).toHaveCount(counts[0]);
   await expect(layer1.locator('.kept-channels__cell--pruned')).toHaveCount(16 - counts[0]);
+  // The feature maps: one cell per channel of each convolution, the pruned ones dimmed, the same channels as the list.
+  await expect.poll(() => mapStatuses(page), { timeout: 30_000 }).toEqual(kept.slice(0, 2).map((set, l) => statusesOf(set, [16, 32][l])));
+  await expect(page.getByTestId('channels-view')).toHaveAttribute('aria-busy', 'false');
+  // The first layer's filters are dimmed with their channels.
+  await expect(page.getByTestId('channels-grid-filters').locator('[data-status="pruned"]')).toHaveCount(16 - counts[0]);
   return kept;
+}
+
+/** The Channels view's map cells: per convolution, each channel's status ('kept' or 'pruned'). */
+async function mapStatuses(page: Page): Promise<string[][]> {
+  return page.locator('[data-testid^="channels-grid-layer-"]').evaluateAll((grids) =>
+    grids.map((grid) => [...grid.querySelectorAll<HTMLElement>('[data-channel]')].map((cell) => cell.dataset.status ?? '')),
+  );
+}
+
+const statusesOf = (kept: number[], channels: number) => Array.from({ length: channels }, (_, c) => (kept.includes(c) ? 'kept' : 'pruned'));
+
+/** The second convolution's cells' accessible names: they carry each channel's activation sum for the digit shown. */
+async function secondLayerLabels(page: Page): Promise<string[]> {
+  return page.locator('[data-testid^="channels-grid-layer-"]').nth(1).locator('[data-channel]').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('aria-label') ?? ''));
 }
 
 /** Waits until the accuracies shown are on all 10,000 test images (the quick ones come first). */
@@ -57,6 +76,10 @@ test('opens the CNN from a link, prunes channels as the slider moves, steps chan
   await page.getByTestId('step-button').click();
   await expect(page.getByTestId('step-narration')).toContainText('s = 8 is the number of channels kept');
   await expect(page.getByTestId('step-caption')).toContainText('Iteration 1 of 20');
+  // The feature maps follow the step: the first convolution shows the iteration's kept set.
+  const stepKept = (await page.getByTestId('kept-channels-layer-1').locator('.kept-channels__cell--kept').allTextContents()).map(Number);
+  expect(stepKept).toHaveLength(8);
+  await expect.poll(async () => (await mapStatuses(page))[0]).toEqual(statusesOf(stepKept, 16));
 
   // One ratio per layer: the controls name channels, and the link carries them.
   await page.getByTestId('per-layer-toggle').check();
@@ -75,6 +98,7 @@ test('every chart draws for the CNN; slider moves leave the worker tensor count 
     await expect(page.getByTestId(id).locator('svg path').first()).toBeAttached({ timeout: 60_000 });
   }
   await expect(page.getByTestId('accuracy-chart')).toContainText('hidden channels and neurons kept');
+  await expect(page.getByTestId('sparsity-chart')).toContainText('a few channels carry most of the activation mass');
   await expect.poll(async () => page.getByTestId('accuracy-chart').locator('.recharts-line').count(), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
   const before = await workerTensorCount(page);
   for (const percent of [30, 40, 60, 25]) {
@@ -125,4 +149,60 @@ test('exports the pruned CNN as a tfjs model that reloads in Node at the accurac
   }
   expect(((correct / test10k.count) * 100).toFixed(1)).toBe(shown.toFixed(1));
   model.dispose();
+});
+
+test('the Channels view shows every feature map of the CNN for a digit; the slider, another digit and a drawn digit change them', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page, '?model=cnn-sparse&keep=25');
+  const view = page.getByTestId('channels-view');
+  await view.scrollIntoViewIfNeeded();
+  await expect(page.locator('[data-testid^="channels-grid-layer-"]')).toHaveCount(2);
+  await expect(page.getByTestId('channels-grid-filters').locator('[data-channel]')).toHaveCount(16);
+  await expect(page.locator('[data-testid^="channels-grid-layer-"]').nth(0).locator('[data-channel]')).toHaveCount(16);
+  await expect(page.locator('[data-testid^="channels-grid-layer-"]').nth(1).locator('[data-channel]')).toHaveCount(32);
+  // Ten test digits, one per class, the first chosen; "Drawn" waits for a drawing.
+  await expect(page.getByTestId('channels-digits').locator('input[data-testid^="channels-digit-"]:not([data-testid$="drawn"])')).toHaveCount(10);
+  await expect(page.getByTestId('channels-digits').locator('input:checked')).toHaveCount(1);
+  await expect(page.getByTestId('channels-digit-drawn')).toBeDisabled();
+  const quarter = await expectChannelsShown(page, [4, 8, 16]);
+  await expect(page.locator('[data-testid^="channels-layer-"] h4').first()).toContainText('4 kept');
+
+  await setKeep(page, 50);
+  await expect(page.getByTestId('kept-count')).toHaveText('8 / 16, 16 / 32, 32 / 64');
+  const half = await expectChannelsShown(page, [8, 16, 32]);
+  expect(half[1]).not.toEqual(quarter[1]);
+  const labels = await secondLayerLabels(page);
+  // Hover: the channel's activation sum and its importance from the prune.
+  const firstKept = page.locator('[data-testid^="channels-grid-layer-"]').nth(0).locator(`[data-channel="${half[0][0]}"]`);
+  await firstKept.hover();
+  await expect(page.getByTestId('channels-info')).toContainText(new RegExp(`Conv 1, channel ${half[0][0]}: kept, activation sum .*importance`));
+
+  // Another test digit: other maps, the same kept channels.
+  const other = page.getByTestId('channels-digits').locator('input[data-testid^="channels-digit-"]').nth(3);
+  await other.check();
+  await expect.poll(() => secondLayerLabels(page)).not.toEqual(labels);
+  await expect(view).toHaveAttribute('aria-busy', 'false');
+  await expectChannelsShown(page, [8, 16, 32]);
+  const otherLabels = await secondLayerLabels(page);
+
+  // A digit drawn on the pad, then "Drawn".
+  const pad = page.getByTestId('pad-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
+  await page.mouse.up();
+  await expect(page.getByTestId('channels-digit-drawn')).toBeEnabled();
+  await page.getByTestId('channels-digit-drawn').check();
+  await expect.poll(() => secondLayerLabels(page)).not.toEqual(otherLabels);
+  await expect(view).toHaveAttribute('aria-busy', 'false');
+  await expectChannelsShown(page, [8, 16, 32]);
+
+  // And the network whose maps are shown exports (its reload is checked above).
+  const [jsonDownload] = await downloadsFrom(page, 2, () => page.getByTestId('export-button').click());
+  expect(jsonDownload.suggestedFilename()).toBe('cnn-sparse-ispasp-keep50-T20-n1000-seed0.json');
+  const modelJson = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
+  expect(modelJson.userDefinedMetadata.pruning.layers.map((layer: { kept: number[] }) => layer.kept)).toEqual(half);
+  expect(errors).toEqual([]);
 });

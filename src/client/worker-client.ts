@@ -8,7 +8,9 @@ import * as Comlink from 'comlink';
 import { SETTINGS } from '../core/settings';
 import type { PruneMethod } from '../core/pruning/methods';
 import type { PlaygroundApi } from '../worker/api';
+import type { ChannelMapsView } from '../worker/channel-maps';
 import type {
+  ChannelMapsRequest,
   JobLane,
   JobStatus,
   LoadProgress,
@@ -58,6 +60,7 @@ export class PlaygroundClient {
   private worker: Worker | null = null;
   private remote: Remote | null = null;
   private pruneCounter = 0;
+  private mapsCounter = 0;
   /** Shared with the worker: 1 while a prune is on its way, so a running sweep step gives way. */
   private pruneFlag: Int32Array | null = null;
 
@@ -142,6 +145,23 @@ export class PlaygroundClient {
 
   sparsity(samples: number, onProgress?: (progress: LoadProgress) => void) {
     return this.api().sparsity(samples, proxied(onProgress));
+  }
+
+  /** The Channels view's test digits (the first test image of each class). */
+  channelDigits() {
+    return this.api().channelDigits();
+  }
+
+  /** The feature maps for one digit and the kept sets; null when a newer request was made meanwhile. */
+  async channelMaps(request: ChannelMapsRequest): Promise<ChannelMapsView | null> {
+    const ticket = ++this.mapsCounter;
+    try {
+      const view = await this.api().channelMaps(request);
+      return ticket === this.mapsCounter ? view : null;
+    } catch (error) {
+      if (isCancelled(error) || ticket !== this.mapsCounter) return null;
+      throw error;
+    }
   }
 
   testImage(index: number) {

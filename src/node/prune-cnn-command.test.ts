@@ -93,12 +93,22 @@ describe('prune CLI on a CNN', () => {
     expect(await reloadedAccuracy(outDir)).toBe(report.accuracy.pruned);
   });
 
-  it('rejects a keep list of the wrong length and fractional fine-tuning with one line', async () => {
+  it('fine-tunes for a fraction of an epoch, as the playground does: one pass over that share of the training images', async () => {
+    const reportPath = path.join(dir, 'fraction.json');
+    const { code, stdout, stderr } = await run('--model', cnnPath, '--keep', '0.5', '--samples', '200', '--finetune-epochs', '0.01', '--report', reportPath);
+    expect(stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(stdout.join('\n')).toMatch(/finetune epoch 1\/1: loss/);
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as PruneReport;
+    expect(report.accuracy.finetuned).toEqual(expect.any(Number));
+  }, 120_000);
+
+  it('rejects a keep list of the wrong length and fine-tuning for 1.5 epochs with one line', async () => {
     const wrong = await run('--model', cnnPath, '--keep', '0.5,0.5');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toEqual(['error: 2 keep ratios given for 3 hidden layers: give one, or one per hidden layer']);
-    const fraction = await run('--model', cnnPath, '--keep', '0.5', '--samples', '50', '--finetune-epochs', '0.5');
+    const fraction = await run('--model', cnnPath, '--keep', '0.5', '--samples', '50', '--finetune-epochs', '1.5');
     expect(fraction.code).toBe(2);
-    expect(fraction.stderr[0]).toMatch(/^error: --finetune-epochs must be a whole number for convolutional models/);
+    expect(fraction.stderr).toEqual(['error: a convolutional network fine-tunes whole epochs or one fraction below 1, got 1.5: choose 0.5 or 2, say']);
   });
 });

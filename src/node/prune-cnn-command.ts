@@ -10,16 +10,14 @@ import { trainCnn } from '../core/cnn/train-cnn';
 import { calibrationImages, normalizedImages } from '../core/data/mnist';
 import { resolveKeepRatiosFor } from '../core/pruning/prune-options';
 import type { PruneReport } from '../core/report';
-import { OptionError } from '../core/errors';
+import { checkCnnFinetuneEpochs, cnnFinetunePlan } from '../core/cnn/finetune-plan';
 import { loadCnnFile } from './cnn-files';
 import { loadMnist } from './mnist-files';
 import { accuracyFigures, runSettings, type CommandIo, type PruneCommandOptions } from './prune-command';
 
 export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo, started: number, backend: string): Promise<{ report: PruneReport; delivered: Cnn }> {
-  // The CNN trainer runs whole passes only.
-  if (!Number.isInteger(options.finetuneEpochs)) {
-    throw new OptionError(`--finetune-epochs must be a whole number for convolutional models, got ${options.finetuneEpochs}`);
-  }
+  // Refused before the model and data load: whole epochs, or one fraction below 1 (as in the playground).
+  checkCnnFinetuneEpochs(options.finetuneEpochs);
   const dense = await loadCnnFile(options.modelPath);
   resolveKeepRatiosFor(cnnHiddenLayerCount(dense), options);
   const { train, test } = await loadMnist();
@@ -40,9 +38,10 @@ export async function pruneCnnModel(options: PruneCommandOptions, io: CommandIo,
   let finetuneMs: number | undefined;
   if (options.finetuneEpochs > 0) {
     const finetuneStarted = performance.now();
-    const epochs = options.finetuneEpochs;
+    const plan = cnnFinetunePlan(options.finetuneEpochs, train);
+    const epochs = plan.epochs;
     delivered = await trainCnn(
-      train,
+      plan.train,
       { architecture: [], epochs, batchSize: 128, learningRate: options.finetuneLearningRate, activationL1: 0, seed: options.seed },
       { onEpoch: (epoch) => io.stdout(`finetune epoch ${epoch.epoch}/${epochs}: loss ${epoch.loss.toFixed(4)}, training accuracy ${(epoch.trainAccuracy * 100).toFixed(2)}%`) },
       outcome.model,

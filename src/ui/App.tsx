@@ -1,5 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { METHOD_LABELS, PRUNE_METHODS } from '../client/worker-client';
+import { errorMessage, METHOD_LABELS, PRUNE_METHODS } from '../client/worker-client';
 import { BackendBadge } from './BackendBadge';
 import { ErrorNote, ErrorToasts } from './ErrorNotes';
 import { overallKeepPercent, sweepLine } from './job-lines';
@@ -33,12 +33,14 @@ import { RepeatedTimings } from './timing/RepeatedTimings';
 import { stepTrace } from './stepmode/step-trace';
 import { channelsViewInput } from './cnn/channels-input';
 import { KeptChannels } from './cnn/KeptChannels';
+import { ChannelsView } from './channels/ChannelsView';
+import { useChannelMaps } from './channels/use-channel-maps';
 import { kindAt, unitNoun, unitsOf } from './unit-words';
 
 const SHORTCUTS = '[ and ] change the keep ratio (Shift: by 10), M cycles the method, S steps through the selection (any method), P toggles presentation mode';
 
 export function App() {
-  const { state, actions } = usePlayground();
+  const { state, actions, client } = usePlayground();
   const { settings, model, prune, sweep } = state;
   const view = prune.view;
   // Charts follow deferred copies: the slider and readouts update first, charts when React has time.
@@ -64,6 +66,7 @@ export function App() {
   const stepView = state.step !== null && trace ? trace.sets(Math.min(state.step, trace.total - 1)) : null;
   // A convolutional network's channels after the prune shown (and the step and digit): what the channel views draw.
   const channelsInput = useMemo(() => channelsViewInput(model, layerView, stepView, state.pad.pixels), [model, layerView, stepView, state.pad.pixels]);
+  const channelMaps = useChannelMaps(client, isCnn ? model.id : null, channelsInput, layerView?.serial ?? null, state.pad.pixels);
   const [compare, setCompare] = useState(false);
   const lesson = useLesson(state, actions, setCompare);
   const entered = useMemo(() => (firstLayer ? enteredAt(firstLayer.units, firstLayer.iterations) : undefined), [firstLayer]);
@@ -216,7 +219,7 @@ export function App() {
               />
             </VisibleOnly>
             <VisibleOnly className="card">
-              <SparsityChart profile={state.sparsity} />
+              <SparsityChart profile={state.sparsity} units={unitNoun(firstUnit)} />
             </VisibleOnly>
           </div>
           {isCnn ? (
@@ -228,6 +231,24 @@ export function App() {
               </p>
               {trace && <StepPanel trace={trace} index={state.step} onChange={actions.setStep} />}
               {channelsInput && <KeptChannels input={channelsInput} />}
+              <h3 className="channels__title">Feature maps</h3>
+              <p className="hint">
+                What each convolution computes for one digit: draw a digit on the pad below, pick “Drawn”, and watch which feature maps survive as the slider
+                moves. In step mode the first layer shows the step’s kept set.
+              </p>
+              {channelMaps.error ? (
+                <p className="hint" role="alert" data-testid="channels-error">
+                  The feature maps could not be computed: {errorMessage(channelMaps.error)}
+                </p>
+              ) : null}
+              <ChannelsView
+                maps={channelMaps.maps}
+                digits={channelMaps.digits}
+                drawn={state.pad.pixels}
+                selected={channelMaps.selected}
+                onSelectDigit={channelMaps.select}
+                pending={channelMaps.pending}
+              />
             </section>
           ) : (
           <section className="card neurons" data-testid="neurons">

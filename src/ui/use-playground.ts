@@ -329,7 +329,7 @@ export function usePlayground() {
     [client, batched, fail, openModel],
   );
 
-  return { state, actions };
+  return { state, actions, client };
 }
 
 export type PlaygroundActions = ReturnType<typeof usePlayground>['actions'];

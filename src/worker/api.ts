@@ -10,6 +10,7 @@
  * when the slider has been still for a moment, so it never holds a slider move back by more than
  * one of its steps.
  */
+import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { backendDisplayName, describeStages } from '../core/backend-stages';
 import type { MnistSplit } from '../core/data/mnist';
@@ -44,12 +45,16 @@ import type { ModelPersistence } from './persistence';
 import { neuronAtlas, predictBoth, sparsityProfile } from './views';
 import { parseBackendOverride } from './backend-policy';
 import { pruneViewOf } from './prune-view';
+import { channelMaps, channelMapsTransferables, copyFeatureMaps, type ChannelMapsView } from './channel-maps';
+import { cnnFeatureMaps, type CnnFeatureMaps } from '../core/cnn/feature-maps';
 import { JobScheduler, type Job } from './scheduler';
 import { selectionTrace } from './selection-trace';
 import { runSweep } from './sweep';
 import { finetunePruned, trainNew } from './training';
 import type {
   BackendName,
+  ChannelMapsRequest,
+  ChannelTestDigit,
   BackendReport,
   HiddenLayerKind,
   JobLane,
@@ -244,7 +249,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   }
 
   async function openCnnSession(entry: ModelEntry, dense: Cnn, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
-    for (const lane of ['prune', 'finetune', 'sweep'] as const) jobs.cancel(lane, 'another model was opened');
+    for (const lane of ['prune', 'finetune', 'sweep', 'maps'] as const) jobs.cancel(lane, 'another model was opened');
     try {
       const { train, test, testImages } = await ensureData();
       throwIfCancelled(controller.signal);
@@ -276,7 +281,7 @@ export function createPlaygroundApi(deps: ApiDependencies) {
   }
 
   async function openSession(entry: ModelEntry, dense: Mlp, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
-    for (const lane of ['prune', 'finetune', 'sweep'] as const) jobs.cancel(lane, 'another model was opened');
+    for (const lane of ['prune', 'finetune', 'sweep', 'maps'] as const) jobs.cancel(lane, 'another model was opened');
     try {
       const { train, test, testImages } = await ensureData();
       throwIfCancelled(controller.signal);
@@ -296,6 +301,22 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     } finally {
       if (loadJob === controller) loadJob = null;
     }
+  }
+
+  /** The dense network's feature maps per CNN session and test image: they never change with the slider. */
+  const denseMaps = new WeakMap<CnnSession, Map<number, CnnFeatureMaps>>();
+  /** Test images the Channels view offers maps of; cached the same way only for these (and at most this many). */
+  const DENSE_MAPS_CACHED = 32;
+
+  async function denseMapsFor(current: CnnSession, index: number, image: Float32Array): Promise<CnnFeatureMaps> {
+    let known = denseMaps.get(current);
+    if (!known) denseMaps.set(current, (known = new Map()));
+    let maps = known.get(index);
+    if (!maps) {
+      maps = await cnnFeatureMaps(current.dense, image);
+      if (known.size < DENSE_MAPS_CACHED) known.set(index, maps);
+    }
+    return maps;
   }
 
   /** Sparsity profiles per session and calibration size: they never change with the ratio. */
@@ -719,6 +740,53 @@ export function createPlaygroundApi(deps: ApiDependencies) {
       if (cnnSession) return cnnSparsityProfile(cnnSession, samples);
       const current = requireSession();
       return profileFor(current, samples, problemFor(current, samples, onProgress));
+    },
+
+    /**
+     * The Channels view's test digits: the first test image of each class 0-9, in class order.
+     */
+    async channelDigits(): Promise<ChannelTestDigit[]> {
+      const { test, testImages } = await ensureData();
+      const digits: ChannelTestDigit[] = [];
+      for (let label = 0; label < 10; label++) {
+        const index = test.labels.indexOf(label);
+        if (index >= 0) digits.push({ index, label, pixels: testImages.slice(index * 784, (index + 1) * 784) });
+      }
+      return digits;
+    },
+
+    /**
+     * Every hidden convolution's feature maps for one digit, dense and pruned (channel-maps.ts),
+     * as a job of its own lane, `maps`: the latest request wins (an older one still queued ends
+     * cancelled, and one that finishes after a newer one started is dropped), and it never cancels
+     * a prune or the sweep. The dense maps of a test image are cached; the buffers are transferred.
+     */
+    async channelMaps(request: ChannelMapsRequest): Promise<ChannelMapsView> {
+      return runJob('maps', async (job) => {
+        await yieldTask();
+        job.throwIfCancelled();
+        if (!cnnSession) throw new OptionError(session ? 'feature maps are for convolutional networks; the open model is Dense' : 'no model is loaded yet');
+        const current = cnnSession;
+        const { digit } = request;
+        let dense: CnnFeatureMaps | undefined;
+        let image: Float32Array;
+        if (digit.kind === 'test') {
+          const { test, testImages } = await ensureData();
+          if (!Number.isInteger(digit.index) || digit.index < 0 || digit.index >= test.count) throw new OptionError(`test image ${digit.index} does not exist: choose 0 to ${test.count - 1}`);
+          image = testImages.subarray(digit.index * 784, (digit.index + 1) * 784);
+          dense = copyFeatureMaps(await denseMapsFor(current, digit.index, image));
+        } else {
+          image = digit.pixels;
+        }
+        const pruned = lastCnnPruned && request.serial === lastCnnPruned.view.serial ? lastCnnPruned.model : undefined;
+        const view = await channelMaps(current.dense, image, request.kept, {
+          ...(dense && { dense }),
+          ...(pruned && { pruned }),
+          ...(request.importance && { importancePerStage: request.importance }),
+        });
+        job.throwIfCancelled();
+        return Comlink.transfer(view, channelMapsTransferables(view));
+      });
     },
 
     /** A test image (pixels in [0, 1]) and its label, for the digit pad. */

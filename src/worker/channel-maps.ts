@@ -6,7 +6,7 @@
  */
 import type { Cnn } from '../core/cnn/cnn';
 import { OptionError } from '../core/errors';
-import { cnnFeatureMaps, type ChannelMapsLayer, type FirstLayerFilters, type KeptPerStage } from '../core/cnn/feature-maps';
+import { cnnFeatureMaps, type ChannelMapsLayer, type CnnFeatureMaps, type FirstLayerFilters, type KeptPerStage } from '../core/cnn/feature-maps';
 
 export interface ChannelLayerMaps {
   /** The dense network's maps of this convolution. */
@@ -28,6 +28,8 @@ export interface ChannelMapsOptions {
   readonly importancePerStage?: readonly (ArrayLike<number> | null)[];
   /** The delivered pruned network (e.g. with refit weights) whose channels are the kept sets. */
   readonly pruned?: Cnn;
+  /** `model`'s maps for this image, computed before (a cache): used as they are, not recomputed. */
+  readonly dense?: CnnFeatureMaps;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface ChannelMapsOptions {
  * report's `layers[s].kept`), of the pruned network, for one image (784 values in [0, 1]).
  */
 export async function channelMaps(model: Cnn, image: Float32Array, keptPerStage: KeptPerStage | null, options: ChannelMapsOptions = {}): Promise<ChannelMapsView> {
-  const dense = await cnnFeatureMaps(model, image);
+  const dense = options.dense ?? (await cnnFeatureMaps(model, image));
   const pruned = keptPerStage ? await cnnFeatureMaps(model, image, keptPerStage, options.pruned) : null;
   const importancePerStage = options.importancePerStage;
   const layers = dense.layers.map((layer, l): ChannelLayerMaps => {
@@ -55,4 +57,12 @@ export function channelMapsTransferables(view: ChannelMapsView): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const array of arrays) if (array) buffers.add(array.buffer as ArrayBuffer);
   return [...buffers];
+}
+
+/** A copy with buffers of its own: cached maps stay usable after the copy's buffers are transferred. */
+export function copyFeatureMaps(maps: CnnFeatureMaps): CnnFeatureMaps {
+  return {
+    layers: maps.layers.map((layer) => ({ ...layer, kept: [...layer.kept], values: layer.values.slice(), sums: layer.sums.slice() })),
+    filters: maps.filters && { ...maps.filters, values: maps.filters.values.slice() },
+  };
 }

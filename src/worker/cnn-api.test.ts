@@ -15,6 +15,7 @@ import { normalizedImages } from '../core/data/mnist';
 import { loadCnnFile } from '../node/cnn-files';
 import { loadMnist } from '../node/mnist-files';
 import { initNodeBackend } from '../node/tf-node';
+import { cnnFeatureMaps } from '../core/cnn/feature-maps';
 import { createPlaygroundApi, type PlaygroundApi } from './api';
 import { memoryPersistence } from './persistence';
 
@@ -150,5 +151,53 @@ describe('playground worker api, convolutional network', () => {
     expect(prediction.pruned.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     const profile = await api.sparsity(300);
     expect(profile.zeroFraction).toBeGreaterThan(0);
+  });
+
+  it('offers the first test image of each class and computes its feature maps: dense, kept slices, or the delivered refit network', { timeout: 120_000 }, async () => {
+    await api.loadModel(CNN);
+    const { test } = await loadMnist();
+    const images = normalizedImages(test);
+    const digits = await api.channelDigits();
+    expect(digits.map((digit) => digit.label)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const digit of digits) {
+      expect(test.labels[digit.index]).toBe(digit.label);
+      expect(test.labels.slice(0, digit.index).includes(digit.label)).toBe(false);
+      expect(digit.pixels).toEqual(images.slice(digit.index * 784, (digit.index + 1) * 784));
+    }
+    const dense = await loadCnnFile(`public/models/${CNN}/model.json`);
+    const image = digits[3].pixels;
+    const before = (await api.memory()).numTensors;
+
+    // Before any prune: the dense network's maps, no pruned ones; the cached copy answers the same twice.
+    const unpruned = await api.channelMaps({ digit: { kind: 'test', index: digits[3].index }, kept: null });
+    const expected = await cnnFeatureMaps(dense, image);
+    expect(unpruned.layers.map((layer) => [layer.dense.channels, layer.pruned])).toEqual([[16, null], [32, null]]);
+    expect(unpruned.layers[1].dense.values).toEqual(expected.layers[1].values);
+    const again = await api.channelMaps({ digit: { kind: 'test', index: digits[3].index }, kept: null });
+    expect(again.layers[1].dense.sums).toEqual(expected.layers[1].sums);
+
+    // After a refit prune: its serial selects the delivered network, whose kept maps differ from the dense slices' in layer 2 only.
+    const view = await api.prune({ ...request, refit: true });
+    const kept = view.layers.map((layer) => layer.kept);
+    const importance = view.layers.map((layer) => layer.importance ?? null);
+    const delivered = await api.channelMaps({ digit: { kind: 'pixels', pixels: image }, kept, importance, serial: view.serial });
+    const sliced = await api.channelMaps({ digit: { kind: 'pixels', pixels: image }, kept, importance });
+    const slicedExpected = await cnnFeatureMaps(dense, image, kept);
+    expect(sliced.layers[1].pruned!.values).toEqual(slicedExpected.layers[1].values);
+    expect(delivered.layers[0].pruned!.values).toEqual(sliced.layers[0].pruned!.values);
+    expect(delivered.layers[1].pruned!.values).not.toEqual(sliced.layers[1].pruned!.values);
+    expect(delivered.layers.map((layer) => layer.pruned!.kept.filter(Boolean).length)).toEqual([4, 8]);
+    expect(Array.from(delivered.layers[0].importance!)).toEqual(view.layers[0].importance);
+    expect((await api.memory()).numTensors).toBe(before);
+
+    await expect(api.channelMaps({ digit: { kind: 'test', index: test.count }, kept: null })).rejects.toThrow(/test image 10000 does not exist/);
+  });
+
+  it('lets the latest feature-map request win: an older one still queued ends cancelled', { timeout: 60_000 }, async () => {
+    await api.loadModel(CNN);
+    const first = api.channelMaps({ digit: { kind: 'test', index: 0 }, kept: null });
+    const second = api.channelMaps({ digit: { kind: 'test', index: 1 }, kept: null });
+    await expect(first).rejects.toThrow(/superseded by newer feature maps/);
+    expect((await second).layers).toHaveLength(2);
   });
 });

@@ -4,8 +4,8 @@ import type { Cnn } from '../core/cnn/cnn';
 import { applyLayers, cnnLogits, imagesTensor } from '../core/cnn/cnn-forward';
 import { hiddenStages } from '../core/cnn/cnn-shrink';
 import { trainCnn } from '../core/cnn/train-cnn';
-import { subsetSplit } from '../core/data/mnist';
-import { CancelledError, OptionError } from '../core/errors';
+import { cnnFinetunePlan } from '../core/cnn/finetune-plan';
+import { CancelledError } from '../core/errors';
 import { readValues } from '../core/tensor-read';
 import type { CnnSession } from './cnn-session';
 import type { TrainingData } from './training';
@@ -28,23 +28,17 @@ export async function predictBothCnn(dense: Cnn, pruned: Cnn, pixels: Float32Arr
 }
 
 /**
- * Fine-tunes a pruned CNN (Adam, batch 128, no activation penalty). Whole epochs run as they
- * are; a fraction f below 1 is one pass over the first f x 60,000 training images (the CNN
- * trainer runs whole passes). Other fractions are refused.
+ * Fine-tunes a pruned CNN (Adam, batch 128, no activation penalty) for the epochs of
+ * finetune-plan.ts (whole ones, or one fraction below 1).
  */
 export async function finetuneCnn(pruned: Cnn, request: PruneRequest, data: TrainingData, session: CnnSession, signal: AbortSignal) {
-  const epochs = request.finetuneEpochs;
-  const whole = Number.isInteger(epochs);
-  if (!whole && epochs > 1) {
-    throw new OptionError(`a convolutional network fine-tunes whole epochs or one fraction below 1, got ${epochs}: choose 0.5 or 2, say`);
-  }
+  const plan = cnnFinetunePlan(request.finetuneEpochs, data.train);
   const started = performance.now();
-  const train = whole ? data.train : subsetSplit(data.train, Math.max(1, Math.round(epochs * data.train.count)));
   let model: Cnn;
   try {
     model = await trainCnn(
-      train,
-      { architecture: [], epochs: whole ? epochs : 1, batchSize: 128, learningRate: request.finetuneLearningRate, activationL1: 0, seed: request.seed },
+      plan.train,
+      { architecture: [], epochs: plan.epochs, batchSize: 128, learningRate: request.finetuneLearningRate, activationL1: 0, seed: request.seed },
       { signal },
       pruned,
     );

@@ -1,9 +1,10 @@
 /**
- * The worker's jobs, one lane per kind: prune, fine-tune, train, sweep. The rules:
+ * The worker's jobs, one lane per kind: prune, fine-tune, train, sweep, maps (the Channels view's
+ * feature maps for one digit: a few milliseconds, asked for after each prune). The rules:
  *
  * - Within a lane the latest job wins: starting one cancels the lane's older job, which ends
  *   `cancelled` with the reason (for example "superseded by a newer prune").
- * - Between lanes, priorities (higher first): prune 3, fine-tune 2, train 2, sweep 1. A job
+ * - Between lanes, priorities (higher first): prune 3, fine-tune 2, train 2, sweep 1, maps 1. A job
  *   gives way at its checkpoints (`turn()`) while a fine-tune or training of a higher lane is
  *   active: it shows `paused` with the reason and resumes by itself when that job ends. Prunes
  *   last milliseconds and come in bursts, so they do not pause anything: a sweep step gives way
@@ -15,9 +16,9 @@
 import { CancelledError } from '../core/errors';
 import type { JobLane, JobState, JobStatus } from './types';
 
-export const LANE_PRIORITY: Readonly<Record<JobLane, number>> = { prune: 3, finetune: 2, train: 2, sweep: 1 };
+export const LANE_PRIORITY: Readonly<Record<JobLane, number>> = { prune: 3, finetune: 2, train: 2, sweep: 1, maps: 1 };
 
-const LANE_WORDS: Readonly<Record<JobLane, string>> = { prune: 'a prune', finetune: 'fine-tuning', train: 'training', sweep: 'the sweep' };
+const LANE_WORDS: Readonly<Record<JobLane, string>> = { prune: 'a prune', finetune: 'fine-tuning', train: 'training', sweep: 'the sweep', maps: 'the feature maps' };
 
 export interface Job {
   readonly id: number;

@@ -72,7 +72,7 @@ export interface PruneRequest extends PruneSettings {
 /** Which network Export writes, and the readouts lead with. */
 export type DeliveredKind = 'raw' | 'refit' | 'finetuned';
 
-export type JobLane = 'prune' | 'finetune' | 'train' | 'sweep';
+export type JobLane = 'prune' | 'finetune' | 'train' | 'sweep' | 'maps';
 export type JobState = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
 /** One lane's latest job, as the scheduler (scheduler.ts) reports it. */
@@ -246,4 +246,31 @@ export interface WorkerMemory {
    * ends (0 since GFS works on typed arrays; kept so a regression would show).
    */
   readonly sweepTensors: number;
+}
+
+/** The digit the Channels view's maps are for: a test image by index, or pixels (the digit pad's, 784 values in [0, 1]). */
+export type ChannelDigit = { readonly kind: 'test'; readonly index: number } | { readonly kind: 'pixels'; readonly pixels: Float32Array };
+
+/** A test image offered by the Channels view's digit chooser. */
+export interface ChannelTestDigit {
+  /** Index in the MNIST test set. */
+  readonly index: number;
+  readonly label: number;
+  /** 784 values in [0, 1]. */
+  readonly pixels: Float32Array;
+}
+
+/** What the Channels view shows maps of: a digit, and the kept channels of each hidden stage. */
+export interface ChannelMapsRequest {
+  readonly digit: ChannelDigit;
+  /** Per hidden stage (a prune view's layers), the kept channels; null for the dense network. */
+  readonly kept: readonly (readonly number[])[] | null;
+  /** Per hidden stage, each channel's importance (the prune view's), shown on hover. */
+  readonly importance?: readonly (readonly number[] | null)[];
+  /**
+   * The prune whose delivered network (refit or fine-tuned weights) computes the kept maps, when
+   * `kept` is that prune's final sets; otherwise (step mode, another prune) the dense network's
+   * kept slices do.
+   */
+  readonly serial?: number;
 }

@@ -13,12 +13,14 @@ import { propsEqual } from './props-equal';
 
 export interface SparsityChartProps {
   readonly profile: SparsityProfile | null;
+  /** What the first hidden layer's units are called: 'neurons' (default) or 'channels'. */
+  readonly units?: string;
 }
 
-const EXPLANATION =
-  "Why this matters: i-SpaSP's guarantee assumes the hidden representation is compressible (magnitudes decay fast with rank), so a few neurons carry most of the activation mass; the faster the decay and the more zeros, the smaller the residual for a given number of kept neurons.";
+const explanation = (units: string) =>
+  `Why this matters: i-SpaSP's guarantee assumes the hidden representation is compressible (magnitudes decay fast with rank), so a few ${units} carry most of the activation mass; the faster the decay and the more zeros, the smaller the residual for a given number of kept ${units}.`;
 
-function SparsityChartView({ profile }: SparsityChartProps) {
+function SparsityChartView({ profile, units = 'neurons' }: SparsityChartProps) {
   const points = useMemo(() => sparsityPoints(profile), [profile]);
   const domains = sparsityDomains(points);
   const decades = (domain: [number, number]) => {
@@ -44,7 +46,7 @@ function SparsityChartView({ profile }: SparsityChartProps) {
           columns: ['rank', 'magnitude'],
           rows: points.filter((_, i) => i % Math.max(1, Math.ceil(points.length / 20)) === 0).map((p) => [p.rank, Number(p.magnitude.toPrecision(3))]),
         }}
-        caption={EXPLANATION}
+        caption={explanation(units)}
         small
       >
         <ResponsiveContainer width="100%" height="100%">

@@ -83,10 +83,13 @@ export function neuronDetails(
 }
 
 /** Short number: 3 significant digits, thousands separators for large values. */
+/** Built once: toLocaleString builds a formatter per call, and a view labels a hundred channels per prune. */
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatValue(value: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (magnitude >= 1000) return GROUPED.format(Math.round(value));
   if (magnitude < 0.001) return value.toExponential(2);
   return String(Number(value.toPrecision(3)));
 }
