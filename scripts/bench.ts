@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { calibrationImages } from '../src/core/data/mnist';
 import { layerSizes, type Mlp } from '../src/core/model/mlp';
 import { randomMlp } from '../src/core/model/random-mlp';
-import { buildLayerProblem } from '../src/core/pruning/layer-problem';
+import { buildLayerProblem, hiddenRepresentation } from '../src/core/pruning/layer-problem';
 import { PRUNE_METHODS, type PruneMethod } from '../src/core/pruning/methods';
 import { pruneNetwork } from '../src/core/pruning/prune-network';
 import { warmUpPruning } from '../src/core/pruning/warm-up';
@@ -88,6 +88,20 @@ interface NumpyFigures {
   blas: string;
 }
 
+/** `body` with the sparse kernel on the calling thread alone; the helpers are started again and awaited after. */
+async function withOneKernelThread<T>(body: () => T): Promise<T> {
+  const threads = kernelThreadStatus().threads;
+  if (threads === 1) return body();
+  enableNodeKernelThreads(0);
+  try {
+    return body();
+  } finally {
+    enableNodeKernelThreads(threads - 1);
+    const deadline = performance.now() + 10_000;
+    while (kernelThreadStatus().threads < threads && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function numpyFigures(units: number[]): NumpyFigures[] | string {
   if (values['no-numpy']) return 'skipped (--no-numpy)';
   try {
@@ -102,6 +116,8 @@ function numpyFigures(units: number[]): NumpyFigures[] | string {
   }
 }
 
+/** Other processes on the machine slow every figure: the load average is recorded beside them. */
+const loadAtStart = os.loadavg();
 const backend = await initNodeBackend('wasm');
 const kernelThreads = values['kernel-threads'] === undefined ? defaultKernelHelpers() + 1 : Number(values['kernel-threads']);
 if (!Number.isInteger(kernelThreads) || kernelThreads < 1 || kernelThreads > 8) throw new Error(`--kernel-threads must be an integer from 1 to 8, got ${values['kernel-threads']}`);
@@ -141,6 +157,11 @@ for (const { name, model } of models) {
   // The calibration pass on its own, against a plain matmul of the same size on the same backend.
   const first = model.layers[0];
   const passMs = timeMedian(repeats, () => void buildLayerProblem(calibration, samples, first, model.layers[1]));
+  // relu(X W + b) and its column sums alone (W packed per call, H into an array already touched),
+  // on every kernel thread and on one: what the kernel does, without U = H V and H's fresh pages.
+  const reluInto = new Float32Array(samples * first.units);
+  const reluMs = timeMedian(repeats, () => void hiddenRepresentation(calibration, samples, first, reluInto));
+  const reluOneThreadMs = await withOneKernelThread(() => timeMedian(repeats, () => void hiddenRepresentation(calibration, samples, first, reluInto)));
   const x = tf.tensor2d(calibration, [samples, first.inputSize]);
   const w = tf.tensor2d(first.kernel, [first.inputSize, first.units]);
   const matmulMs = timeMedian(repeats, () => {
@@ -155,6 +176,10 @@ for (const { name, model } of models) {
     calibrationPassMs: passMs,
     calibrationPassGflops: flop / passMs / 1e6,
     usefulGflops: (2 * calibrationNonZeros * first.units) / passMs / 1e6,
+    reluMs,
+    reluUsefulGflops: (2 * calibrationNonZeros * first.units) / reluMs / 1e6,
+    reluOneThreadMs,
+    reluOneThreadUsefulGflops: (2 * calibrationNonZeros * first.units) / reluOneThreadMs / 1e6,
     plainMatmulMs: matmulMs,
     plainMatmulGflops: flop / matmulMs / 1e6,
     numpyMatmulMs: reference?.matmulMs,
@@ -174,9 +199,12 @@ for (const row of rows) {
 console.log(
   `\nCalibration forward pass (relu(X W + b), sums, U = H V) against a plain matmul X W of the same size; useful GFLOP/s count ` +
     `the non-zero pixels' multiply-adds only (${((100 * calibrationNonZeros) / calibration.length).toFixed(1)}% of the pixels), ` +
-    `beside this machine's WASM SIMD peak (multiply + add, no FMA): ${peakPerThread.toFixed(1)} GFLOP/s per thread x ${kernelThreadStatus().threads} = ${peakGflops.toFixed(1)}`,
+    `beside this machine's WASM SIMD peak (multiply + add, no FMA): ${peakPerThread.toFixed(1)} GFLOP/s per thread x ${kernelThreadStatus().threads} = ${peakGflops.toFixed(1)}. ` +
+    `"relu": relu(X W + b) and its column sums alone (no U = H V, H into an array already touched), on ${kernelThreadStatus().threads} thread(s) and on 1 (load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')})`,
 );
-console.log(['model'.padEnd(26), 'pass ms'.padStart(9), 'GFLOP/s'.padStart(9), 'useful'.padStart(9), 'matmul ms'.padStart(10), 'GFLOP/s'.padStart(9), 'numpy matmul ms'.padStart(16)].join(' '));
+console.log(
+  ['model'.padEnd(26), 'pass ms'.padStart(9), 'GFLOP/s'.padStart(9), 'useful'.padStart(9), 'relu ms'.padStart(9), 'useful'.padStart(9), '1-thread'.padStart(9), 'useful'.padStart(9), 'matmul ms'.padStart(10), 'GFLOP/s'.padStart(9), 'numpy matmul ms'.padStart(16)].join(' '),
+);
 for (const row of forwardRows) {
   console.log(
     [
@@ -184,6 +212,10 @@ for (const row of forwardRows) {
       fmt(row.calibrationPassMs as number).padStart(9),
       fmt(row.calibrationPassGflops as number).padStart(9),
       fmt(row.usefulGflops as number).padStart(9),
+      fmt(row.reluMs as number).padStart(9),
+      fmt(row.reluUsefulGflops as number).padStart(9),
+      fmt(row.reluOneThreadMs as number).padStart(9),
+      fmt(row.reluOneThreadUsefulGflops as number).padStart(9),
       fmt(row.plainMatmulMs as number).padStart(10),
       fmt(row.plainMatmulGflops as number).padStart(9),
       fmt(row.numpyMatmulMs as number | undefined).padStart(16),
@@ -243,6 +275,14 @@ for (const row of forwardRows) {
     measured: `${useful.toFixed(1)} = ${((100 * useful) / peakGflops).toFixed(0)}% of peak`,
     met: useful >= 0.5 * peakGflops,
   });
+  const relu = row.reluUsefulGflops as number;
+  const reluOne = row.reluOneThreadUsefulGflops as number;
+  targets.push({
+    metric: `  the same, relu(X W + b) + sums alone; on 1 thread`,
+    target: `shown (peak ${peakGflops.toFixed(0)}; 1 thread ${peakPerThread.toFixed(0)})`,
+    measured: `${relu.toFixed(1)} = ${((100 * relu) / peakGflops).toFixed(0)}%; ${reluOne.toFixed(1)} = ${((100 * reluOne) / peakPerThread).toFixed(0)}%`,
+    met: null,
+  });
 }
 let latencyReport: Record<string, unknown> | undefined;
 if (wide) {
@@ -277,7 +317,9 @@ targets.push({ metric: 'built app JavaScript, gzipped (dist/assets/*.js)', targe
 printTargets(targets);
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
-const result = { createdAt: new Date().toISOString(), machine, backend, kernelThreads: kernelThreadStatus().threads, wasmSimdPeakGflops: { perThread: peakPerThread, total: peakGflops }, calibrationNonZeros, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, sliderLatency: latencyReport, cnn: cnnBench, targets };
+const loadAverage = { start: loadAtStart, end: os.loadavg() };
+console.log(`load average (1, 5, 15 min) at the start ${loadAtStart.map((l) => l.toFixed(1)).join(', ')}, at the end ${loadAverage.end.map((l) => l.toFixed(1)).join(', ')}`);
+const result = { createdAt: new Date().toISOString(), machine, loadAverage, backend, kernelThreads: kernelThreadStatus().threads, wasmSimdPeakGflops: { perThread: peakPerThread, total: peakGflops }, calibrationNonZeros, keep, samples, iterations, repeats, prune: rows, forward: forwardRows, numpy, sliderLatency: latencyReport, cnn: cnnBench, targets };
 await mkdir(path.dirname(path.resolve(values.out!)), { recursive: true });
 await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
 console.log(`\nwrote ${values.out} (${machine.cpu}, ${machine.cores} cores, node ${machine.node})`);

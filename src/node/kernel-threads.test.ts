@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { helpersForCores, stripShare, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
+import { helpersForCores, READY_SLOT, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
 import { kernelThreadStatus, reluAffineDense, SparseReluAffine, useKernelThreads } from '../core/kernels/sparse-relu-affine';
+import { exactReluAffine, expectSameBits } from '../../test/helpers/relu-affine-exact';
 import { nodeKernelThreadSpawner } from './kernel-threads';
 
 function rng(seed: number): () => number {
@@ -35,23 +36,6 @@ describe('helpersForCores', () => {
   });
 });
 
-describe('stripShare', () => {
-  it('splits the strips into contiguous, disjoint shares that cover them all', () => {
-    for (const team of [1, 2, 3, 4, 8]) {
-      for (const strips of [0, 1, 2, 5, 43, 417]) {
-        let next = 0;
-        for (let rank = 0; rank < team; rank++) {
-          const [first, end] = stripShare(rank, team, strips);
-          expect(first).toBe(next);
-          expect(end).toBeGreaterThanOrEqual(first);
-          next = end;
-        }
-        expect(next).toBe(strips);
-      }
-    }
-  });
-});
-
 describe('sparse kernel with helper threads', () => {
   it('gives the same bits as one thread, whatever the shape, blocking and panels', async () => {
     const cases = [
@@ -59,6 +43,7 @@ describe('sparse kernel with helper threads', () => {
       { rows: 57, inputs: 50, units: 70, options: { blockBytes: 4000, panelRows: 7 } }, // 3 strips, many blocks
       { rows: 9, inputs: 13, units: 24, options: {} }, // one strip: fewer strips than threads
       { rows: 0, inputs: 5, units: 100, options: {} },
+      { rows: 41, inputs: 97, units: 1031, options: { panelRows: 40 } }, // 43 strips taken one at a time
     ];
     const expected = cases.map(({ rows, inputs, units, options }, c) => {
       const { x, kernel, bias } = layerData(rows, inputs, units, 10 + c);
@@ -82,6 +67,11 @@ describe('sparse kernel with helper threads', () => {
       try {
         const threaded = layer.applyDense(x, rows);
         expect(threaded.hidden).toEqual(expected[c].hidden);
+        if (rows * inputs * units < 5e6) {
+          const exact = exactReluAffine(x, rows, inputs, kernel, bias, units);
+          expectSameBits(threaded.hidden, exact.hidden, `H, ${rows} x ${inputs} x ${units}`);
+          expectSameBits(threaded.columnSums, exact.columnSums, `column sums, ${rows} x ${inputs} x ${units}`);
+        }
         expect(threaded.columnSums).toEqual(expected[c].columnSums);
         // A second layer alive at the same time runs alone in its own memory, with the same result.
         const other = new SparseReluAffine(kernel, bias, inputs, units, options);
@@ -93,6 +83,25 @@ describe('sparse kernel with helper threads', () => {
         layer.dispose();
       }
     });
+  });
+
+  it('does not wait for a helper that says it is ready but never runs: the caller takes every strip', () => {
+    // A helper descheduled for the whole job looks like this one: ready, and silent.
+    const silent: KernelThreadSpawner = (_body, init) => {
+      Atomics.store(new Int32Array(init.memory.buffer, 0, READY_SLOT + 8), READY_SLOT + init.index, 1);
+      return { terminate: () => undefined };
+    };
+    useKernelThreads(silent, 1);
+    expect(kernelThreadStatus().threads).toBe(2);
+    const { x, kernel, bias } = layerData(50, 40, 130, 6);
+    const layer = new SparseReluAffine(kernel, bias, 40, 130);
+    const started = performance.now();
+    const result = layer.applyDense(x, 50);
+    // Far below the 30 s after which a helper counts as gone.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    layer.dispose();
+    useKernelThreads(null);
+    expect(reluAffineDense(x, 50, kernel, bias, 40, 130)).toEqual(result);
   });
 
   it('runs alone, correctly, while no helper has started', () => {

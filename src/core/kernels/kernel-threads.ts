@@ -1,10 +1,12 @@
 /**
  * Helper threads for the sparse ReLU-affine kernel. Its strips of 24 output columns are
  * independent (each writes its own columns of H and its own column sums), so a layer's strips
- * are split between the calling thread and helper threads that run the same WebAssembly module
- * over one shared memory. The call stays synchronous: the caller hands out the strips through a
- * control block at the start of that memory, does its own share and waits with Atomics for the
- * others, which is why it must run where Atomics.wait is allowed (Node, a Web Worker).
+ * are shared between the calling thread and helper threads that run the same WebAssembly module
+ * over one shared memory. The call stays synchronous: the caller publishes the job in a control
+ * block at the start of that memory; every thread then takes strips one at a time from a shared
+ * counter (on two busy cores a helper may not run for milliseconds: whoever runs does the work),
+ * and the caller waits with Atomics for the strips others hold, which is why it must run where
+ * Atomics.wait is allowed (Node, a Web Worker).
  *
  * Environment-free: how a thread is started (node:worker_threads, a browser Worker) is given by
  * the caller as a `KernelThreadSpawner`. Helpers start asynchronously; until one reports ready,
@@ -49,54 +51,59 @@ export const CONTROL_BYTES = 256;
 export const MAX_KERNEL_HELPERS = 7;
 const GENERATION = 0;
 const QUIT = 1;
-const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips, team size
-const READY = 16; // + helper index
-const DONE = 32; // + helper index: the last generation it finished
-const RANK = 48; // + helper index: its share of the current job (0: none)
-/** A helper that has not finished its strips after this long has stopped answering. */
+const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips
+/**
+ * The next strip to hand out, tagged with the job: `(generation & 0x7fff) << 16 | strip`. Every
+ * thread takes strips one at a time from here, so a helper the system has not scheduled yet
+ * leaves its share to whoever runs; one waking up after its job is over finds the tag changed.
+ */
+const CLAIM = 14;
+/** Strips finished in the current job, by anyone. */
+const COMPLETED = 15;
+/** + helper index: 1 once the helper listens. */
+export const READY_SLOT = 16;
+/** Jobs with more strips than the claim word holds run on the calling thread alone. */
+const MAX_SHARED_STRIPS = 0xfffe;
+/** A job whose strips are not all finished after this long has a helper that stopped answering. */
 const WAIT_LIMIT_MS = 30_000;
 
 /**
  * The helper's loop, as source text so that any environment can start it without a bundler
- * knowing about it. It mirrors `runStrips` in sparse-relu-affine.ts strip for strip.
+ * knowing about it. It runs a strip exactly as `runStrip` in sparse-relu-affine.ts does.
  */
 const HELPER_BODY = `
 const { module, memory, index } = init;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 let seen = Atomics.load(ctrl, ${GENERATION});
-Atomics.store(ctrl, ${READY} + index, 1);
+Atomics.store(ctrl, ${READY_SLOT} + index, 1);
 for (;;) {
   Atomics.wait(ctrl, ${GENERATION}, seen);
   const generation = Atomics.load(ctrl, ${GENERATION});
   if (generation === seen) continue;
   seen = generation;
   if (Atomics.load(ctrl, ${QUIT}) !== 0) break;
-  const rank = ctrl[${RANK} + index];
-  if (rank > 0) {
-    const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips, team] = ctrl.subarray(${JOB}, ${JOB + 11});
-    const s1 = Math.floor(((rank + 1) * strips) / team);
-    for (let s = Math.floor((rank * strips) / team); s < s1; s++) {
-      const w = packed + s * stripBytes;
-      const h = h0 + s * 96;
-      for (let p = 0; p < panels; p++) {
-        kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * 96 : h, p === 0 ? 0 : ldh, h, ldh, sums + s * 192, p === panels - 1 ? 1 : 0);
-      }
+  // Read before claiming: a claim that succeeds proves the job was still running, so these were its.
+  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips] = ctrl.subarray(${JOB}, ${JOB + 10});
+  const tag = (generation & 0x7fff) << 16;
+  for (;;) {
+    const word = Atomics.load(ctrl, ${CLAIM});
+    if ((word & ~0xffff) !== tag || (word & 0xffff) >= strips) break;
+    if (Atomics.compareExchange(ctrl, ${CLAIM}, word, word + 1) !== word) continue;
+    const s = word & 0xffff;
+    const w = packed + s * stripBytes;
+    const h = h0 + s * 96;
+    for (let p = 0; p < panels; p++) {
+      kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * 96 : h, p === 0 ? 0 : ldh, h, ldh, sums + s * 192, p === panels - 1 ? 1 : 0);
     }
+    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === strips) Atomics.notify(ctrl, ${COMPLETED});
   }
-  Atomics.store(ctrl, ${DONE} + index, generation);
-  Atomics.notify(ctrl, ${DONE} + index);
 }
 `;
 
 /** Helpers to start on a machine with `cores` cores: one per core beyond the caller's, at most 3 (the kernel is memory-bound past ~4 threads). */
 export function helpersForCores(cores: number): number {
   return Math.max(0, Math.min(3, Math.floor(cores) - 1));
-}
-
-/** Strips `[first, end)` of `strips` for participant `rank` of `team`. */
-export function stripShare(rank: number, team: number, strips: number): [number, number] {
-  return [Math.floor((rank * strips) / team), Math.floor(((rank + 1) * strips) / team)];
 }
 
 function waitForValue(ctrl: Int32Array, slot: number, value: number): void {
@@ -131,32 +138,46 @@ export class StripTeam {
   readyHelpers(): number[] {
     if (this.broken) return [];
     const ready: number[] = [];
-    for (let index = 1; index <= this.threads.length; index++) if (Atomics.load(this.ctrl, READY + index) === 1) ready.push(index);
+    for (let index = 1; index <= this.threads.length; index++) if (Atomics.load(this.ctrl, READY_SLOT + index) === 1) ready.push(index);
     return ready;
   }
 
   /**
-   * Runs `job`'s strips: `runOwn(first, end)` on this thread, the rest on the ready helpers.
-   * Returns when every strip is done.
+   * Runs `job`'s strips, `runStrip(s)` on this thread for the strips it takes and the same on the
+   * ready helpers for theirs. Returns when every strip is done. `meanwhile`, when given, runs on
+   * this thread first, while the helpers start on the strips (only when there are helpers).
    */
-  run(job: StripJob, runOwn: (first: number, end: number) => void): void {
-    const helpers = this.readyHelpers();
-    const team = helpers.length + 1;
-    if (team === 1 || job.strips < team) {
-      runOwn(0, job.strips);
+  run(job: StripJob, runStrip: (strip: number) => void, meanwhile?: () => void): void {
+    const { strips } = job;
+    const alone = this.readyHelpers().length === 0 || strips < 2 || strips > MAX_SHARED_STRIPS;
+    if (alone) {
+      for (let s = 0; s < strips; s++) runStrip(s);
       return;
     }
     const { ctrl } = this;
-    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, job.strips, team], JOB);
-    for (let index = 1; index <= this.threads.length; index++) ctrl[RANK + index] = helpers.indexOf(index) + 1;
-    const generation = Atomics.add(ctrl, GENERATION, 1) + 1;
+    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, strips], JOB);
+    Atomics.store(ctrl, COMPLETED, 0);
+    const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
+    const tag = (generation & 0x7fff) << 16;
+    Atomics.store(ctrl, CLAIM, tag);
+    Atomics.store(ctrl, GENERATION, generation);
     Atomics.notify(ctrl, GENERATION);
-    const [first, end] = stripShare(0, team, job.strips);
+    let failed = 0;
     try {
-      runOwn(first, end);
+      meanwhile?.();
+      for (;;) {
+        const s = Atomics.add(ctrl, CLAIM, 1) & 0xffff;
+        if (s >= strips) break;
+        failed = 1;
+        runStrip(s);
+        failed = 0;
+        Atomics.add(ctrl, COMPLETED, 1);
+      }
     } finally {
+      // After a failure: hand out nothing more, and wait for the strips helpers hold.
+      const claimed = Math.min(strips, (failed ? Atomics.exchange(ctrl, CLAIM, tag | 0xffff) : Atomics.load(ctrl, CLAIM)) & 0xffff);
       try {
-        for (const index of helpers) waitForValue(ctrl, DONE + index, generation);
+        waitForValue(ctrl, COMPLETED, claimed - failed);
       } catch (error) {
         // Its strips may still be half written: fail this call, and run alone from now on.
         this.broken = true;

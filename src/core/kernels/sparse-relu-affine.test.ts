@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exactReluAffine, expectSameBits } from '../../../test/helpers/relu-affine-exact';
 import {
   reluAffineDense,
   reluAffineSparse,
@@ -306,5 +307,55 @@ describe('SparseReluAffine', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('is bit for bit the float32 reference (same k order, no FMA) on random sparse inputs and odd sizes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 1, max: 45 }),
+        fc.integer({ min: 1, max: 101 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom(undefined, 64, 4096),
+        fc.constantFrom(undefined, 1, 5, 16),
+        fc.boolean(),
+        (rows, inputs, units, density, seed, blockBytes, panelRows, oddValues) => {
+          const x = randomDense(rows, inputs, density, seed);
+          const kernel = randomArray(inputs * units, 0.3, seed ^ 0x5bd1e995);
+          const bias = randomArray(units, 0.2, seed ^ 0x1b873593);
+          if (oddValues && rows * inputs > 0 && units > 1) {
+            // Negative zeros (skipped like zeros), a NaN pixel, a -0 bias, an infinite weight.
+            x[seed % x.length] = -0;
+            x[(seed >> 3) % x.length] = Number.NaN;
+            bias[seed % units] = -0;
+            kernel[(seed >> 5) % kernel.length] = Number.POSITIVE_INFINITY;
+          }
+          const exact = exactReluAffine(x, rows, inputs, kernel, bias, units);
+          const layer = new SparseReluAffine(kernel, bias, inputs, units, { blockBytes, panelRows });
+          try {
+            const dense = layer.applyDense(x, rows);
+            expectSameBits(dense.hidden, exact.hidden, 'H (dense input)');
+            expectSameBits(dense.columnSums, exact.columnSums, 'column sums (dense input)');
+            const sparse = layer.apply(sparseRowsOf(x, rows, inputs));
+            expectSameBits(sparse.hidden, exact.hidden, 'H (CSR input)');
+          } finally {
+            layer.dispose();
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('is bit for bit the float32 reference on an MNIST-shaped block (784 inputs, 1031 units)', () => {
+    const rows = 23;
+    const x = randomDense(rows, 784, 0.19, 77);
+    const kernel = randomArray(784 * 1031, 0.05, 78);
+    const bias = randomArray(1031, 0.05, 79);
+    const exact = exactReluAffine(x, rows, 784, kernel, bias, 1031);
+    const result = reluAffineDense(x, rows, kernel, bias, 784, 1031);
+    expectSameBits(result.hidden, exact.hidden, 'H');
+    expectSameBits(result.columnSums, exact.columnSums, 'column sums');
   });
 });
