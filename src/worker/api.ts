@@ -420,8 +420,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     const kept = outcome.layers.map((layer) => layer.kept);
     const rawKey = networkKey(kept, null);
     const refitKey = networkKey(kept, request.samples);
-    const raw = await current.accuracy(outcome.selectedModel, images, job.signal, rawKey);
-    const refit = request.refit ? await current.accuracy(outcome.model, images, job.signal, refitKey) : undefined;
+    const raw = await current.accuracy(outcome.selectedModel, images, job.signal, rawKey, kept[0]);
+    const refit = request.refit ? await current.accuracy(outcome.model, images, job.signal, refitKey, kept[0]) : undefined;
     const evaluateMs = performance.now() - evaluateStarted;
     job.throwIfCancelled();
     job.settle();
@@ -456,8 +456,8 @@ export function createPlaygroundApi(deps: ApiDependencies) {
         if (!view.accuracy.subset) return view;
         const started = performance.now();
         const all = current.testImageCount;
-        const fullRaw = await current.accuracy(outcome.selectedModel, all, token, rawKey);
-        const fullRefit = request.refit ? await current.accuracy(outcome.model, all, token, refitKey) : undefined;
+        const fullRaw = await current.accuracy(outcome.selectedModel, all, token, rawKey, kept[0]);
+        const fullRefit = request.refit ? await current.accuracy(outcome.model, all, token, refitKey, kept[0]) : undefined;
         const full: PruneView = {
           serial,
           ...cnnPruneViewOf(request, { ...measured, raw: fullRaw, refit: fullRefit, subset: undefined, evaluateMs: evaluateMs + performance.now() - started }),

@@ -11,7 +11,9 @@
  * check a cancel token between them, so a newer slider move never waits for more than one batch.
  */
 import type { Cnn } from '../core/cnn/cnn';
-import { cnnPredictClasses } from '../core/cnn/cnn-forward';
+import * as tf from '@tensorflow/tfjs';
+import { applyLayers, cnnPredictClasses, imagesTensor } from '../core/cnn/cnn-forward';
+import { gatherChannels, hiddenStages, type HiddenStage } from '../core/cnn/cnn-shrink';
 import type { ChannelProblem } from '../core/cnn/channel-problem';
 import { channelProblemKey, type ActivationCache, type ChannelProblemCache } from '../core/cnn/prune-cnn';
 import { normalizedImages, type MnistSplit } from '../core/data/mnist';
@@ -46,9 +48,11 @@ export interface CnnSession {
   /**
    * Accuracy of `model` on the first `images` test images; `signal` is checked between batches.
    * With `key` (what determines the network: see `networkKey`), a network scored before is not
-   * scored again.
+   * scored again. With `firstKept` (the model is the dense one up to its first hidden stage but
+   * for keeping those channels, as every prune and refit leaves it), the first QUICK_TEST_IMAGES
+   * images start from the dense first stage's activations, computed once.
    */
-  accuracy(model: Cnn, images: number, signal?: CancelToken, key?: string): Promise<number>;
+  accuracy(model: Cnn, images: number, signal?: CancelToken, key?: string, firstKept?: readonly number[]): Promise<number>;
 }
 
 export interface CnnSessionOptions {
@@ -112,31 +116,62 @@ export async function createCnnSession(
 ): Promise<CnnSession> {
   const yieldToEvents = options.yieldToEvents ?? (() => Promise.resolve());
 
-  const correctOn = async (model: Cnn, start: number, count: number): Promise<number> => {
-    const predicted = await cnnPredictClasses(model, testImages.subarray(start * 784, (start + count) * 784), count, count);
+  const firstStage = hiddenStages(dense).at(0);
+  const quickImages = Math.min(QUICK_TEST_IMAGES, test.count);
+  // The dense first stage's activations on the quick images: a slider move only picks channels from them.
+  let firstStageValues: Promise<Float32Array> | null = null;
+  const firstStageActivations = (stage: HiddenStage) =>
+    (firstStageValues ??= (async () => {
+      const values = new Float32Array(quickImages * stage.hiddenShape.reduce((a, b) => a * b, 1));
+      for (let start = 0; start < quickImages; start += EVALUATION_BATCH) {
+        const size = Math.min(EVALUATION_BATCH, quickImages - start);
+        const hidden = tf.tidy(() => applyLayers(dense, imagesTensor(dense, testImages, start, size), 0, stage.hiddenEnd));
+        values.set((await hidden.data()) as Float32Array, (start * values.length) / quickImages);
+        hidden.dispose();
+      }
+      return values;
+    })());
+
+  const predictFromFirstStage = async (stage: HiddenStage, model: Cnn, start: number, count: number, firstKept: readonly number[]): Promise<Int32Array> => {
+    const [h, w, channels] = stage.hiddenShape;
+    const per = h * w * channels;
+    const values = (await firstStageActivations(stage)).subarray(start * per, (start + count) * per);
+    const predicted = tf.tidy(() => {
+      const out = applyLayers(model, tf.tensor4d(gatherChannels(values, channels, firstKept), [count, h, w, firstKept.length]), stage.hiddenEnd);
+      return tf.argMax(tf.reshape(out, [count, out.shape[3]]), 1);
+    });
+    const classes = (await predicted.data()) as Int32Array;
+    predicted.dispose();
+    return classes;
+  };
+
+  const correctOn = async (model: Cnn, start: number, count: number, firstKept?: readonly number[]): Promise<number> => {
+    const predicted = firstStage && firstKept && start + count <= quickImages
+      ? await predictFromFirstStage(firstStage, model, start, count, firstKept)
+      : await cnnPredictClasses(model, testImages.subarray(start * 784, (start + count) * 784), count, count);
     let correct = 0;
     for (let i = 0; i < count; i++) if (predicted[i] === test.labels[start + i]) correct++;
     return correct;
   };
 
-  const accuracy = async (model: Cnn, images: number, signal?: CancelToken, onBatch?: (done: number) => Promise<void>): Promise<number> => {
+  const accuracy = async (model: Cnn, images: number, signal?: CancelToken, onBatch?: (done: number) => Promise<void>, firstKept?: readonly number[]): Promise<number> => {
     const count = Math.min(images, test.count);
     let correct = 0;
     for (let start = 0; start < count; start += EVALUATION_BATCH) {
       throwIfCancelled(signal);
       const size = Math.min(EVALUATION_BATCH, count - start);
-      correct += await correctOn(model, start, size);
+      correct += await correctOn(model, start, size, firstKept);
       await onBatch?.(start + size);
     }
     return correct / count;
   };
 
   const scores = new Map<string, number>();
-  const remembered = async (model: Cnn, images: number, signal?: CancelToken, key?: string): Promise<number> => {
+  const remembered = async (model: Cnn, images: number, signal?: CancelToken, key?: string, firstKept?: readonly number[]): Promise<number> => {
     const scoreKey = key === undefined ? null : `${images}|${key}`;
     const known = scoreKey === null ? undefined : scores.get(scoreKey);
     if (known !== undefined) return known;
-    const value = await accuracy(model, images, signal);
+    const value = await accuracy(model, images, signal, undefined, firstKept);
     if (scoreKey !== null) {
       scores.set(scoreKey, value);
       if (scores.size > SCORE_CACHE_ENTRIES) scores.delete(scores.keys().next().value as string);

@@ -35,14 +35,14 @@ export async function runCnnSweep(session: CnnSession, request: SweepRequest, on
         pruneCnn(dense, calibration, { method, keep, iterations: request.iterations, seed: request.seed, refit: false, problemCache, activationCache, signal: work }),
       );
       const kept = outcome.layers.map((layer) => layer.kept);
-      const raw = await step(() => session.accuracy(outcome.selectedModel, images, work, networkKey(kept, null)));
+      const raw = await step(() => session.accuracy(outcome.selectedModel, images, work, networkKey(kept, null), kept[0]));
       let refit: number | undefined;
       if (request.refit) {
         await yieldToEvents();
         throwIfCancelled(signal);
         try {
           const refitModel = (await step(() => refitCnn(dense, outcome.selectedModel, kept, calibration, work))).model;
-          refit = await step(() => session.accuracy(refitModel, images, work, networkKey(kept, request.samples)));
+          refit = await step(() => session.accuracy(refitModel, images, work, networkKey(kept, request.samples), kept[0]));
         } catch (error) {
           // Too few calibration rows for this kept count: the point has no refit value.
           if ((error as { name?: string }).name !== 'OptionError') throw error;
