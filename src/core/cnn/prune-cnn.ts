@@ -14,7 +14,7 @@ import { keptCount, topIndices } from '../pruning/select-top';
 import type { Cnn, CnnLayer, WeightedLayer } from './cnn';
 import { applyLayers } from './cnn-forward';
 import { buildChannelProblem, gfsChannelOrder, type ChannelProblem } from './channel-problem';
-import { gatherChannels, hiddenStages, keepInputChannels, keepOutputChannels, nextConvView, type HiddenStage } from './cnn-shrink';
+import { gatherChannels, hiddenStages, keepInputChannels, keepOutputChannels, nextConvView } from './cnn-shrink';
 import { refitCnn, type CnnRefitLayerReport } from './refit-cnn';
 
 export interface PrunedChannelLayerReport {
@@ -54,7 +54,8 @@ export interface ChannelProblemCache {
 /**
  * Hidden activations H of a stage on the calibration images (row-major `[n, h, w, C]`), by the
  * same key as the problems: with them a prune skips the forward passes of the stages whose H it
- * has seen (the first stage's H never changes).
+ * has seen (the first stage's H never changes). A stage whose problem is cached needs no H
+ * unless a later stage needs it.
  */
 export interface ActivationCache {
   get(key: string): Float32Array | undefined;
@@ -111,72 +112,78 @@ export async function pruneCnn(model: Cnn, calibration: Float32Array, options: C
   const uniform = seededUniform(options.seed);
   const layers: CnnLayer[] = [...model.layers];
   const reports: PrunedChannelLayerReport[] = [];
-  const current = (): Cnn => ({ inputShape: model.inputShape, layers });
-  // The previous stage's H (and its values once read) and kept channels: the next stage's inputs,
-  // computed only when its H is not cached.
-  let previous: { hidden: tf.Tensor4D; values: Float32Array | null; stage: HiddenStage; kept: number[] } | null = null;
-  const stageInputs = async (): Promise<tf.Tensor4D> => {
-    if (!previous) return tf.tensor4d(calibration, [samples, height, width, depth]);
-    const { hidden, stage, kept } = previous;
-    const [, h, w, channels] = hidden.shape;
-    const values = previous.values ?? ((await hidden.data()) as Float32Array);
-    // H on the kept channels, through anything (a Flatten) before the next layer.
-    const keptHidden = tf.tensor4d(gatherChannels(values, channels, kept), [samples, h, w, kept.length]);
-    const inputs = applyLayers(current(), keptHidden, stage.hiddenEnd, stage.next);
-    if (inputs !== keptHidden) keptHidden.dispose();
-    return inputs;
-  };
-  try {
-    for (const [s, stage] of stages.entries()) {
-      throwIfCancelled(options.signal);
-      const layerStarted = performance.now();
-      const layer = layers[stage.layer] as WeightedLayer;
-      const next = layers[stage.next] as WeightedLayer;
-      const key = channelProblemKey(s, reports.map((report) => report.kept));
-      const cachedHidden = options.activationCache?.get(key);
-      let hidden: tf.Tensor4D;
-      if (cachedHidden) {
-        hidden = tf.tensor4d(cachedHidden, [samples, ...stage.hiddenShape]);
+  // Per stage: the network as that stage saw it (earlier stages pruned), its cache key, its kept
+  // channels once chosen, and its H once read. H is computed only when needed: for the stage's
+  // problem, or for the next stage's H, when the caches hold neither.
+  const seen: { model: Cnn; key: string; kept: number[]; values: Promise<Float32Array> | null }[] = [];
+  const hiddenValues = (s: number): Promise<Float32Array> => {
+    const record = seen[s];
+    return (record.values ??= (async () => {
+      const cached = options.activationCache?.get(record.key);
+      if (cached) return cached;
+      const stage = stages[s];
+      let inputs: tf.Tensor4D;
+      if (s === 0) {
+        inputs = tf.tensor4d(calibration, [samples, height, width, depth]);
       } else {
-        const inputs = await stageInputs();
+        const before = stages[s - 1];
+        const values = await hiddenValues(s - 1);
+        // H on the kept channels, through anything (a Flatten) before this layer.
+        const keptHidden = tf.tensor4d(gatherChannels(values, before.hiddenShape[2], seen[s - 1].kept), [samples, before.hiddenShape[0], before.hiddenShape[1], seen[s - 1].kept.length]);
+        inputs = applyLayers(record.model, keptHidden, before.hiddenEnd, before.next);
+        if (inputs !== keptHidden) keptHidden.dispose();
+      }
+      const hidden = (() => {
         try {
-          hidden = applyLayers(current(), inputs, stage.layer, stage.hiddenEnd);
+          return applyLayers(record.model, inputs, stage.layer, stage.hiddenEnd);
         } finally {
           inputs.dispose();
         }
+      })();
+      try {
+        const values = ((await hidden.data()) as Float32Array).slice();
+        options.activationCache?.set(record.key, values);
+        return values;
+      } finally {
+        hidden.dispose();
       }
-      previous?.hidden.dispose();
-      previous = { hidden, values: cachedHidden ?? null, stage, kept: [] };
-      if (!cachedHidden && options.activationCache) {
-        previous.values = ((await hidden.data()) as Float32Array).slice();
-        options.activationCache.set(key, previous.values);
-      }
-      let problem = options.problemCache?.get(key);
-      if (!problem) {
+    })());
+  };
+  for (const [s, stage] of stages.entries()) {
+    throwIfCancelled(options.signal);
+    const layerStarted = performance.now();
+    const layer = layers[stage.layer] as WeightedLayer;
+    const next = layers[stage.next] as WeightedLayer;
+    const key = channelProblemKey(s, reports.map((report) => report.kept));
+    seen.push({ model: { inputShape: model.inputShape, layers: [...layers] }, key, kept: [], values: null });
+    let problem = options.problemCache?.get(key);
+    if (!problem) {
+      const hidden = tf.tensor4d(await hiddenValues(s), [samples, ...stage.hiddenShape]);
+      try {
         problem = await buildChannelProblem(hidden, nextConvView(next, stage.hiddenShape), { signal: options.signal });
-        options.problemCache?.set(key, problem);
+      } finally {
+        hidden.dispose();
       }
-      const keep = keptCount(keepRatios[s], problem.channels);
-      const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
-        options.onProgress?.({ layer: s, layers: stages.length, step }),
-      );
-      reports.push({
-        kind: layer.kind,
-        layerIndex: stage.layer,
-        channels: problem.channels,
-        keepRatio: keepRatios[s],
-        kept: selection.kept,
-        relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
-        ...(selection.steps && { residuals: selection.steps.map((step) => step.relativeResidual), steps: selection.steps }),
-        activationSums: Array.from(problem.hiddenSums),
-        selectMs: performance.now() - layerStarted,
-      });
-      layers[stage.layer] = keepOutputChannels(layer, selection.kept);
-      layers[stage.next] = keepInputChannels(next, selection.kept, stage.hiddenShape);
-      previous.kept = selection.kept;
+      options.problemCache?.set(key, problem);
     }
-  } finally {
-    previous?.hidden.dispose();
+    const keep = keptCount(keepRatios[s], problem.channels);
+    const selection = selectChannels(problem, layer, keep, options, uniform, (step) =>
+      options.onProgress?.({ layer: s, layers: stages.length, step }),
+    );
+    reports.push({
+      kind: layer.kind,
+      layerIndex: stage.layer,
+      channels: problem.channels,
+      keepRatio: keepRatios[s],
+      kept: selection.kept,
+      relativeResidual: selection.steps?.at(-1)?.relativeResidual ?? problem.relativeResidual(selection.kept),
+      ...(selection.steps && { residuals: selection.steps.map((step) => step.relativeResidual), steps: selection.steps }),
+      activationSums: Array.from(problem.hiddenSums),
+      selectMs: performance.now() - layerStarted,
+    });
+    layers[stage.layer] = keepOutputChannels(layer, selection.kept);
+    layers[stage.next] = keepInputChannels(next, selection.kept, stage.hiddenShape);
+    seen[s].kept = selection.kept;
   }
   const pruneMs = performance.now() - started;
   const selectedModel: Cnn = { inputShape: model.inputShape, layers };
