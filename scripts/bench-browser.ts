@@ -34,7 +34,7 @@
  *   shown, then to the accuracy on all 10,000 test images, and long tasks meanwhile.
  *
  * Options: --runs N (5), --out FILE, --no-train (skip the training phase), --no-wide (skip the
- * 784-10000-10 phase), --no-cnn (skip the CNN phase). `--backend webgpu` instead compares WASM and WebGPU on the same page
+ * 784-10000-10 phase), --no-cnn (skip the CNN phase), --only-cnn (the CNN rows alone, printed, no report file). `--backend webgpu` instead compares WASM and WebGPU on the same page
  * (bench-browser-backends.ts; --software allows a software adapter, SwiftShader).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -55,6 +55,7 @@ const { values } = parseArgs({
     'no-train': { type: 'boolean', default: false },
     'no-wide': { type: 'boolean', default: false },
     'no-cnn': { type: 'boolean', default: false },
+    'only-cnn': { type: 'boolean', default: false },
     backend: { type: 'string' },
     software: { type: 'boolean', default: false },
   },
@@ -697,6 +698,12 @@ async function main(): Promise<void> {
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
     console.log(`Chromium ${browser.version()} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), ${runs} runs, vite preview on port ${port}`);
+    if (values['only-cnn']) {
+      const rows = cnnRows(await cnnRun(browser, `http://127.0.0.1:${port}`));
+      console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      for (const row of rows) console.log(row.join(' | '));
+      return;
+    }
     for (let run = 0; run < runs; run++) results.push(await oneRun(browser, `http://127.0.0.1:${port}`, run));
     if (!values['no-wide']) wide = await wideRun(browser, `http://127.0.0.1:${port}`);
     if (!values['no-cnn']) cnn = await cnnRun(browser, `http://127.0.0.1:${port}`);
