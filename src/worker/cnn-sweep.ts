@@ -6,11 +6,17 @@
  *
  * Prune times are measured with the channel problems the session already holds, as a slider move
  * would run: the first layer's Gram matrix pass is paid once, by the first prune or point.
+ *
+ * After the points, the sweep warms the caches for the slider: for every first-layer kept count
+ * no point reached, a prune (not scored, not shown) builds the second layer's channel problem, so
+ * any later slider move finds it (a new one costs the page a forward pass and a Gram matrix).
  */
 import { throwIfCancelled } from '../core/errors';
 import { refitCnn } from '../core/cnn/refit-cnn';
 import { pruneCnn } from '../core/cnn/prune-cnn';
 import type { PruneMethod } from '../core/pruning/methods';
+import { keptCount } from '../core/pruning/select-top';
+import { hiddenStages } from '../core/cnn/cnn-shrink';
 import { networkKey, QUICK_TEST_IMAGES, type CnnSession } from './cnn-session';
 import { interruptibleSteps, type SweepHooks } from './sweep';
 import type { SweepPoint, SweepRequest } from './types';
@@ -51,6 +57,17 @@ export async function runCnnSweep(session: CnnSession, request: SweepRequest, on
       const point: SweepPoint = { method, keep, raw, ...(refit !== undefined && { refit }), pruneMs: outcome.pruneMs, subset };
       points.push(point);
       onPoint(point);
+    }
+  }
+  const firstWidth = hiddenStages(dense)[0]?.hiddenShape[2] ?? 0;
+  for (const method of request.methods) {
+    const reached = new Set(request.keeps.filter((keep) => keep <= maxKeep(method)).map((keep) => keptCount(keep, firstWidth)));
+    for (let count = 1; count <= firstWidth; count++) {
+      const keep = count / firstWidth;
+      if (reached.has(count) || keep > maxKeep(method)) continue;
+      await yieldToEvents();
+      throwIfCancelled(signal);
+      await step(() => pruneCnn(dense, calibration, { method, keep, iterations: request.iterations, seed: request.seed, refit: false, problemCache, activationCache, signal: work }));
     }
   }
   return points;
