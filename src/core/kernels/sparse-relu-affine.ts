@@ -324,7 +324,7 @@ export class SparseReluAffine {
     return this.run(rows, undefined, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
       const first = rowStart[r0];
       const entryCount = rowStart[r0 + count] - first;
-      // The block's CSR arrays are staged past H, then panelled and interleaved by the kernel.
+      // The block's CSR arrays are staged where H goes, then panelled and interleaved by the kernel.
       const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, 0);
       const startsAt = stagingAt;
       const colsAt = align(startsAt + (count + 1) * 4);
@@ -366,7 +366,7 @@ export class SparseReluAffine {
   /**
    * The block loop both input forms share. `stage` writes a block's panelled entries and row
    * pointers; it gets `reserveStaging(entryBytes, stagingBytes)`, which lays out row pointers,
-   * entries, H and a staging area past H for this block and grows the memory to hold them.
+   * entries, H and a staging area (H's place, free until the strips run) for this block and grows the memory to hold them.
    * H goes to `into` (`rows * units` values) when given, else to a new array.
    */
   private run(
@@ -392,8 +392,10 @@ export class SparseReluAffine {
       stage(r0, count, (entryBytes, stagingBytes) => {
         const entriesAt = align(rowptrAt + panels * (count + 1) * 4);
         hAt = align(entriesAt + entryBytes);
-        const stagingAt = align(hAt + count * hBytesPerRow);
-        this.reserve(stagingAt + stagingBytes);
+        // The staged input is read only while the entries are built, before any strip writes H:
+        // it shares H's place, so a fresh memory maps (and faults in) one region, not two.
+        const stagingAt = hAt;
+        this.reserve(hAt + Math.max(count * hBytesPerRow, stagingBytes));
         return { entriesAt, rowptrAt, stagingAt };
       });
 
