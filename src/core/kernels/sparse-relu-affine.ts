@@ -325,7 +325,9 @@ export class SparseReluAffine {
       const first = rowStart[r0];
       const entryCount = rowStart[r0 + count] - first;
       // The block's CSR arrays are staged where H goes, then panelled and interleaved by the kernel.
-      const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, 0);
+      // Row starts, columns and values, each 64-byte aligned: at most this many bytes.
+      const stagingBytes = (count + 1) * 4 + entryCount * 8 + 128;
+      const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, stagingBytes);
       const startsAt = stagingAt;
       const colsAt = align(startsAt + (count + 1) * 4);
       const valsAt = align(colsAt + entryCount * 4);
@@ -390,12 +392,14 @@ export class SparseReluAffine {
       const rowptrAt = this.dynamicStart;
       let hAt = 0;
       stage(r0, count, (entryBytes, stagingBytes) => {
-        const entriesAt = align(rowptrAt + panels * (count + 1) * 4);
-        hAt = align(entriesAt + entryBytes);
-        // The staged input is read only while the entries are built, before any strip writes H:
-        // it shares H's place, so a fresh memory maps (and faults in) one region, not two.
+        // H first, over the pages W was staged in for packing (mapped already); the staged input
+        // is read only while the entries are built, before any strip writes H, so it shares H's
+        // place; then the entries, of which only the non-zeros' part is ever touched. A fresh
+        // memory thus faults in about W twice, H and the entries, nothing more.
+        hAt = align(rowptrAt + panels * (count + 1) * 4);
         const stagingAt = hAt;
-        this.reserve(hAt + Math.max(count * hBytesPerRow, stagingBytes));
+        const entriesAt = align(hAt + Math.max(count * hBytesPerRow, stagingBytes));
+        this.reserve(entriesAt + entryBytes);
         return { entriesAt, rowptrAt, stagingAt };
       });
 
