@@ -156,7 +156,8 @@ for (const { name, model } of models) {
 
   // The calibration pass on its own, against a plain matmul of the same size on the same backend.
   const first = model.layers[0];
-  const passMs = timeMedian(repeats, () => void buildLayerProblem(calibration, samples, first, model.layers[1]));
+  // Disposed as pruneNetwork disposes its problems: the next build reuses the memory.
+  const passMs = timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, model.layers[1]).dispose());
   // relu(X W + b) and its column sums alone (W packed per call, H into an array already touched),
   // on every kernel thread and on one: what the kernel does, without U = H V and H's fresh pages.
   const reluInto = new Float32Array(samples * first.units);

@@ -49,6 +49,29 @@ function productsFor(h: Float32Array, rows: number, inner: number, v: Float32Arr
 }
 
 describe('HiddenProducts: U = H V in float64', () => {
+  it('gives the same bits in a memory reused from a disposed object (padding zero again, larger first)', () => {
+    const uniform = seededUniform(31);
+    // The first object fills every lane of V with non-zeros (12 outputs) and is larger.
+    const big = productsFor(sparseHidden(40, 30, 0.5, uniform), 40, 30, Float32Array.from({ length: 30 * 12 }, () => uniform() + 1), 12);
+    big.denseOutputPadded();
+    big.dispose();
+    const h = sparseHidden(17, 23, 0.6, uniform);
+    const v = Float32Array.from({ length: 23 * 5 }, () => uniform() * 2 - 1);
+    const reused = productsFor(h, 17, 23, v, 5);
+    const u = reused.denseOutputPadded();
+    expect(unpad(u, 17, reused.paddedOutputs, 5)).toEqual(referenceProduct(h, 17, 23, v, 5));
+    for (let i = 0; i < 17; i++) expect(Array.from(u.subarray(i * reused.paddedOutputs + 5, (i + 1) * reused.paddedOutputs)).every((x) => x === 0)).toBe(true);
+    const sums = Float64Array.from({ length: 23 }, () => uniform());
+    expect(reused.importance(sums, [1, 4, 9])).toEqual(ispaspImportance(sums, v, 5, [1, 4, 9]));
+    reused.dispose();
+    // A larger problem than the spare grows it.
+    const h2 = sparseHidden(300, 200, 0.7, uniform);
+    const v2 = Float32Array.from({ length: 200 * 3 }, () => uniform() - 0.5);
+    const grown = productsFor(h2, 300, 200, v2, 3);
+    expect(unpad(grown.denseOutputPadded(), 300, grown.paddedOutputs, 3)).toEqual(referenceProduct(h2, 300, 200, v2, 3));
+    grown.dispose();
+  });
+
   it('computes a hand-checked product, zero padding beyond the outputs', () => {
     // H = [[1, 0, 2], [0, 0, 0]], V = [[1, 2, 3], [4, 5, 6], [0.5, -1, 0.25]]
     const h = new Float32Array([1, 0, 2, 0, 0, 0]);

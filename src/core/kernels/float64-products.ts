@@ -59,6 +59,24 @@ function productsModule(): WebAssembly.Module | null {
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
+/** A disposed problem's memory up to this size is kept for the next one (see HiddenProducts.dispose). */
+const SPARE_MAX_BYTES = 128 * 2 ** 20;
+let spare: { readonly memory: WebAssembly.Memory; readonly exports: ProductExports } | undefined;
+
+/** The spare memory grown to at least `bytes`, or undefined where there is none or it cannot grow. */
+function takeSpare(bytes: number): { memory: WebAssembly.Memory; exports: ProductExports } | undefined {
+  const taken = spare;
+  spare = undefined;
+  if (!taken) return undefined;
+  const missing = Math.ceil((bytes - taken.memory.buffer.byteLength) / PAGE_BYTES);
+  try {
+    if (missing > 0) taken.memory.grow(missing);
+  } catch {
+    return undefined;
+  }
+  return taken;
+}
+
 export class HiddenProducts {
   /** H, row-major `samples x units`, inside the kernel's memory: fill it before any product. */
   readonly hidden: Float32Array;
@@ -77,6 +95,7 @@ export class HiddenProducts {
   /** H column by column (CSC), once `walkColumns()` asked for it; null where there is no room. */
   private readonly columnsAt: { readonly start: number; readonly rows: number; readonly values: number } | null;
   private columnsBuilt = false;
+  private disposed = false;
 
   private constructor(
     module: WebAssembly.Module,
@@ -96,11 +115,14 @@ export class HiddenProducts {
     this.scratchAt = layout.scratchAt;
     this.columnsAt = layout.columns;
     this.importanceLayout = { sums: layout.sumsAt, mask: layout.maskAt, projected: layout.projectedAt, out: layout.importanceAt };
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(layout.bytes / PAGE_BYTES)) });
-    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ProductExports;
+    const reused = takeSpare(layout.bytes);
+    this.memory = reused?.memory ?? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(layout.bytes / PAGE_BYTES)) });
+    this.exports = reused?.exports ?? (new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ProductExports);
     this.hidden = new Float32Array(this.memory.buffer, 0, samples * units);
-    // V in strips of 12 doubles per row, then the same negated (a leaving neuron's rows).
+    // V in strips of 12 doubles per row, then the same negated (a leaving neuron's rows). The
+    // padding lanes past `outputs` must be zero: a reused memory holds the last problem's values.
     const packed = new Float64Array(this.memory.buffer, this.vAt, 2 * this.strips * units * PRODUCT_STRIP_WIDTH);
+    if (reused) packed.fill(0);
     const negatedAt = this.strips * units * PRODUCT_STRIP_WIDTH;
     for (let j = 0; j < units; j++) {
       for (let k = 0; k < outputs; k++) {
@@ -141,6 +163,19 @@ export class HiddenProducts {
     const module = productsModule();
     if (!module || HiddenProducts.layout(samples, units, outputs).bytes > MAX_MEMORY_BYTES) return null;
     return new HiddenProducts(module, samples, units, outputs, nextKernel);
+  }
+
+  /**
+   * Hands this object's memory to the next `HiddenProducts` created (its pages are mapped
+   * already: a fresh memory costs a page fault per 4 KiB on first touch, ~1000 for H of 1000 x
+   * 1024, and a garbage collection for the external memory). `hidden` and every other method
+   * must not be used afterwards: the next owner overwrites the memory.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const bytes = this.memory.buffer.byteLength;
+    if (bytes <= SPARE_MAX_BYTES && (!spare || spare.memory.buffer.byteLength < bytes)) spare = { memory: this.memory, exports: this.exports };
   }
 
   /** `U = H V`, row-major `samples x paddedOutputs` (padding columns zero); a new array. */

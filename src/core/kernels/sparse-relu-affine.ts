@@ -324,8 +324,10 @@ export class SparseReluAffine {
     return this.run(rows, undefined, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
       const first = rowStart[r0];
       const entryCount = rowStart[r0 + count] - first;
-      // The block's CSR arrays are staged past H, then panelled and interleaved by the kernel.
-      const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, 0);
+      // The block's CSR arrays are staged where H goes, then panelled and interleaved by the kernel.
+      // Row starts, columns and values, each 64-byte aligned: at most this many bytes.
+      const stagingBytes = (count + 1) * 4 + entryCount * 8 + 128;
+      const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, stagingBytes);
       const startsAt = stagingAt;
       const colsAt = align(startsAt + (count + 1) * 4);
       const valsAt = align(colsAt + entryCount * 4);
@@ -366,7 +368,7 @@ export class SparseReluAffine {
   /**
    * The block loop both input forms share. `stage` writes a block's panelled entries and row
    * pointers; it gets `reserveStaging(entryBytes, stagingBytes)`, which lays out row pointers,
-   * entries, H and a staging area past H for this block and grows the memory to hold them.
+   * entries, H and a staging area (H's place, free until the strips run) for this block and grows the memory to hold them.
    * H goes to `into` (`rows * units` values) when given, else to a new array.
    */
   private run(
@@ -390,10 +392,14 @@ export class SparseReluAffine {
       const rowptrAt = this.dynamicStart;
       let hAt = 0;
       stage(r0, count, (entryBytes, stagingBytes) => {
-        const entriesAt = align(rowptrAt + panels * (count + 1) * 4);
-        hAt = align(entriesAt + entryBytes);
-        const stagingAt = align(hAt + count * hBytesPerRow);
-        this.reserve(stagingAt + stagingBytes);
+        // H first, over the pages W was staged in for packing (mapped already); the staged input
+        // is read only while the entries are built, before any strip writes H, so it shares H's
+        // place; then the entries, of which only the non-zeros' part is ever touched. A fresh
+        // memory thus faults in about W twice, H and the entries, nothing more.
+        hAt = align(rowptrAt + panels * (count + 1) * 4);
+        const stagingAt = hAt;
+        const entriesAt = align(hAt + Math.max(count * hBytesPerRow, stagingBytes));
+        this.reserve(entriesAt + entryBytes);
         return { entriesAt, rowptrAt, stagingAt };
       });
 

@@ -48,6 +48,11 @@ export interface LayerProblem {
   prepareForReuse(): void;
   /** `H[:, S]`, row-major `n x |S|`: the activations reaching the next layer after pruning. */
   keptActivations(kept: readonly number[]): Float32Array;
+  /**
+   * Lets the next problem built reuse this one's WebAssembly memory (H's pages are mapped
+   * already). Nothing of this problem may be used afterwards, `hidden` included.
+   */
+  dispose(): void;
 }
 
 /**
@@ -121,6 +126,9 @@ export function buildLayerProblem(
     },
     keptActivations(kept) {
       return gatherColumns(hidden, samples, units, kept);
+    },
+    dispose() {
+      products?.dispose();
     },
   };
 }

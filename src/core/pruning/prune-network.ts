@@ -104,6 +104,8 @@ export function pruneNetwork(model: Mlp, calibration: Float32Array, options: Pru
     layers[l + 1] = keepLayerInputs(layers[l + 1], selection.kept);
     // The last hidden layer's kept activations feed nothing here (a 40 MB copy on 784-10000-10).
     if (l + 1 < hiddenLayers) inputs = problem.keptActivations(selection.kept);
+    // A problem built here is not seen again: the next one (or the next call) reuses its memory.
+    if (problem !== options.firstLayerProblem) problem.dispose();
   }
   const pruneMs = performance.now() - started;
   const selectedModel: Mlp = { layers };
