@@ -9,7 +9,7 @@ import { gfsChannelOrder } from '../core/cnn/channel-problem';
 import { buildCnnPruneReport } from '../core/cnn/cnn-report';
 import { channelMagnitudes, type CnnPruneOutcome } from '../core/cnn/prune-cnn';
 import type { PruneReport } from '../core/report';
-import { accuracyView, iterationViews } from './prune-view';
+import { accuracyView, iterationViews, reportFieldsOf } from './prune-view';
 import type { PrunedLayerView, PruneRequest, PruneView, TestSubset } from './types';
 
 export interface CnnPruneMeasurements {
@@ -51,29 +51,10 @@ function firstLayerTrace(request: PruneRequest, outcome: CnnPruneOutcome, dense:
 export function cnnPruneViewOf(request: PruneRequest, measured: CnnPruneMeasurements): Omit<PruneView, 'serial'> {
   const { outcome, raw, refit, finetuned, subset } = measured;
   const accuracy = { ...accuracyView(measured.denseAccuracy, raw, refit, finetuned), ...(subset && { subset }) };
-  const finetuneMs = measured.finetuneMs ?? 0;
   const report = buildCnnPruneReport({
-    modelName: measured.modelName,
-    method: request.method,
-    keep: request.keep,
-    iterations: request.iterations,
-    samples: request.samples,
-    seed: request.seed,
-    refit: request.refit,
-    finetuneEpochs: request.finetuneEpochs,
-    finetuneLearningRate: request.finetuneLearningRate,
-    backend: measured.backend,
-    ...(measured.stages && { stages: measured.stages }),
+    ...reportFieldsOf(request, measured, accuracy.delivered, outcome),
     dense: measured.dense,
     outcome: { ...outcome, model: measured.delivered },
-    accuracy: {
-      dense: measured.denseAccuracy,
-      pruned: accuracy.delivered,
-      raw,
-      ...(refit !== undefined && { refit }),
-      ...(finetuned !== undefined && { finetuned }),
-    },
-    timingsMs: { load: 0, evaluate: measured.evaluateMs, finetune: finetuneMs, total: outcome.pruneMs + outcome.refitMs + measured.evaluateMs + finetuneMs },
   });
   const firstLayer = firstLayerTrace(request, outcome, measured.dense, measured.problems[0]);
   return {

@@ -50,13 +50,16 @@ export interface PruneMeasurements {
   readonly finetuneMs?: number;
 }
 
-/** The view without its serial, which the worker adds. */
-export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): Omit<PruneView, 'serial'> {
-  const { outcome, raw, refit, finetuned } = measured;
-  const accuracy = accuracyView(measured.denseAccuracy, raw, refit, finetuned);
-  const { delivered } = accuracy;
+/** What a Dense and a CNN prune report take alike: the request's settings, where it ran, the accuracies and the timings. */
+export function reportFieldsOf(
+  request: PruneRequest,
+  measured: Pick<PruneMeasurements, 'modelName' | 'backend' | 'stages' | 'denseAccuracy' | 'raw' | 'refit' | 'finetuned' | 'evaluateMs' | 'finetuneMs'>,
+  delivered: number,
+  outcome: { readonly pruneMs: number; readonly refitMs: number },
+) {
+  const { raw, refit, finetuned } = measured;
   const finetuneMs = measured.finetuneMs ?? 0;
-  const report = buildPruneReport({
+  return {
     modelName: measured.modelName,
     method: request.method,
     keep: request.keep,
@@ -68,10 +71,20 @@ export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements):
     finetuneLearningRate: request.finetuneLearningRate,
     backend: measured.backend,
     ...(measured.stages && { stages: measured.stages }),
-    dense: measured.dense,
-    outcome: { ...outcome, model: measured.delivered },
     accuracy: { dense: measured.denseAccuracy, pruned: delivered, raw, ...(refit !== undefined && { refit }), ...(finetuned !== undefined && { finetuned }) },
     timingsMs: { load: 0, evaluate: measured.evaluateMs, finetune: finetuneMs, total: outcome.pruneMs + outcome.refitMs + measured.evaluateMs + finetuneMs },
+  };
+}
+
+/** The view without its serial, which the worker adds. */
+export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): Omit<PruneView, 'serial'> {
+  const { outcome, raw, refit, finetuned } = measured;
+  const accuracy = accuracyView(measured.denseAccuracy, raw, refit, finetuned);
+  const { delivered } = accuracy;
+  const report = buildPruneReport({
+    ...reportFieldsOf(request, measured, delivered, outcome),
+    dense: measured.dense,
+    outcome: { ...outcome, model: measured.delivered },
   });
   return {
     request,
