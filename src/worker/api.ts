@@ -248,59 +248,70 @@ export function createPlaygroundApi(deps: ApiDependencies) {
     return loadJob;
   }
 
-  async function openCnnSession(entry: ModelEntry, dense: Cnn, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+  /**
+   * Opens a session for `entry`: cancels the old model's jobs, builds the new session's test cache
+   * with progress, and installs it only if this load is still the latest.
+   */
+  async function openWith<S>(
+    controller: AbortController,
+    onProgress: ProgressCallback | undefined,
+    create: (data: Awaited<ReturnType<typeof ensureData>>, options: { signal: AbortSignal; yieldToEvents: typeof yieldToEvents; onProgress: (fraction: number) => void }) => Promise<S>,
+    install: (next: S) => ModelSummary,
+  ): Promise<ModelSummary> {
     for (const lane of ['prune', 'finetune', 'sweep', 'maps'] as const) jobs.cancel(lane, 'another model was opened');
     try {
-      const { train, test, testImages } = await ensureData();
+      const data = await ensureData();
       throwIfCancelled(controller.signal);
       onProgress?.({ phase: 'test-cache', fraction: 0 });
-      const next = await createCnnSession(entry.id, dense, train, test, testImages, {
+      const next = await create(data, {
         signal: controller.signal,
         yieldToEvents,
         onProgress: (fraction) => onProgress?.({ phase: 'test-cache', fraction }),
       });
       throwIfCancelled(controller.signal);
-      cnnSession = next;
-      sessionEntry = entry;
-      session = null;
       lastPruned = null;
       lastCnnPruned = null;
-      const hiddenKinds: HiddenLayerKind[] = hiddenStages(dense).map((stage) => (dense.layers[stage.layer].kind === 'conv' ? 'conv' : 'dense'));
-      return {
-        ...entry,
-        kind: 'cnn',
-        hiddenKinds,
-        sizes: cnnLayerSizes(dense),
-        params: cnnParameterCount(dense),
-        macs: cnnMacsPerExample(dense),
-        denseAccuracy: next.denseAccuracy,
-      };
+      return install(next);
     } finally {
       if (loadJob === controller) loadJob = null;
     }
   }
 
-  async function openSession(entry: ModelEntry, dense: Mlp, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
-    for (const lane of ['prune', 'finetune', 'sweep', 'maps'] as const) jobs.cancel(lane, 'another model was opened');
-    try {
-      const { train, test, testImages } = await ensureData();
-      throwIfCancelled(controller.signal);
-      onProgress?.({ phase: 'test-cache', fraction: 0 });
-      const next = await createModelSession(entry.id, dense, train, test, testImages, {
-        signal: controller.signal,
-        yieldToEvents,
-        onProgress: (fraction) => onProgress?.({ phase: 'test-cache', fraction }),
-      });
-      throwIfCancelled(controller.signal);
-      session = next;
-      sessionEntry = entry;
-      lastPruned = null;
-      cnnSession = null;
-      lastCnnPruned = null;
-      return summarize(entry, next);
-    } finally {
-      if (loadJob === controller) loadJob = null;
-    }
+  function openCnnSession(entry: ModelEntry, dense: Cnn, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+    return openWith(
+      controller,
+      onProgress,
+      ({ train, test, testImages }, options) => createCnnSession(entry.id, dense, train, test, testImages, options),
+      (next) => {
+        cnnSession = next;
+        sessionEntry = entry;
+        session = null;
+        const hiddenKinds: HiddenLayerKind[] = hiddenStages(dense).map((stage) => (dense.layers[stage.layer].kind === 'conv' ? 'conv' : 'dense'));
+        return {
+          ...entry,
+          kind: 'cnn',
+          hiddenKinds,
+          sizes: cnnLayerSizes(dense),
+          params: cnnParameterCount(dense),
+          macs: cnnMacsPerExample(dense),
+          denseAccuracy: next.denseAccuracy,
+        };
+      },
+    );
+  }
+
+  function openSession(entry: ModelEntry, dense: Mlp, controller: AbortController, onProgress?: ProgressCallback): Promise<ModelSummary> {
+    return openWith(
+      controller,
+      onProgress,
+      ({ train, test, testImages }, options) => createModelSession(entry.id, dense, train, test, testImages, options),
+      (next) => {
+        session = next;
+        sessionEntry = entry;
+        cnnSession = null;
+        return summarize(entry, next);
+      },
+    );
   }
 
   /** The dense network's feature maps per CNN session and test image: they never change with the slider. */
