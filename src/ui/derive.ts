@@ -1,5 +1,5 @@
 /** Values the views derive from the pruning result; pure, so they are unit-tested. */
-import type { IterationView, PruneMethod, SweepPoint } from '../client/worker-client';
+import type { IndexList, IterationView, PruneMethod, SweepPoint } from '../client/worker-client';
 
 /** For each neuron, the iteration (1-based) in which it last joined the kept set; null if never kept. */
 export function enteredAt(units: number, iterations: readonly IterationView[] | undefined): (number | null)[] {
@@ -7,7 +7,7 @@ export function enteredAt(units: number, iterations: readonly IterationView[] | 
   // Membership as the index of the step a neuron was last kept in (no Sets: this runs on every
   // slider move); -2 is "never", so that no neuron counts as kept before the first step.
   const lastKept = new Int32Array(units).fill(-2);
-  let previous: readonly number[] = [];
+  let previous: IndexList = [];
   (iterations ?? []).forEach((step, k) => {
     for (const j of step.kept) {
       if (lastKept[j] !== k - 1) entered[j] = step.iteration;

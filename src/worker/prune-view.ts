@@ -9,12 +9,42 @@ import { compareSizes } from '../core/metrics';
 import type { IspaspStep } from '../core/pruning/ispasp';
 import type { DeliveredKind, IterationView, PrunedLayerView, PruneRequest, PruneView } from './types';
 
-/** i-SpaSP's steps as the page shows them: each with how many joined and left the kept set. */
+/**
+ * i-SpaSP's steps as the page shows them: each with how many joined and left the kept set, and
+ * its sets as views on one Int32Array (types.ts IndexList): the page receives them as one block
+ * copy, not element by element nor one buffer per set (each a separate allocation).
+ */
 export function iterationViews(steps: readonly IspaspStep[]): IterationView[] {
+  let length = 0;
+  let largest = -1;
+  for (const step of steps) {
+    length += step.candidates.length + step.merged.length + step.kept.length;
+    for (const j of step.kept) if (j > largest) largest = j;
+  }
+  const block = new Int32Array(length);
+  let offset = 0;
+  const place = (list: readonly number[]) => {
+    block.set(list, offset);
+    offset += list.length;
+    return block.subarray(offset - list.length, offset);
+  };
+  // Membership as the index of the step a unit was last kept in: no Set per step on wide layers.
+  const lastKept = new Int32Array(largest + 1).fill(-2);
   return steps.map((step, k) => {
-    const before = new Set(k === 0 ? [] : steps[k - 1].kept);
-    const entered = step.kept.filter((j) => !before.has(j)).length;
-    return { ...step, entered, left: before.size - (step.kept.length - entered) };
+    let stayed = 0;
+    for (const j of step.kept) {
+      if (lastKept[j] === k - 1) stayed++;
+      lastKept[j] = k;
+    }
+    const before = k === 0 ? 0 : steps[k - 1].kept.length;
+    return {
+      ...step,
+      candidates: place(step.candidates),
+      merged: place(step.merged),
+      kept: place(step.kept),
+      entered: step.kept.length - stayed,
+      left: before - stayed,
+    };
   });
 }
 

@@ -1,12 +1,13 @@
 /** What the neuron grid says about one neuron (pure). */
+import type { IndexList } from '../../client/worker-client';
 
 export interface StepSets {
   /** What a step is: an i-SpaSP iteration (default), one GFS addition, or a one-shot selection. */
   readonly kind?: 'iterations' | 'additions' | 'single';
   readonly iteration: number;
-  readonly candidates: readonly number[];
-  readonly merged: readonly number[];
-  readonly kept: readonly number[];
+  readonly candidates: IndexList;
+  readonly merged: IndexList;
+  readonly kept: IndexList;
 }
 
 export type NeuronStatus = 'kept' | 'pruned' | 'candidate' | 'merged' | 'outside' | 'none';

@@ -3,7 +3,7 @@
  * words. i-SpaSP steps through its iterations, GFS through its greedy additions one neuron at a
  * time, and top-k, magnitude and random have one step: their single selection and its criterion.
  */
-import type { HiddenLayerKind, PrunedLayerView, PruneMethod } from '../../client/worker-client';
+import type { HiddenLayerKind, IndexList, PrunedLayerView, PruneMethod } from '../../client/worker-client';
 import { unitNoun } from '../unit-words';
 import type { StepSets } from '../neurons/neuron-info';
 
@@ -31,10 +31,10 @@ const score = (value: number) => (Math.abs(value) >= 100 ? count(Math.round(valu
 const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** The first iteration (0-based) from which every later kept set equals the final one. */
-export function settledFrom(kept: readonly (readonly number[])[]): number {
+export function settledFrom(kept: readonly IndexList[]): number {
   if (kept.length === 0) return 0;
   const final = kept[kept.length - 1];
-  const same = (a: readonly number[]) => a.length === final.length && a.every((value, k) => value === final[k]);
+  const same = (a: IndexList) => a.length === final.length && a.every((value: number, k: number) => value === final[k]);
   let index = kept.length - 1;
   while (index > 0 && same(kept[index - 1])) index--;
   return index;
