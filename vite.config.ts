@@ -18,9 +18,16 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Recharts and its dependencies in a chunk of their own: main.tsx evaluates it in a task
-        // before the app's modules, so no single start-up task evaluates the whole bundle.
+        // before the app's modules, so no single start-up task evaluates the whole bundle. React and
+        // React DOM apart from both: left to the bundler, React joined the charts' chunk, which the
+        // entry then had to evaluate (with React DOM) in its first task; main.tsx imports React
+        // DOM in a task of its own.
         codeSplitting: {
-          groups: [{ name: 'charts-vendor', test: /[\\/]node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|@reduxjs|immer|react-redux|reselect|redux|decimal\.js-light|es-toolkit|eventemitter3|internmap|tiny-invariant|clsx)[\\/]/ }],
+          groups: [
+            { name: 'react', priority: 2, test: /[\\/]node_modules[\\/]react[\\/]/ },
+            { name: 'react-dom', priority: 2, test: /[\\/]node_modules[\\/](react-dom|scheduler)[\\/]/ },
+            { name: 'charts-vendor', priority: 1, test: /[\\/]node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|@reduxjs|immer|react-redux|reselect|redux|decimal\.js-light|es-toolkit|eventemitter3|internmap|tiny-invariant|clsx)[\\/]/ },
+          ],
         },
       },
     },

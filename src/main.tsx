@@ -1,5 +1,4 @@
 import { lazy, StrictMode, startTransition, Suspense } from 'react';
-import { createRoot } from 'react-dom/client';
 import { registerServiceWorker } from './client/register-service-worker';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import './ui/theme.css';
@@ -7,25 +6,30 @@ import './ui/app.css';
 
 registerServiceWorker();
 
-// The bundle's top-level code runs in three main-thread tasks instead of one (which took 70-160 ms
-// on the 2-core build machine): React here, then Recharts with d3, then the app's own modules.
+// The bundle's top-level code runs in several main-thread tasks instead of one (which took 70-160
+// ms on the 2-core build machine; React DOM alone, or the app's modules alone, still took 50-70 ms
+// under load): React here, then React DOM, then Recharts with d3, then the app's views, then the
+// rest of the app. Each dynamic import is evaluated in a task of its own.
 const App = lazy(() =>
   import('recharts')
+    .then(() => import('./ui/views'))
     .then(() => import('./ui/App'))
     .then(({ App: Playground }) => ({ default: Playground })),
 );
 
-const root = createRoot(document.getElementById('root')!);
-// As a transition, the first render yields to the browser every few milliseconds instead of
-// building the whole page in one main-thread task (about 60 ms on the 2-core build machine).
-startTransition(() =>
-  root.render(
-    <StrictMode>
-      <ErrorBoundary>
-        <Suspense fallback={null}>
-          <App />
-        </Suspense>
-      </ErrorBoundary>
-    </StrictMode>,
-  ),
-);
+void import('react-dom/client').then(({ createRoot }) => {
+  const root = createRoot(document.getElementById('root')!);
+  // As a transition, the first render yields to the browser every few milliseconds instead of
+  // building the whole page in one main-thread task (about 60 ms on the 2-core build machine).
+  startTransition(() =>
+    root.render(
+      <StrictMode>
+        <ErrorBoundary>
+          <Suspense fallback={null}>
+            <App />
+          </Suspense>
+        </ErrorBoundary>
+      </StrictMode>,
+    ),
+  );
+});
