@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { errorMessage, isCancelled, PlaygroundClient, PRUNE_METHODS, type LoadProgress, type ModelSummary, type TrainRequest } from '../client/worker-client';
 import { readUrlState, writeUrlState } from '../client/url-state';
+import { holdChartTurns } from './charts/chart-turn';
 import { download, sweepCsv } from './downloads';
 import { initialState, keepRatios, reducer, type Action, type ErrorSource, type Settings } from './store';
 import { gfsMaxPercent, sweepOrder } from './sweep-plan';
@@ -170,6 +171,8 @@ export function usePlayground() {
       finetuneLearningRate: settings.finetuneLearningRate,
     };
     dispatch({ type: 'prune-started' });
+    // The result first: the charts' redraws wait (chart-turn.ts) while this prune is on its way.
+    const releaseCharts = holdChartTurns();
     client
       .prune(request, (layer, residual) => batched({ type: 'prune-iteration', layer, residual }), onLoadProgress)
       .then((view) => {
@@ -190,7 +193,8 @@ export function usePlayground() {
       .catch((error) => {
         dispatch({ type: 'prune-settled' });
         fail('prune', error);
-      });
+      })
+      .finally(releaseCharts);
   }, [client, batched, fail, onLoadProgress, model, hiddenLayers, settings]);
 
   // The accuracy sweep depends on the model and the calibration settings, not on the slider.

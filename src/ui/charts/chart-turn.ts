@@ -14,22 +14,40 @@ export interface TurnQueue {
   request(grant: Grant): void;
   /** Done (or no longer waiting): the next grant gets its turn in a later task. */
   release(grant: Grant): void;
+  /**
+   * No new turn while held (a slider prune is on its way: the worker and the result's render get
+   * the CPU first), except one every `maxHoldMs` so that a drag, which keeps prunes in flight
+   * throughout, does not starve the charts. Returns the release (idempotent).
+   */
+  hold(): () => void;
 }
 
+/**
+ * A chart's redraw waits at most this long behind held turns. On the 2-core build machine a
+ * Recharts plot's redraw costs 20-70 ms: several of them at once, just after a result, took the
+ * CPU from the next slider move's prune (mlp-10000's first move: 130-270 ms instead of ~90 ms).
+ */
+export const MAX_HOLD_MS = 150;
+
 /** One turn at a time, each granted in a new task (setTimeout) after the last was released. */
-export function createTurnQueue(): TurnQueue {
+export function createTurnQueue(maxHoldMs = MAX_HOLD_MS): TurnQueue {
   const waiting: Grant[] = [];
   let holder: Grant | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let holds = 0;
+  /** While held: when the last turn was given (or the hold began). */
+  let heldSince = 0;
   const schedule = () => {
     if (holder || timer !== null || waiting.length === 0) return;
+    const delay = holds > 0 ? Math.max(0, heldSince + maxHoldMs - performance.now()) : 0;
     timer = setTimeout(() => {
       timer = null;
       const next = waiting.shift();
       if (!next) return;
+      if (holds > 0) heldSince = performance.now();
       holder = next;
       next();
-    });
+    }, delay);
   };
   return {
     request(grant) {
@@ -44,12 +62,30 @@ export function createTurnQueue(): TurnQueue {
         schedule();
       }
     },
+    hold() {
+      if (holds++ === 0) heldSince = performance.now();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--holds > 0) return;
+        // A turn waiting out the hold goes now.
+        if (timer !== null) {
+          clearTimeout(timer);
+          timer = null;
+        }
+        schedule();
+      };
+    },
   };
 }
 
 const charts = createTurnQueue();
 const request = (grant: Grant) => charts.request(grant);
 const release = (grant: Grant) => charts.release(grant);
+
+/** Holds the charts' turns (TurnQueue.hold) while a slider prune is on its way; returns the release. */
+export const holdChartTurns = (): (() => void) => charts.hold();
 
 /**
  * Runs `done` after the next animation frame (or 100 ms, where frames do not come: a hidden tab):
