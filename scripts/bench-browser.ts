@@ -34,7 +34,10 @@
  *   shown, then to the accuracy on all 10,000 test images, and long tasks meanwhile.
  *
  * Options: --runs N (5), --out FILE, --no-train (skip the training phase), --no-wide (skip the
- * 784-10000-10 phase), --no-cnn (skip the CNN phase), --only-cnn (the CNN rows alone, printed, no report file). `--backend webgpu` instead compares WASM and WebGPU on the same page
+ * 784-10000-10 phase), --no-cnn (skip the CNN phase), --only-cnn (the CNN rows alone, printed, no report file),
+ * --only-wide (the 784-10000-10 slider moves alone, --runs times, printed, no report file), --only-startup (cold start to
+ * the first prune, --runs times: each long task with its long-animation-frame scripts, printed, no
+ * report file), --port N (vite preview's port; a free one by default). `--backend webgpu` instead compares WASM and WebGPU on the same page
  * (bench-browser-backends.ts; --software allows a software adapter, SwiftShader).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +59,9 @@ const { values } = parseArgs({
     'no-wide': { type: 'boolean', default: false },
     'no-cnn': { type: 'boolean', default: false },
     'only-cnn': { type: 'boolean', default: false },
+    'only-wide': { type: 'boolean', default: false },
+    'only-startup': { type: 'boolean', default: false },
+    port: { type: 'string' },
     backend: { type: 'string' },
     software: { type: 'boolean', default: false },
   },
@@ -384,9 +390,19 @@ async function marks(page: Page): Promise<Marks> {
   return page.evaluate('window.__bench.marks') as Promise<Marks>;
 }
 
+/**
+ * Polled with plain evaluations: page.waitForFunction would first compile Playwright's injected
+ * script in the page (an anonymous script of 30-50 ms on the main thread, in a trace), and the
+ * start-up phase would count the harness's own task as the app's.
+ */
 async function waitForMark(page: Page, name: keyof Marks, timeoutMs: number): Promise<number> {
-  await page.waitForFunction(`window.__bench && window.__bench.marks[${JSON.stringify(name)}] !== undefined`, undefined, { timeout: timeoutMs, polling: 100 });
-  return (await marks(page))[name] as number;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = (await page.evaluate(`window.__bench ? window.__bench.marks[${JSON.stringify(name)}] : undefined`)) as number | undefined;
+    if (value !== undefined && value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`the page never reached the ${name} mark within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function longTasks(page: Page): Promise<LongTask[]> {
@@ -576,6 +592,52 @@ async function oneRun(browser: Browser, baseUrl: string, index: number): Promise
   }
 }
 
+/** Long animation frames (Chromium's LoAF API) with their scripts: what a long task ran. */
+const LOAF_SCRIPT = `(() => {
+  const frames = [];
+  window.__loaf = frames;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (entry.duration <= 50) continue;
+        frames.push({
+          start: entry.startTime,
+          duration: entry.duration,
+          blocking: entry.blockingDuration,
+          render: entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0,
+          style: entry.styleAndLayoutStart ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0,
+          scripts: (entry.scripts || []).map((s) => ({ invoker: s.invoker, fn: s.sourceFunctionName, src: (s.sourceURL || '').split('/').pop(), at: s.sourceCharPosition, duration: s.duration, forcedLayout: s.forcedStyleAndLayoutDuration })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch (error) {
+    window.__loafError = String(error);
+  }
+})();`;
+
+/** Cold start to the first prune shown: the long tasks on the way, each with the long animation frame around it. */
+async function startupRun(browser: Browser, baseUrl: string, index: number): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  try {
+    await context.addInitScript({ content: INIT_SCRIPT });
+    await context.addInitScript({ content: LOAF_SCRIPT });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    const readyMs = await waitForMark(page, 'ready', 120_000);
+    await page.waitForTimeout(200);
+    const tasks = phase(await longTasks(page), 0, readyMs);
+    const frames = (await page.evaluate('window.__loaf || []')) as { start: number; duration: number; blocking: number; render: number; style: number; scripts: { invoker: string; fn: string; src: string; at: number; duration: number; forcedLayout: number }[] }[];
+    const load = os.loadavg()[0].toFixed(2);
+    console.log(`startup ${index + 1}/${runs}: ready ${Math.round(readyMs)} ms, ${tasks.count} long tasks (max ${Math.round(tasks.maxMs)} ms) ${JSON.stringify(tasks.tasks)}, load ${load}`);
+    for (const frame of frames.filter((f) => f.start < readyMs)) {
+      const scripts = frame.scripts.filter((s) => s.duration >= 5).map((s) => `${s.invoker} ${s.fn || '?'}@${s.src}:${s.at} ${Math.round(s.duration)} ms${s.forcedLayout > 1 ? ` (layout ${Math.round(s.forcedLayout)})` : ''}`);
+      console.log(`  frame at ${Math.round(frame.start)} ms: ${Math.round(frame.duration)} ms (blocking ${Math.round(frame.blocking)}, render ${Math.round(frame.render)}, style+layout ${Math.round(frame.style)}): ${scripts.join('; ') || 'no script >= 5 ms'}`);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
 const WIDE_PERCENTS = [50, 100, 25, 75, 5, 30, 90, 15];
 
 interface WideResult {
@@ -606,7 +668,7 @@ function largestRendererRssMB(): number | null {
   return largest;
 }
 
-async function wideRun(browser: Browser, baseUrl: string): Promise<WideResult> {
+async function wideRun(browser: Browser, baseUrl: string, slidersOnly = false): Promise<WideResult> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   try {
     const page = await context.newPage();
@@ -629,6 +691,11 @@ async function wideRun(browser: Browser, baseUrl: string): Promise<WideResult> {
       await page.waitForTimeout(150);
     }
     const rendererRssMB = largestRendererRssMB();
+    if (slidersOnly) {
+      const f = (x: number | null) => (x === null ? '-' : `${Math.round(x)}`);
+      console.log(`784-10000-10: first prune shown at ${f(readyMs)} ms, slider ${sliderMs.map((s) => `${s.percent}%: ${f(s.ms)} ms`).join(', ')}, load ${os.loadavg()[0].toFixed(2)}`);
+      return { progressShownMs, readyMs, sliderMs, rendererRssMB, workerMB: null, sweepMs: null, speedup: null };
+    }
     let sweepMs: number | null = null;
     let speedup: string | null = null;
     try {
@@ -670,7 +737,7 @@ function pad(text: string, width: number): string {
 
 async function main(): Promise<void> {
   const js = jsSize();
-  const port = await freePort();
+  const port = values.port !== undefined ? Number(values.port) : await freePort();
   const server = await startPreview(port);
   const stop = () => {
     if (server.exitCode === null) server.kill('SIGTERM');
@@ -698,6 +765,16 @@ async function main(): Promise<void> {
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
     console.log(`Chromium ${browser.version()} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), ${runs} runs, vite preview on port ${port}`);
+    if (values['only-wide']) {
+      for (let run = 0; run < runs; run++) await wideRun(browser, `http://127.0.0.1:${port}`, true);
+      console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      return;
+    }
+    if (values['only-startup']) {
+      for (let run = 0; run < runs; run++) await startupRun(browser, `http://127.0.0.1:${port}`, run);
+      console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      return;
+    }
     if (values['only-cnn']) {
       const rows = cnnRows(await cnnRun(browser, `http://127.0.0.1:${port}`));
       console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
