@@ -21,9 +21,15 @@ export interface WarmUpShape {
 
 const SMALL: WarmUpShape = { sizes: [784, 256, 10], samples: 256 };
 
+/**
+ * Beyond this many hidden activations (samples x widest hidden layer) the shape is not warmed:
+ * the prune itself then dwarfs its page faults, and a second prune of that size would not.
+ */
+export const MAX_WARMED_ACTIVATIONS = 2e7;
+
 export function warmUpPruning(shape?: WarmUpShape): void {
   for (let round = 0; round < 2; round++) prunedOnce(SMALL);
-  if (shape) prunedOnce(shape);
+  if (shape && shape.sizes.length > 2 && shape.samples * Math.max(...shape.sizes.slice(1, -1)) <= MAX_WARMED_ACTIVATIONS) prunedOnce(shape);
 }
 
 function prunedOnce({ sizes, samples }: WarmUpShape): void {
