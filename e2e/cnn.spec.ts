@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import { normalizedImages } from '../src/core/data/mnist';
-import { loadMnistSplit } from '../src/node/mnist-files';
+import { loadTfjsFiles, testSetAccuracy } from '../test/helpers/exported-files';
 import { collectErrors, downloadsFrom, openApp, percentOf, setKeep, workerTensorCount } from './helpers/app';
 
 /** The kept channels each hidden layer shows, as lists of indices. */
@@ -129,25 +128,9 @@ test('exports the pruned CNN as a tfjs model that reloads in Node at the accurac
     ['conv', 16],
     ['dense', 32],
   ]);
-  const weights = await readFile(binPath);
   await tf.setBackend('cpu');
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
-  const test10k = await loadMnistSplit('test');
-  const images = normalizedImages(test10k);
-  let correct = 0;
-  for (let start = 0; start < test10k.count; start += 1000) {
-    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(start * 784, (start + 1000) * 784), [1000, 28, 28, 1])) as tf.Tensor).argMax(1));
-    const classes = await predicted.data();
-    predicted.dispose();
-    classes.forEach((p, i) => (correct += p === test10k.labels[start + i] ? 1 : 0));
-  }
-  expect(((correct / test10k.count) * 100).toFixed(1)).toBe(shown.toFixed(1));
+  const model = await loadTfjsFiles(jsonPath, binPath);
+  expect(((await testSetAccuracy(model, [28, 28, 1])) * 100).toFixed(1)).toBe(shown.toFixed(1));
   model.dispose();
 });
 

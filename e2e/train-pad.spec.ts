@@ -1,16 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers/app';
+import { openApp, trainHere } from './helpers/app';
 
 test('a tiny in-browser training run reaches 100%, becomes the current model and is kept after a reload', async ({ page }) => {
   await openApp(page);
-  await page.getByText('Train a network here').click();
-  const form = page.locator('form.grid-form');
-  await form.getByLabel('Hidden widths').fill('16');
-  await form.getByLabel('Epochs').fill('0.05');
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-progress')).toHaveAttribute('value', '1', { timeout: 90_000 });
-  await expect(page.getByTestId('model-layers')).toHaveText('784 → 16 → 10', { timeout: 60_000 });
-  await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1);
+  await trainHere(page, '0.05');
   const trainedId = await page.getByTestId('model-select').inputValue();
   await page.reload();
   await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1, { timeout: 60_000 });
