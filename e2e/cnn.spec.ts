@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { loadTfjsFiles, testSetAccuracy } from '../test/helpers/exported-files';
-import { collectErrors, downloadsFrom, openApp, percentOf, setKeep, workerTensorCount } from './helpers/app';
+import { collectErrors, downloadsFrom, drawOne, openApp, percentOf, setKeep, workerTensorCount } from './helpers/app';
 
 /** The kept channels each hidden layer shows, as lists of indices. */
 async function keptChannels(page: Page): Promise<number[][]> {
@@ -169,13 +169,7 @@ test('the Channels view shows every feature map of the CNN for a digit; the slid
   const otherLabels = await secondLayerLabels(page);
 
   // A digit drawn on the pad, then "Drawn".
-  const pad = page.getByTestId('pad-canvas');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
-  await page.mouse.up();
+  await drawOne(page);
   await expect(page.getByTestId('channels-digit-drawn')).toBeEnabled();
   await page.getByTestId('channels-digit-drawn').check();
   await expect.poll(() => secondLayerLabels(page)).not.toEqual(otherLabels);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { normalizedImages } from '../src/core/data/mnist';
 import { loadMnistSplit } from '../src/node/mnist-files';
 import { argmaxAccuracy, loadTfjsFiles, tfjsOutputs } from '../test/helpers/exported-files';
-import { downloadsFrom, percentOf, trainHere } from './helpers/app';
+import { downloadsFrom, drawOne, percentOf, trainHere } from './helpers/app';
 
 /**
  * The `webgpu` project: ?backend=webgpu in headless Chromium with only the standard flags
@@ -72,13 +72,7 @@ test('on WebGPU a small network trains, is evaluated and listed, the pad predict
   expect(percentOf(await page.getByTestId('dense-accuracy').textContent())).toBeGreaterThan(50);
   await expect(page.getByTestId('kept-count')).toHaveText(/\d+ \/ 16/, { timeout: 120_000 });
 
-  const pad = page.getByTestId('digit-pad').locator('canvas').first();
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
-  await page.mouse.up();
+  await drawOne(page);
   await expect(page.getByTestId('prediction-dense')).toContainText(/says \d/, { timeout: 60_000 });
   await expect(page.getByTestId('prediction-pruned')).toContainText(/says \d/);
 
