@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import { normalizedImages } from '../src/core/data/mnist';
-import { loadMnistSplit } from '../src/node/mnist-files';
-import { collectErrors, downloadsFrom, openApp, percentOf, setKeep, workerTensorCount } from './helpers/app';
+import { loadTfjsFiles, testSetAccuracy } from '../test/helpers/exported-files';
+import { collectErrors, downloadsFrom, drawOne, openApp, percentOf, setKeep, workerTensorCount } from './helpers/app';
 
 /** The kept channels each hidden layer shows, as lists of indices. */
 async function keptChannels(page: Page): Promise<number[][]> {
@@ -129,25 +128,9 @@ test('exports the pruned CNN as a tfjs model that reloads in Node at the accurac
     ['conv', 16],
     ['dense', 32],
   ]);
-  const weights = await readFile(binPath);
   await tf.setBackend('cpu');
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
-  const test10k = await loadMnistSplit('test');
-  const images = normalizedImages(test10k);
-  let correct = 0;
-  for (let start = 0; start < test10k.count; start += 1000) {
-    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(start * 784, (start + 1000) * 784), [1000, 28, 28, 1])) as tf.Tensor).argMax(1));
-    const classes = await predicted.data();
-    predicted.dispose();
-    classes.forEach((p, i) => (correct += p === test10k.labels[start + i] ? 1 : 0));
-  }
-  expect(((correct / test10k.count) * 100).toFixed(1)).toBe(shown.toFixed(1));
+  const model = await loadTfjsFiles(jsonPath, binPath);
+  expect(((await testSetAccuracy(model, [28, 28, 1])) * 100).toFixed(1)).toBe(shown.toFixed(1));
   model.dispose();
 });
 
@@ -186,13 +169,7 @@ test('the Channels view shows every feature map of the CNN for a digit; the slid
   const otherLabels = await secondLayerLabels(page);
 
   // A digit drawn on the pad, then "Drawn".
-  const pad = page.getByTestId('pad-canvas');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
-  await page.mouse.up();
+  await drawOne(page);
   await expect(page.getByTestId('channels-digit-drawn')).toBeEnabled();
   await page.getByTestId('channels-digit-drawn').check();
   await expect.poll(() => secondLayerLabels(page)).not.toEqual(otherLabels);

@@ -2,8 +2,7 @@ import { expect, test } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { normalizedImages } from '../src/core/data/mnist';
-import { loadMnistSplit } from '../src/node/mnist-files';
+import { loadTfjsFiles, testSetAccuracy } from '../test/helpers/exported-files';
 import { downloadsFrom, openApp, percentOf, setKeep } from './helpers/app';
 
 test('exported model loads with tfjs in Node, scores the shown accuracy and has the pruned size', async ({ page }, testInfo) => {
@@ -24,18 +23,8 @@ test('exported model loads with tfjs in Node, scores the shown accuracy and has 
   // 784 x 102 + 102 + 102 x 10 + 10 float32 values.
   expect(weights.byteLength).toBe((784 * 102 + 102 + 102 * 10 + 10) * 4);
   await tf.setBackend('cpu');
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
-  const test10k = await loadMnistSplit('test');
-  const predicted = tf.tidy(() => (model.predict(tf.tensor2d(normalizedImages(test10k), [test10k.count, 784])) as tf.Tensor).argMax(1).dataSync());
-  let correct = 0;
-  predicted.forEach((p, i) => (correct += p === test10k.labels[i] ? 1 : 0));
-  expect(((correct / test10k.count) * 100).toFixed(1)).toBe(shown.toFixed(1));
+  const model = await loadTfjsFiles(jsonPath, binPath);
+  expect(((await testSetAccuracy(model, [784])) * 100).toFixed(1)).toBe(shown.toFixed(1));
   model.dispose();
 });
 

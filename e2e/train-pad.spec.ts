@@ -1,16 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers/app';
+import { drawOne, openApp, trainHere } from './helpers/app';
 
 test('a tiny in-browser training run reaches 100%, becomes the current model and is kept after a reload', async ({ page }) => {
   await openApp(page);
-  await page.getByText('Train a network here').click();
-  const form = page.locator('form.grid-form');
-  await form.getByLabel('Hidden widths').fill('16');
-  await form.getByLabel('Epochs').fill('0.05');
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-progress')).toHaveAttribute('value', '1', { timeout: 90_000 });
-  await expect(page.getByTestId('model-layers')).toHaveText('784 → 16 → 10', { timeout: 60_000 });
-  await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1);
+  await trainHere(page, '0.05');
   const trainedId = await page.getByTestId('model-select').inputValue();
   await page.reload();
   await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1, { timeout: 60_000 });
@@ -37,14 +30,7 @@ test('a training run can be stopped', async ({ page }) => {
 
 test('drawing on the pad changes the prediction', async ({ page }) => {
   await openApp(page);
-  const pad = page.getByTestId('digit-pad').locator('canvas').first();
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  // A vertical stroke: a "1".
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
-  await page.mouse.up();
+  const box = await drawOne(page);
   await expect(page.getByTestId('prediction-dense')).toContainText(/says 1/, { timeout: 30_000 });
   const first = await page.getByTestId('prediction-dense').textContent();
   await page.getByRole('button', { name: 'Clear' }).click();

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { normalizedImages } from '../src/core/data/mnist';
 import { loadMnistSplit } from '../src/node/mnist-files';
 import { argmaxAccuracy, loadTfjsFiles, tfjsOutputs } from '../test/helpers/exported-files';
-import { downloadsFrom, percentOf } from './helpers/app';
+import { downloadsFrom, drawOne, percentOf, trainHere } from './helpers/app';
 
 /**
  * The `webgpu` project: ?backend=webgpu in headless Chromium with only the standard flags
@@ -66,26 +66,13 @@ test('on WebGPU a small network trains, is evaluated and listed, the pad predict
   await expect(page.getByTestId('backend-badge')).toContainText('WebGPU (software adapter, forced)', { timeout: 60_000 });
   await expect(page.getByTestId('kept-count')).toHaveText(/\d+ \/ 32/, { timeout: 120_000 });
 
-  await page.getByText('Train a network here').click();
-  const form = page.locator('form.grid-form');
-  await form.getByLabel('Hidden widths').fill('16');
-  await form.getByLabel('Epochs').fill('0.1');
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-progress')).toHaveAttribute('value', '1', { timeout: 180_000 });
-  await expect(page.getByTestId('model-layers')).toHaveText('784 → 16 → 10', { timeout: 120_000 });
-  await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1);
+  await trainHere(page, '0.1', 120_000);
   await expect(page.getByTestId('dense-accuracy')).toHaveText(/^\d+\.\d%$/, { timeout: 60_000 });
   // A tenth of an epoch already learns: far above chance (10%; the same run on WASM in Node scores 63%).
   expect(percentOf(await page.getByTestId('dense-accuracy').textContent())).toBeGreaterThan(50);
   await expect(page.getByTestId('kept-count')).toHaveText(/\d+ \/ 16/, { timeout: 120_000 });
 
-  const pad = page.getByTestId('digit-pad').locator('canvas').first();
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
-  await page.mouse.up();
+  await drawOne(page);
   await expect(page.getByTestId('prediction-dense')).toContainText(/says \d/, { timeout: 60_000 });
   await expect(page.getByTestId('prediction-pruned')).toContainText(/says \d/);
 

@@ -99,13 +99,15 @@ export async function sliderLatency(dense: Mlp, train: MnistSplit, test: MnistSp
  * `npm run prune` on `model` (i-SpaSP, keep 0.1, n 1000, T 20) in `runs` fresh processes: the
  * `timingsMs.prune` each run's report states.
  */
-export function cliPruneMs(model: string, runs: number): number[] {
+/** `timingsMs.prune` and `timingsMs.warmUp` (part of load) of `runs` one-shot CLI runs. */
+export function cliPruneMs(model: string, runs: number): { prune: number; warmUp: number }[] {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'spasp-bench-'));
   try {
     return Array.from({ length: runs }, (_, run) => {
       const report = path.join(folder, `report-${run}.json`);
       execFileSync(process.execPath, ['--import', 'tsx', 'scripts/prune-cli.ts', '--model', model, '--keep', '0.1', '--report', report], { stdio: ['ignore', 'ignore', 'pipe'] });
-      return (JSON.parse(readFileSync(report, 'utf8')) as { timingsMs: { prune: number } }).timingsMs.prune;
+      const { timingsMs } = JSON.parse(readFileSync(report, 'utf8')) as { timingsMs: { prune: number; warmUp?: number } };
+      return { prune: timingsMs.prune, warmUp: timingsMs.warmUp ?? 0 };
     });
   } finally {
     rmSync(folder, { recursive: true, force: true });

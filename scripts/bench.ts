@@ -258,12 +258,18 @@ if (!values['no-cli'] && existsSync(CLI_MODEL)) {
   // One-shot runs: a fresh process each, as someone pruning from the command line gets.
   const cli = cliPruneMs(CLI_MODEL, 3);
   const bar = smallNumpy?.closedFormMs;
-  const cliMedian = median(cli);
+  const cliMedian = median(cli.map((run) => run.prune));
   targets.push({
     metric: `one-shot CLI timingsMs.prune, ${CLI_MODEL.split('/').slice(-2, -1)[0]} (784-1024-10), 3 runs`,
     target: bar ? `<= numpy ${bar.toFixed(1)} ms` : '<= numpy',
-    measured: `median ${cliMedian.toFixed(1)} ms (${cli.map((ms) => ms.toFixed(0)).join(', ')})`,
+    measured: `median ${cliMedian.toFixed(1)} ms (${cli.map((run) => run.prune.toFixed(0)).join(', ')})`,
     met: bar ? cliMedian <= bar : null,
+  });
+  targets.push({
+    metric: '  its warm-up at the model\'s shape, in timingsMs.load (JIT, memory mapped)',
+    target: 'shown',
+    measured: `median ${median(cli.map((run) => run.warmUp)).toFixed(0)} ms`,
+    met: null,
   });
 }
 for (const row of forwardRows) {

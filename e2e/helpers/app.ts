@@ -17,6 +17,33 @@ export async function openApp(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('kept-count')).toHaveText(/\d+ \/ \d+/, { timeout: 60_000 });
 }
 
+/**
+ * Trains a 784-16-10 network with the "Train a network here" form for `epochs` epochs and waits
+ * until it is the current model and listed as trained (slow backends get `timeoutMs`).
+ */
+export async function trainHere(page: Page, epochs: string, timeoutMs = 60_000): Promise<void> {
+  await page.getByText('Train a network here').click();
+  const form = page.locator('form.grid-form');
+  await form.getByLabel('Hidden widths').fill('16');
+  await form.getByLabel('Epochs').fill(epochs);
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('train-progress')).toHaveAttribute('value', '1', { timeout: 1.5 * timeoutMs });
+  await expect(page.getByTestId('model-layers')).toHaveText('784 → 16 → 10', { timeout: timeoutMs });
+  await expect(page.getByTestId('model-select').locator('option', { hasText: 'Trained 784-16-10' })).toHaveCount(1);
+}
+
+/** Draws a vertical stroke (a "1") on the digit pad with the mouse; returns the pad's box for more strokes. */
+export async function drawOne(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const pad = page.getByTestId('pad-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * k));
+  await page.mouse.up();
+  return box;
+}
+
 /** Sets the keep slider the way a user's drag ends: value plus an input event. */
 export async function setKeep(page: Page, percent: number): Promise<void> {
   await page.getByTestId('keep-slider').fill(String(percent));

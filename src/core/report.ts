@@ -80,6 +80,11 @@ export interface PruneReport {
   readonly macs: { readonly dense: number; readonly pruned: number };
   readonly timingsMs: {
     readonly load: number;
+    /**
+     * Part of `load`: the warm-up prune of a random network of the model's shape before the timed
+     * one (JIT, WASM tier-up, working memory mapped; core/pruning/warm-up). Absent where none ran.
+     */
+    readonly warmUp?: number;
     readonly prune: number;
     readonly refit: number;
     /** Fine-tuning alone; 0 when off. */
@@ -150,6 +155,7 @@ export function assemblePruneReport(inputs: Omit<ReportInputs, 'dense' | 'outcom
     macs: parts.macs,
     timingsMs: {
       load: round(inputs.timingsMs.load),
+      ...(inputs.timingsMs.warmUp !== undefined && { warmUp: round(inputs.timingsMs.warmUp) }),
       prune: round(parts.pruneMs),
       refit: round(parts.refitMs),
       finetune: round(inputs.timingsMs.finetune ?? 0),

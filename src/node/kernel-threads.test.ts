@@ -79,6 +79,19 @@ describe('sparse kernel with helper threads', () => {
         other.dispose();
         // Repeated calls reuse the team.
         expect(layer.applyDense(x, rows).columnSums).toEqual(expected[c].columnSums);
+        // A rows listener hears of every row once, in order, each block final when told (its
+        // work overlaps the next block's strips), and changes nothing.
+        const into = new Float32Array(rows * units);
+        const told: [number, number][] = [];
+        const listened = layer.applyDense(x, rows, into, (first, count) => {
+          told.push([first, count]);
+          expect(into.subarray(first * units, (first + count) * units)).toEqual(expected[c].hidden.subarray(first * units, (first + count) * units));
+        });
+        expect(told.map(([first]) => first)).toEqual(told.map((_, b) => told.slice(0, b).reduce((sum, [, count]) => sum + count, 0)));
+        expect(told.reduce((sum, [, count]) => sum + count, 0)).toBe(rows);
+        if (rows >= 256) expect(told.length).toBeGreaterThan(1);
+        expect(listened.hidden).toEqual(expected[c].hidden);
+        expect(listened.columnSums).toEqual(expected[c].columnSums);
       } finally {
         layer.dispose();
       }

@@ -55,6 +55,9 @@ describe('prune CLI', () => {
     for (const value of [report.accuracy.dense, report.accuracy.pruned]) expect(value >= 0 && value <= 1).toBe(true);
     for (const key of ['load', 'prune', 'evaluate', 'total'] as const) expect(report.timingsMs[key]).toBeGreaterThan(0);
     expect(report.timingsMs.total).toBeGreaterThanOrEqual(report.timingsMs.prune + report.timingsMs.evaluate);
+    // The warm-up at the model's shape is part of loading, reported apart.
+    expect(report.timingsMs.warmUp).toBeGreaterThan(0);
+    expect(report.timingsMs.warmUp).toBeLessThanOrEqual(report.timingsMs.load);
   });
 
   it('writes a pruned model that plain tf.loadLayersModel loads, with the reported accuracy', async () => {

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { isCancelled, throwIfCancelled, type CancelToken } from '../core/errors';
-import { keepLayerInputs, keepLayerOutputs, type Mlp } from '../core/model/mlp';
+import { keepLayerInputs, keepLayerOutputsOnRead, type Mlp } from '../core/model/mlp';
 import { greedySelector, type GreedySelector } from '../core/pruning/gfs';
 import type { PruneMethod } from '../core/pruning/methods';
 import { pruneNetwork } from '../core/pruning/prune-network';
@@ -122,7 +122,7 @@ export async function runSweep(
       while (greedyNext < greedyKeeps.length && keptCount(greedyKeeps[greedyNext], units) <= greedy.order.length) {
         const keep = greedyKeeps[greedyNext];
         const firstKept = greedy.order.slice(0, keptCount(keep, units)).sort((a, b) => a - b);
-        const selected: Mlp = { layers: [keepLayerOutputs(dense.layers[0], firstKept), keepLayerInputs(dense.layers[1], firstKept)] };
+        const selected: Mlp = { layers: [keepLayerOutputsOnRead(dense.layers[0], firstKept), keepLayerInputs(dense.layers[1], firstKept)] };
         await score('gfs', keep, selected, [firstKept], greedyBusyMs);
         greedyNext++;
       }

@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { normalizedImages } from '../../src/core/data/mnist';
+import { loadMnistSplit } from '../../src/node/mnist-files';
 
 export interface SafetensorsEntry {
   readonly name: string;
@@ -66,6 +68,24 @@ export async function loadTfjsFiles(modelJsonPath: string, weightsPath: string):
       weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
     }),
   );
+}
+
+/**
+ * The model's accuracy on MNIST's 10,000 test images, fed in batches of 1,000 with `imageShape`
+ * per image ([784] for a Dense network, [28, 28, 1] for a CNN).
+ */
+export async function testSetAccuracy(model: tf.LayersModel, imageShape: readonly number[]): Promise<number> {
+  const test = await loadMnistSplit('test');
+  const images = normalizedImages(test);
+  let correct = 0;
+  for (let start = 0; start < test.count; start += 1000) {
+    const count = Math.min(1000, test.count - start);
+    const predicted = tf.tidy(() => (model.predict(tf.tensor(images.subarray(start * 784, (start + count) * 784), [count, ...imageShape])) as tf.Tensor).argMax(1));
+    const classes = await predicted.data();
+    predicted.dispose();
+    classes.forEach((p, i) => (correct += p === test.labels[start + i] ? 1 : 0));
+  }
+  return correct / test.count;
 }
 
 /** The Dense layers' weights as the tfjs model holds them. */

@@ -103,6 +103,17 @@ describe('HiddenProducts: U = H V in float64', () => {
     });
   }
 
+  it('computes U in row blocks as they come (denseOutputUpTo), the same bits as in one go', () => {
+    const uniform = seededUniform(77);
+    const [rows, inner, cols] = [70, 45, 10];
+    const h = sparseHidden(rows, inner, 0.5, uniform);
+    const v = Float32Array.from({ length: inner * cols }, () => 2 * uniform() - 1);
+    const products = productsFor(h, rows, inner, v, cols);
+    // Out of order and overlapping: rows already computed are not computed again.
+    for (const end of [5, 40, 33, 40, 69]) products.denseOutputUpTo(end);
+    expect(unpad(products.denseOutputPadded(), rows, products.paddedOutputs, cols)).toEqual(referenceProduct(h, rows, inner, v, cols));
+  });
+
   it('is all zero for an all-zero H, and empty for no samples', () => {
     const v = Float32Array.from({ length: 8 * 3 }, (_, k) => k - 5);
     expect(productsFor(new Float32Array(4 * 8), 4, 8, v, 3).denseOutputPadded().every((x) => Object.is(x, 0))).toBe(true);

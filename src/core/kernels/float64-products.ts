@@ -96,6 +96,8 @@ export class HiddenProducts {
   private readonly columnsAt: { readonly start: number; readonly rows: number; readonly values: number } | null;
   private columnsBuilt = false;
   private disposed = false;
+  /** Rows of U computed so far (see denseOutputUpTo). */
+  private outputRows = 0;
 
   private constructor(
     module: WebAssembly.Module,
@@ -178,15 +180,25 @@ export class HiddenProducts {
     if (bytes <= SPARE_MAX_BYTES && (!spare || spare.memory.buffer.byteLength < bytes)) spare = { memory: this.memory, exports: this.exports };
   }
 
-  /** `U = H V`, row-major `samples x paddedOutputs` (padding columns zero); a new array. */
-  denseOutputPadded(): Float64Array {
-    const { samples, units, strips } = this;
+  /**
+   * Computes rows of `U = H V` up to `rowEnd` (exclusive) that are not computed yet: H's rows
+   * below `rowEnd` must be final. Lets U follow the calibration pass block by block.
+   */
+  denseOutputUpTo(rowEnd: number): void {
+    const { units, strips } = this;
     const rowBytes = strips * STRIP_ROW_BYTES;
-    for (let r0 = 0; r0 < samples; r0 += ROWS_PER_CALL) {
-      const rows = Math.min(ROWS_PER_CALL, samples - r0);
+    const end = Math.min(rowEnd, this.samples);
+    for (let r0 = this.outputRows; r0 < end; r0 += ROWS_PER_CALL) {
+      const rows = Math.min(ROWS_PER_CALL, end - r0);
       this.exports.products(r0 * units * 4, rows, units, this.vAt, this.stripBytes, strips, this.uAt + r0 * rowBytes, this.scratchAt);
     }
-    return new Float64Array(this.memory.buffer, this.uAt, samples * this.paddedOutputs).slice();
+    this.outputRows = Math.max(this.outputRows, end);
+  }
+
+  /** `U = H V`, row-major `samples x paddedOutputs` (padding columns zero); a new array. */
+  denseOutputPadded(): Float64Array {
+    this.denseOutputUpTo(this.samples);
+    return new Float64Array(this.memory.buffer, this.uAt, this.samples * this.paddedOutputs).slice();
   }
 
   /**

@@ -50,6 +50,18 @@ export interface SparseReluAffineOptions {
   readonly panelRows?: number;
 }
 
+/**
+ * Told when rows `[firstRow, firstRow + count)` of H are final in the output array (in order,
+ * every row once). With helper threads, the rows come in a few blocks and each block's call runs
+ * on the calling thread while the helpers compute the next block's strips: work on finished rows
+ * (the layer problem's U = H V) overlaps the kernel.
+ */
+export type RowsListener = (firstRow: number, count: number) => void;
+
+/** Blocks of rows when a RowsListener overlaps the kernel: its last block is not overlapped. */
+const LISTENED_BLOCKS = 4;
+const MIN_LISTENED_BLOCK_ROWS = 64;
+
 /** Output columns per strip: the kernel's register block (six f32x4 accumulators). */
 export const STRIP_WIDTH = 24;
 const STRIP_BYTES = STRIP_WIDTH * 4;
@@ -321,7 +333,7 @@ export class SparseReluAffine {
     const { inputs, panels, panelRows } = this;
     this.checkRows(x);
     const averageEntries = rows === 0 ? 0 : rowStart[rows] / rows;
-    return this.run(rows, undefined, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
+    return this.run(rows, undefined, undefined, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
       const first = rowStart[r0];
       const entryCount = rowStart[r0 + count] - first;
       // The block's CSR arrays are staged where H goes, then panelled and interleaved by the kernel.
@@ -348,9 +360,9 @@ export class SparseReluAffine {
   /**
    * The same for a dense row-major `rows x inputs` X: its zeros are skipped inside WebAssembly,
    * without building CSR arrays in JavaScript first (which cost more than the product's
-   * bookkeeping on MNIST-sized inputs).
+   * bookkeeping on MNIST-sized inputs). `onRows` hears of each block of rows once it is final.
    */
-  applyDense(x: Float32Array, rows: number, into?: Float32Array): ReluAffineResult {
+  applyDense(x: Float32Array, rows: number, into?: Float32Array, onRows?: RowsListener): ReluAffineResult {
     const exports = this.exportsOrThrow();
     const { inputs, panels, panelRows } = this;
     checkCount('dense input rows', rows);
@@ -358,7 +370,7 @@ export class SparseReluAffine {
       throw new DataFormatError(`dense input must hold ${rows} x ${inputs} = ${rows * inputs} values, got ${x.length}`);
     }
     // Room for every value of a row as an entry, plus the dense row itself.
-    return this.run(rows, into, inputs * (ENTRY_BYTES + 4), (r0, count, reserveStaging) => {
+    return this.run(rows, into, onRows, inputs * (ENTRY_BYTES + 4), (r0, count, reserveStaging) => {
       const { entriesAt, rowptrAt, stagingAt } = reserveStaging((count * inputs + 1) * ENTRY_BYTES, count * inputs * 4);
       new Float32Array(this.exportsOrThrow().memory.buffer).set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
       exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt);
@@ -374,6 +386,7 @@ export class SparseReluAffine {
   private run(
     rows: number,
     into: Float32Array | undefined,
+    onRows: RowsListener | undefined,
     stagingBytesPerRow: number,
     stage: (r0: number, count: number, reserveStaging: (entryBytes: number, stagingBytes: number) => { entriesAt: number; rowptrAt: number; stagingAt: number }) => void,
   ): ReluAffineResult {
@@ -383,7 +396,16 @@ export class SparseReluAffine {
     const hidden = into ?? new Float32Array(rows * units);
     const hBytesPerRow = paddedUnits * 4;
     // Rows per block: H, the block's entries and their staging within blockBytes (at least one row).
-    const blockRows = Math.max(1, Math.floor(this.blockBytes / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
+    const fitting = Math.max(1, Math.floor(this.blockBytes / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
+    const team = this.instance?.team;
+    // A listener's work on finished rows overlaps the helpers' strips of the next block.
+    const overlapped = onRows !== undefined && team !== undefined && team.readyHelpers().length > 0;
+    const blockRows = overlapped ? Math.min(fitting, Math.max(MIN_LISTENED_BLOCK_ROWS, Math.ceil(rows / LISTENED_BLOCKS))) : fitting;
+    let finished: [number, number] | undefined;
+    const handOver = () => {
+      if (finished && onRows) onRows(...finished);
+      finished = undefined;
+    };
 
     let views = this.reserve(this.dynamicStart);
     views.f64.fill(0, this.sumsAt / 8, this.sumsAt / 8 + paddedUnits);
@@ -417,7 +439,6 @@ export class SparseReluAffine {
           exports.strip(rowptrAt + p * (count + 1) * 4, count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
         }
       };
-      const team = this.instance?.team;
       if (team) {
         const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips };
         // A new H's first write to each 4 KiB page faults (~2 us a page in a VM: 2 ms for 1000 x
@@ -426,10 +447,14 @@ export class SparseReluAffine {
           const end = (r0 + count) * units;
           for (let e = r0 * units; e < end; e += 1024) hidden[e] = 0;
         };
-        team.run(job, runStrip, touchPages);
+        team.run(job, runStrip, () => {
+          touchPages();
+          handOver();
+        });
       } else {
         for (let s = 0; s < strips; s++) runStrip(s);
       }
+      handOver();
 
       views = this.reserve(0);
       const { f32 } = views;
@@ -441,7 +466,9 @@ export class SparseReluAffine {
           hidden.set(f32.subarray(from, from + units), (r0 + i) * units);
         }
       }
+      finished = [r0, count];
     }
+    handOver();
     const columnSums = views.f64.slice(this.sumsAt / 8, this.sumsAt / 8 + units);
     return { hidden, columnSums };
   }
@@ -490,10 +517,19 @@ export class SparseReluAffine {
  * One-shot relu(X W + b) for a dense row-major `rows x inputs` X (zeros skipped), H into `into`
  * when given. Packs W on every call.
  */
-export function reluAffineDense(x: Float32Array, rows: number, kernel: Float32Array, bias: Float32Array, inputs: number, units: number, into?: Float32Array): ReluAffineResult {
+export function reluAffineDense(
+  x: Float32Array,
+  rows: number,
+  kernel: Float32Array,
+  bias: Float32Array,
+  inputs: number,
+  units: number,
+  into?: Float32Array,
+  onRows?: RowsListener,
+): ReluAffineResult {
   const layer = new SparseReluAffine(kernel, bias, inputs, units);
   try {
-    return layer.applyDense(x, rows, into);
+    return layer.applyDense(x, rows, into, onRows);
   } finally {
     layer.dispose();
   }

@@ -16,11 +16,16 @@ export function randomMlp(sizes: readonly number[], seed = 1, options: RandomMlp
     layers: sizes.slice(1).map((units, l) => {
       const inputs = sizes[l];
       const limit = Math.sqrt(6 / (inputs + units));
+      // Plain loops: Float32Array.from with a map function is ~30x slower (90 ms for 784 x 1024).
+      const kernel = new Float32Array(inputs * units);
+      for (let i = 0; i < kernel.length; i++) kernel[i] = (2 * uniform() - 1) * limit;
+      const bias = new Float32Array(units);
+      for (let j = 0; j < units; j++) bias[j] = options.bias ?? 0.05 * uniform();
       return {
         inputSize: inputs,
         units,
-        kernel: Float32Array.from({ length: inputs * units }, () => (2 * uniform() - 1) * limit),
-        bias: Float32Array.from({ length: units }, () => options.bias ?? 0.05 * uniform()),
+        kernel,
+        bias,
         activation: l < sizes.length - 2 ? ('relu' as const) : (options.output ?? 'linear'),
       };
     }),

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tf-node';
-import { ispaspImportance } from './ispasp';
+import { ispaspImportance, ispaspIterate } from './ispasp';
+import { topIndices, unionSorted } from './select-top';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -60,5 +61,54 @@ describe('ispaspImportance', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('ispaspIterate', () => {
+  /** The loop as ALGORITHM.md writes it, every iteration computed. */
+  function everyIteration(hiddenSums: number[], importanceOf: (kept: readonly number[]) => Float64Array, residualOf: (kept: readonly number[]) => number, keep: number, iterations: number) {
+    let kept: number[] = [];
+    const steps = [];
+    for (let iteration = 1; iteration <= iterations; iteration++) {
+      const candidates = topIndices(importanceOf(kept), Math.min(2 * keep, hiddenSums.length));
+      const merged = unionSorted(candidates, kept);
+      kept = topIndices(hiddenSums, keep, merged);
+      steps.push({ iteration, candidates, merged, kept, relativeResidual: residualOf(kept) });
+    }
+    return steps;
+  }
+
+  it('gives every step the full loop gives, computing only until the support settles', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 4, noNaN: true }), { minLength: 2, maxLength: 24 }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 48, maxLength: 48 }),
+        fc.integer({ min: 1, max: 24 }),
+        (hiddenSums, kernelValues, keepSeed) => {
+          const units = hiddenSums.length;
+          const nextKernel = kernelValues.slice(0, 2 * units);
+          const keep = 1 + (keepSeed % units);
+          const importanceOf = (kept: readonly number[]) => ispaspImportance(hiddenSums, nextKernel, 2, kept);
+          // Any function of the support will do as a residual: the kept count and index sum.
+          const residualOf = (kept: readonly number[]) => kept.length + kept.reduce((sum, j) => sum + j, 0) / 1000;
+          let importanceCalls = 0;
+          const result = ispaspIterate(hiddenSums, (kept) => (importanceCalls++, importanceOf(kept)), residualOf, keep, { iterations: 20 });
+          const expected = everyIteration(hiddenSums, importanceOf, residualOf, keep, 20);
+          expect(result.steps).toEqual(expected);
+          expect(result.kept).toEqual(expected.at(-1)!.kept);
+          // It stops computing right after the first iteration that left the support unchanged.
+          const settledAt = expected.findIndex((step, i) => i > 0 && step.kept.join() === expected[i - 1].kept.join());
+          expect(importanceCalls).toBe(settledAt < 0 ? 20 : settledAt + 1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('hands out steps that do not share arrays', () => {
+    const result = ispaspIterate([3, 2, 1], () => new Float64Array([1, 1, 1]), () => 0.5, 1, { iterations: 4 });
+    expect(result.steps.map((step) => step.kept)).toEqual([[0], [0], [0], [0]]);
+    result.steps[2].kept.push(99);
+    expect(result.steps[3].kept).toEqual([0]);
   });
 });

@@ -12,7 +12,7 @@
 import { affine, matMul } from '../algebra';
 import type { DenseLayer } from '../model/mlp';
 import { HiddenProducts } from '../kernels/float64-products';
-import { reluAffineDense, sparseKernelAvailable } from '../kernels/sparse-relu-affine';
+import { reluAffineDense, sparseKernelAvailable, type RowsListener } from '../kernels/sparse-relu-affine';
 import { ispaspImportance } from './ispasp';
 
 export interface LayerProblem {
@@ -70,7 +70,8 @@ export function buildLayerProblem(
   const nextKernel = nextLayer.kernel;
   // With WebAssembly SIMD, H is written straight into the products kernel's memory.
   const products = sparseKernelAvailable() ? HiddenProducts.create(samples, units, nextKernel, outputs) : null;
-  const { hidden, hiddenSums } = hiddenRepresentation(inputs, samples, layer, products?.hidden);
+  // U's rows follow H's blocks, on this thread while helper threads finish the next block.
+  const { hidden, hiddenSums } = hiddenRepresentation(inputs, samples, layer, products?.hidden, products ? (r0, count) => products.denseOutputUpTo(r0 + count) : undefined);
   // U and the tracker's pruned output are row-major with `stride` columns (padded for the kernel).
   const stride = products ? products.paddedOutputs : outputs;
   const paddedOutput = products ? products.denseOutputPadded() : matMul(hidden, samples, units, nextKernel, outputs);
@@ -171,12 +172,19 @@ function updateSupportJs(
 /**
  * H = relu(A W + b) and its column sums. MNIST pixels and ReLU outputs are mostly zero, so the
  * sparse WASM SIMD kernel (kernels/sparse-relu-affine) does the work where WebAssembly SIMD
- * exists; elsewhere plain float64 loops that skip the zero inputs.
+ * exists; elsewhere plain float64 loops that skip the zero inputs. `onRows` hears of each block
+ * of rows of H once it is final (see RowsListener).
  */
-export function hiddenRepresentation(inputs: Float32Array, samples: number, layer: DenseLayer, into?: Float32Array): { hidden: Float32Array; hiddenSums: Float64Array } {
+export function hiddenRepresentation(
+  inputs: Float32Array,
+  samples: number,
+  layer: DenseLayer,
+  into?: Float32Array,
+  onRows?: RowsListener,
+): { hidden: Float32Array; hiddenSums: Float64Array } {
   const { units } = layer;
   if (sparseKernelAvailable()) {
-    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, layer.inputSize, units, into);
+    const { hidden, columnSums } = reluAffineDense(inputs, samples, layer.kernel, layer.bias, layer.inputSize, units, into, onRows);
     return { hidden, hiddenSums: columnSums };
   }
   const pre = affine(inputs, samples, layer);
@@ -186,6 +194,7 @@ export function hiddenRepresentation(inputs: Float32Array, samples: number, laye
     hidden[m] = Math.max(0, pre[m]);
     hiddenSums[m % units] += hidden[m];
   }
+  onRows?.(0, samples);
   return { hidden, hiddenSums };
 }
 

@@ -5,7 +5,7 @@
  * all kept sets are decided, so raw and refit networks keep the same neurons.
  */
 import { throwIfCancelled, type CancelToken } from '../errors';
-import { keepLayerInputs, keepLayerOutputs, type DenseLayer, type Mlp } from '../model/mlp';
+import { keepLayerInputs, keepLayerOutputsOnRead, type DenseLayer, type Mlp } from '../model/mlp';
 import { magnitudeSelect, randomSelect, seededUniform, topkSelect } from './baselines';
 import { gfsOrder } from './gfs';
 import { ispaspSelect, type IspaspStep } from './ispasp';
@@ -100,7 +100,7 @@ export function pruneNetwork(model: Mlp, calibration: Float32Array, options: Pru
       ...(selection.order && { order: selection.order }),
       selectMs: performance.now() - layerStarted,
     });
-    layers[l] = keepLayerOutputs(layers[l], selection.kept);
+    layers[l] = keepLayerOutputsOnRead(layers[l], selection.kept);
     layers[l + 1] = keepLayerInputs(layers[l + 1], selection.kept);
     // The last hidden layer's kept activations feed nothing here (a 40 MB copy on 784-10000-10).
     if (l + 1 < hiddenLayers) inputs = problem.keptActivations(selection.kept);

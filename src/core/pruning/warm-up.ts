@@ -1,16 +1,42 @@
 /**
- * Runs the pruning code paths once on a tiny synthetic network so the JavaScript JIT and the
- * WASM tier-up happen before anything is timed. It computes nothing about the user's model.
+ * Runs the pruning code paths on synthetic networks so the JavaScript JIT and the WASM tier-up
+ * happen before anything is timed. It computes nothing about the user's model.
+ *
+ * Given the model's layer sizes and the calibration sample count, it also prunes one random
+ * network of exactly that shape, as an inference runtime sizes its memory arena when a model is
+ * loaded: the kernels' WebAssembly memories and the JavaScript arrays of that size are mapped
+ * then (a fresh page costs ~2-4 us on first touch, about 8 ms for 784-1024-10 at n = 1000),
+ * rather than inside the first timed prune. A one-shot command (the CLI) calls it while loading
+ * and reports its time apart.
  */
 import { randomMlp } from '../model/random-mlp';
 import { seededUniform } from './baselines';
 import { pruneNetwork } from './prune-network';
 
-export function warmUpPruning(inputSize = 784, hidden = 256, outputs = 10, samples = 256): void {
+export interface WarmUpShape {
+  /** Layer sizes, input first: e.g. [784, 1024, 10]. */
+  readonly sizes: readonly number[];
+  readonly samples: number;
+}
+
+const SMALL: WarmUpShape = { sizes: [784, 256, 10], samples: 256 };
+
+/**
+ * Beyond this many hidden activations (samples x widest hidden layer) the shape is not warmed:
+ * the prune itself then dwarfs its page faults, and a second prune of that size would not.
+ */
+export const MAX_WARMED_ACTIVATIONS = 2e7;
+
+export function warmUpPruning(shape?: WarmUpShape): void {
+  for (let round = 0; round < 2; round++) prunedOnce(SMALL);
+  if (shape && shape.sizes.length > 2 && shape.samples * Math.max(...shape.sizes.slice(1, -1)) <= MAX_WARMED_ACTIVATIONS) prunedOnce(shape);
+}
+
+function prunedOnce({ sizes, samples }: WarmUpShape): void {
   const uniform = seededUniform(12345);
-  const model = randomMlp([inputSize, hidden, outputs], 12345);
-  const calibration = Float32Array.from({ length: samples * inputSize }, () => (uniform() < 0.2 ? uniform() : 0));
-  for (let round = 0; round < 2; round++) {
-    pruneNetwork(model, calibration, { method: 'ispasp', keep: 0.1, iterations: 20, seed: 0, refit: false });
-  }
+  const model = randomMlp([...sizes], 12345);
+  // MNIST-like inputs: about one pixel in five is non-zero.
+  const calibration = new Float32Array(samples * sizes[0]);
+  for (let i = 0; i < calibration.length; i++) calibration[i] = uniform() < 0.2 ? uniform() : 0;
+  pruneNetwork(model, calibration, { method: 'ispasp', keep: 0.1, iterations: 20, seed: 0, refit: false });
 }
