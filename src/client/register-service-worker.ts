@@ -35,13 +35,33 @@ export function registerServiceWorker(): Promise<void> {
   return controlled;
 }
 
-/** The page's own scripts and styles loaded before the service worker existed: fetch them again through it. */
+/**
+ * How long after the service worker takes control the page still looks for files that were
+ * requested before it did but finished loading after (a lazily imported chunk's stylesheet).
+ */
+const LATE_ASSETS_MS = 30_000;
+
+/**
+ * The page's own scripts and styles loaded before the service worker existed: fetch them again
+ * through it. Files still loading at that moment have no timing entry yet; an observer catches
+ * them as they finish (a fetch that went through the service worker has a workerStart).
+ */
 function cacheLoadedAssets(): void {
-  const assets = performance
-    .getEntriesByType('resource')
-    .map((entry) => entry.name)
-    .filter((url) => url.startsWith(`${location.origin}${import.meta.env.BASE_URL}assets/`));
-  for (const url of new Set(assets)) fetch(url).catch(() => undefined);
+  const prefix = `${location.origin}${import.meta.env.BASE_URL}assets/`;
+  const fetched = new Set<string>();
+  const refetch = (entries: PerformanceEntryList) => {
+    for (const entry of entries) {
+      const url = entry.name;
+      if (!url.startsWith(prefix) || fetched.has(url) || (entry as PerformanceResourceTiming).workerStart > 0) continue;
+      fetched.add(url);
+      fetch(url).catch(() => undefined);
+    }
+  };
+  refetch(performance.getEntriesByType('resource'));
+  if (typeof PerformanceObserver === 'undefined') return;
+  const observer = new PerformanceObserver((list) => refetch(list.getEntries()));
+  observer.observe({ type: 'resource' });
+  setTimeout(() => observer.disconnect(), LATE_ASSETS_MS);
 }
 
 /** Resolves once the page is controlled by the service worker, or when waiting no longer pays. */
