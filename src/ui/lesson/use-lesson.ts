@@ -3,7 +3,7 @@
  * fine-tuning, opens step mode or the side-by-side view, and points at one region of the page.
  * The step number lives in the URL (`?lesson=k`), so every step is a link that reopens it.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AppState } from '../store';
 import type { PlaygroundActions } from '../use-playground';
 import { LESSON_STEPS, lessonStepFromSearch, withLessonStep, type LessonStep } from './lesson-steps';
@@ -49,15 +49,22 @@ export function useLesson(state: AppState, actions: PlaygroundActions, setCompar
   // Apply a step when it is entered (and once the model list is known).
   const { models, model } = state;
   const currentModel = model?.id ?? state.settings.model;
+  // Only entering a step applies it; later changes by the user are theirs. So the effect below
+  // runs on entering alone and reads everything else as it is then, from here.
+  const entering = useRef({ actions, currentModel, models, setCompare, steps });
+  // A layout effect: it runs before the passive effect below in every commit.
+  useLayoutEffect(() => {
+    entering.current = { actions, currentModel, models, setCompare, steps };
+  });
   useEffect(() => {
     if (!open || !ready) return;
+    const { actions, currentModel, models, setCompare, steps } = entering.current;
     const wanted = steps[index];
     if (currentModel !== wanted.model && models.some((entry) => entry.id === wanted.model)) actions.selectModel(wanted.model);
     actions.setSettings({ method: wanted.method, keep: wanted.keep, refit: wanted.refit, finetuneEpochs: wanted.finetune, perLayer: null });
     setCompare(Boolean(wanted.compare));
     pendingIteration.current = wanted.iteration === undefined ? null : index;
     window.history.replaceState(null, '', withLessonStep(window.location.search, index + 1) + window.location.hash);
-    // Only entering a step applies it; later changes by the user are theirs.
   }, [open, ready, index]);
 
   // Step mode opens when the step's own prune is shown.
