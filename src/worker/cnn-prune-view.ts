@@ -9,7 +9,7 @@ import { gfsChannelOrder } from '../core/cnn/channel-problem';
 import { buildCnnPruneReport } from '../core/cnn/cnn-report';
 import { channelMagnitudes, type CnnPruneOutcome } from '../core/cnn/prune-cnn';
 import type { PruneReport } from '../core/report';
-import { accuracyView, iterationViews, reportFieldsOf } from './prune-view';
+import { accuracyView, reportFieldsOf, selectionView, viewTimings } from './prune-view';
 import type { PrunedLayerView, PruneRequest, PruneView, TestSubset } from './types';
 
 export interface CnnPruneMeasurements {
@@ -64,16 +64,12 @@ export function cnnPruneViewOf(request: PruneRequest, measured: CnnPruneMeasurem
       importance: Array.from(measured.problems[index].importance(layer.kept)),
       activationSums: layer.activationSums,
       units: layer.channels,
-      keptCount: layer.kept.length,
-      kept: layer.kept,
-      relativeResidual: layer.relativeResidual,
-      residuals: layer.residuals ?? [layer.relativeResidual],
-      ...(layer.steps && { iterations: iterationViews(layer.steps) }),
+      ...selectionView(layer),
     })),
     accuracy,
     params: { dense: cnnParameterCount(measured.dense), pruned: cnnParameterCount(measured.delivered) },
     macs: { dense: cnnMacsPerExample(measured.dense), pruned: cnnMacsPerExample(measured.delivered) },
-    timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: measured.evaluateMs, ...(measured.finetuneMs !== undefined && { finetune: measured.finetuneMs }) },
+    timingsMs: viewTimings(outcome, measured),
     report,
   };
 }

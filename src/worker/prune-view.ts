@@ -107,6 +107,22 @@ export function reportFieldsOf(
 }
 
 /** The view without its serial, which the worker adds. */
+/** What a layer's view says of its selection, for neurons and channels alike. */
+export function selectionView(layer: { readonly kept: number[]; readonly relativeResidual: number; readonly residuals?: number[]; readonly steps?: readonly IspaspStep[] }) {
+  return {
+    keptCount: layer.kept.length,
+    kept: layer.kept,
+    relativeResidual: layer.relativeResidual,
+    residuals: layer.residuals ?? [layer.relativeResidual],
+    ...(layer.steps && { iterations: iterationViews(layer.steps) }),
+  };
+}
+
+/** The view's timings, Dense or CNN. */
+export function viewTimings(outcome: { readonly pruneMs: number; readonly refitMs: number }, measured: { readonly evaluateMs: number; readonly finetuneMs?: number }): PruneView['timingsMs'] {
+  return { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: measured.evaluateMs, ...(measured.finetuneMs !== undefined && { finetune: measured.finetuneMs }) };
+}
+
 export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): Omit<PruneView, 'serial'> {
   const { outcome, raw, refit, finetuned } = measured;
   const accuracy = accuracyView(measured.denseAccuracy, raw, refit, finetuned);
@@ -121,15 +137,11 @@ export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements):
     layers: outcome.layers.map((layer, index) => ({
       ...(index === 0 && measured.firstLayer),
       units: layer.units,
-      keptCount: layer.kept.length,
-      kept: layer.kept,
-      relativeResidual: layer.relativeResidual,
-      residuals: layer.residuals ?? [layer.relativeResidual],
-      ...(layer.steps && { iterations: iterationViews(layer.steps) }),
+      ...selectionView(layer),
     })),
     accuracy,
     ...compareSizes(measured.dense, measured.delivered),
-    timingsMs: { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: measured.evaluateMs, ...(measured.finetuneMs !== undefined && { finetune: measured.finetuneMs }) },
+    timingsMs: viewTimings(outcome, measured),
     report,
   };
 }
