@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { eagerCjsWrappersPlugin } from './build/eager-cjs-wrappers.js';
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer) in the browser.
 const isolationHeaders = {
@@ -8,7 +9,7 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), eagerCjsWrappersPlugin()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
