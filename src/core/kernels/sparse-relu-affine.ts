@@ -17,6 +17,7 @@
  */
 import { BackendUnavailableError, DataFormatError } from '../errors';
 import { SPARSE_RELU_AFFINE_SHARED_WASM_BASE64, SPARSE_RELU_AFFINE_WASM_BASE64 } from './generated/sparse-relu-affine.wasm';
+import { COMPACT_SELECTOR_BYTES, COMPACT_SELECTORS } from './compact-selectors';
 import { CONTROL_BYTES, StripTeam, type KernelThreadSpawner } from './kernel-threads';
 
 /** Where one block's row pointers, entries and staged input go (byte offsets). */
@@ -27,6 +28,7 @@ interface StagingAreas {
 }
 
 interface MemoryViews {
+  readonly u8: Uint8Array;
   readonly i32: Int32Array;
   readonly f32: Float32Array;
   readonly f64: Float64Array;
@@ -118,7 +120,7 @@ interface KernelExports {
   pack(src: number, ld: number, rows: number, strips: number, dst: number): void;
   entries(starts: number, cols: number, vals: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): number;
   strip(rowptr: number, rows: number, w: number, init: number, initStride: number, h: number, ldh: number, sums: number, last: number): void;
-  dense_entries(src: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): void;
+  dense_entries(src: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number, select: number): void;
 }
 
 /** Non-zero pattern and values of a dense row-major `rows x cols` matrix. Keeps NaNs. */
@@ -296,8 +298,9 @@ export class SparseReluAffine {
   private readonly blockBytes: number;
   private readonly panels: number;
   private readonly panelRows: number;
-  /** Fixed layout: helper control block, packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
-  private readonly packedAt = CONTROL_BYTES;
+  /** Fixed layout: helper control block, compaction selectors, packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
+  private readonly selectAt = CONTROL_BYTES;
+  private readonly packedAt = CONTROL_BYTES + COMPACT_SELECTOR_BYTES;
   private readonly biasAt: number;
   private readonly sumsAt: number;
   private readonly dynamicStart: number;
@@ -335,7 +338,8 @@ export class SparseReluAffine {
     const { exports } = instance;
     // W row-major with rows padded to whole strips (zeros), just past the fixed part; then packed.
     const rawAt = this.dynamicStart;
-    const f32 = this.reserve(rawAt + packedBytes).f32;
+    const { f32, u8 } = this.reserve(rawAt + packedBytes);
+    u8.set(COMPACT_SELECTORS, this.selectAt);
     if (this.paddedUnits === units) {
       f32.set(kernel, rawAt / 4);
     } else {
@@ -411,7 +415,7 @@ export class SparseReluAffine {
     const sizes = (_r0: number, count: number) => ({ entryBytes: (count * inputs + 1) * ENTRY_BYTES, stagingBytes: count * inputs * 4 });
     return this.run(rows, into, onRows, inputs * (ENTRY_BYTES + 4), sizes, (r0, count, { entriesAt, rowptrAt, stagingAt }, views) => {
       views.f32.set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
-      exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt);
+      exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt, this.selectAt);
     });
   }
 
@@ -568,7 +572,7 @@ export class SparseReluAffine {
       }
     }
     const buffer = memory.buffer;
-    return { i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+    return { u8: new Uint8Array(buffer), i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
   }
 }
 

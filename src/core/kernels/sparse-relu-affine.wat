@@ -97,15 +97,19 @@
     (i32.const -1))
 
   ;; The same panelled, interleaved entries as `entries`, straight from a dense row-major block
-  ;; ($src: `rows` rows of `inputs` f32): no CSR in between. Every value is written and the
-  ;; write pointer advances only past non-zeros (NaN counts as non-zero, -0 as zero), so there is
-  ;; no data-dependent branch to mispredict on MNIST's irregular zero pattern; $dst needs room
-  ;; for one entry more than the non-zeros. Columns come out in increasing order within a row.
+  ;; ($src: `rows` rows of `inputs` f32): no CSR in between. Zeros are left out (NaN counts as
+  ;; non-zero, -0 as zero); columns come out in increasing order within a row. Four values at a
+  ;; time: their non-zero mask picks a byte selector from the 16 at $select (compact-selectors.ts)
+  ;; that moves the kept lanes of k and x to the front; both are stored whole and the write pointer
+  ;; advances by the kept count, so there is no data-dependent branch to mispredict on MNIST's
+  ;; irregular zero pattern. A panel's last values (fewer than four) go one by one, branch-free
+  ;; the same way. Writes stay within one entry per value of the block at $dst.
   (func (export "dense_entries")
     (param $src i32) (param $rows i32) (param $inputs i32) (param $panelRows i32) (param $panels i32)
-    (param $dst i32) (param $rowptr i32)
+    (param $dst i32) (param $rowptr i32) (param $select i32)
     (local $p i32) (local $i i32) (local $k i32) (local $hi i32) (local $lo i32) (local $row i32)
-    (local $v f32) (local $at i32)
+    (local $v f32) (local $at i32) (local $groupsEnd i32) (local $end i32) (local $kv v128) (local $x v128)
+    (local $m i32) (local $sel v128) (local $kc v128) (local $xc v128)
     (if (i32.eqz (local.get $panels)) (then (return)))
     (loop $panel
       (local.set $lo (i32.mul (local.get $p) (local.get $panelRows)))
@@ -118,17 +122,36 @@
         (loop $row_loop
           (i32.store (local.get $rowptr) (local.get $dst))
           (local.set $rowptr (i32.add (local.get $rowptr) (i32.const 4)))
-          (local.set $k (local.get $lo))
-          (block $cols_done
-            (br_if $cols_done (i32.ge_u (local.get $k) (local.get $hi)))
-            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
-            (loop $col
-              (local.set $v (f32.load (local.get $at)))
-              (i32.store offset=0 (local.get $dst) (i32.mul (local.get $k) (i32.const 96)))
-              (f32.store offset=4 (local.get $dst) (local.get $v))
-              (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
-              (local.set $at (i32.add (local.get $at) (i32.const 4)))
-              (br_if $col (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $hi)))))
+          (local.set $at (i32.add (local.get $row) (i32.shl (local.get $lo) (i32.const 2))))
+          (local.set $end (i32.add (local.get $row) (i32.shl (local.get $hi) (i32.const 2))))
+          (local.set $groupsEnd (i32.sub (local.get $end)
+            (i32.shl (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const 3)) (i32.const 2))))
+          (local.set $kv (i32x4.add (i32x4.splat (i32.mul (local.get $lo) (i32.const 96))) (v128.const i32x4 0 96 192 288)))
+          (if (i32.lt_u (local.get $at) (local.get $groupsEnd))
+            (then
+              (loop $group
+                (local.set $x (v128.load (local.get $at)))
+                (local.set $m (i32x4.bitmask (f32x4.ne (local.get $x) (v128.const f32x4 0 0 0 0))))
+                (local.set $sel (v128.load (i32.add (local.get $select) (i32.shl (local.get $m) (i32.const 4)))))
+                (local.set $kc (i8x16.swizzle (local.get $kv) (local.get $sel)))
+                (local.set $xc (i8x16.swizzle (local.get $x) (local.get $sel)))
+                (v128.store offset=0 (local.get $dst)
+                  (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $kc) (local.get $xc)))
+                (v128.store offset=16 (local.get $dst)
+                  (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $kc) (local.get $xc)))
+                (local.set $dst (i32.add (local.get $dst) (i32.shl (i32.popcnt (local.get $m)) (i32.const 3))))
+                (local.set $kv (i32x4.add (local.get $kv) (v128.const i32x4 384 384 384 384)))
+                (br_if $group (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $groupsEnd))))))
+          (local.set $k (i32x4.extract_lane 0 (local.get $kv)))
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then
+              (loop $col
+                (local.set $v (f32.load (local.get $at)))
+                (i32.store offset=0 (local.get $dst) (local.get $k))
+                (f32.store offset=4 (local.get $dst) (local.get $v))
+                (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+                (local.set $k (i32.add (local.get $k) (i32.const 96)))
+                (br_if $col (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 4))) (local.get $end))))))
           (local.set $row (i32.add (local.get $row) (i32.shl (local.get $inputs) (i32.const 2))))
           (br_if $row_loop (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows)))))
       (i32.store (local.get $rowptr) (local.get $dst))
