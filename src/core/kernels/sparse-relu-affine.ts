@@ -327,7 +327,8 @@ export class SparseReluAffine {
     this.blockBytes = blockBytes;
     this.strips = Math.ceil(units / STRIP_WIDTH);
     this.paddedUnits = this.strips * STRIP_WIDTH;
-    const packedBytes = inputs * this.paddedUnits * 4;
+    // Each strip ends with one row of zeros past the inputs: the padding entries' row.
+    const packedBytes = (inputs + 1) * this.paddedUnits * 4;
     this.biasAt = align(this.packedAt + packedBytes);
     this.sumsAt = align(this.biasAt + this.paddedUnits * 4);
     this.dynamicStart = align(this.sumsAt + this.paddedUnits * 8);
@@ -336,7 +337,8 @@ export class SparseReluAffine {
     this.instance = instance;
     if (instance === pool) poolReturns?.register(this, pool, this);
     const { exports } = instance;
-    // W row-major with rows padded to whole strips (zeros), just past the fixed part; then packed.
+    // W row-major with rows padded to whole strips (zeros) and a row of zeros after the last,
+    // just past the fixed part; then packed.
     const rawAt = this.dynamicStart;
     const { f32, u8 } = this.reserve(rawAt + packedBytes);
     u8.set(COMPACT_SELECTORS, this.selectAt);
@@ -349,7 +351,8 @@ export class SparseReluAffine {
         f32.fill(0, row + units, row + this.paddedUnits);
       }
     }
-    exports.pack(rawAt, this.paddedUnits * 4, inputs, this.strips, this.packedAt);
+    f32.fill(0, rawAt / 4 + inputs * this.paddedUnits, rawAt / 4 + (inputs + 1) * this.paddedUnits);
+    exports.pack(rawAt, this.paddedUnits * 4, inputs + 1, this.strips, this.packedAt);
     f32.set(bias, this.biasAt / 4);
     f32.fill(0, this.biasAt / 4 + units, this.biasAt / 4 + this.paddedUnits);
   }
@@ -377,7 +380,7 @@ export class SparseReluAffine {
     // row starts, columns and values, each 64-byte aligned.
     const sizes = (r0: number, count: number) => {
       const entryCount = rowStart[r0 + count] - rowStart[r0];
-      return { entryBytes: entryCount * ENTRY_BYTES, stagingBytes: (count + 1) * 4 + entryCount * 8 + 128 };
+      return { entryBytes: (entryCount + count * panels + 1) * ENTRY_BYTES, stagingBytes: (count + 1) * 4 + entryCount * 8 + 128 };
     };
     return this.run(rows, undefined, undefined, averageEntries * 2 * ENTRY_BYTES, sizes, (r0, count, { entriesAt, rowptrAt, stagingAt }, views) => {
       const first = rowStart[r0];
@@ -412,7 +415,7 @@ export class SparseReluAffine {
       throw new DataFormatError(`dense input must hold ${rows} x ${inputs} = ${rows * inputs} values, got ${x.length}`);
     }
     // Room for every value of a row as an entry, plus the dense row itself.
-    const sizes = (_r0: number, count: number) => ({ entryBytes: (count * inputs + 1) * ENTRY_BYTES, stagingBytes: count * inputs * 4 });
+    const sizes = (_r0: number, count: number) => ({ entryBytes: (count * inputs + count * panels + 1) * ENTRY_BYTES, stagingBytes: count * inputs * 4 });
     return this.run(rows, into, onRows, inputs * (ENTRY_BYTES + 4), sizes, (r0, count, { entriesAt, rowptrAt, stagingAt }, views) => {
       views.f32.set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
       exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt, this.selectAt);
@@ -474,7 +477,7 @@ export class SparseReluAffine {
     const views = this.reserve(end);
     views.f64.fill(0, this.sumsAt / 8, this.sumsAt / 8 + paddedUnits);
 
-    const stripBytes = inputs * STRIP_BYTES;
+    const stripBytes = (inputs + 1) * STRIP_BYTES;
     const handOn = (b: number) => {
       const { r0, count } = blocks[b];
       const { hAt } = areas[b % sets];
