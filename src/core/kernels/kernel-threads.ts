@@ -44,6 +44,8 @@ export interface StripJob {
   readonly sums: number;
   readonly panels: number;
   readonly strips: number;
+  /** Where W lies row-major (rows `ldh` bytes apart), unpacked: each strip is packed before it runs; 0 once packed. */
+  readonly raw: number;
 }
 
 /** The control block: int32 slots in bytes [0, CONTROL_BYTES) of the shared memory. */
@@ -51,9 +53,9 @@ export const CONTROL_BYTES = 256;
 export const MAX_KERNEL_HELPERS = 7;
 const GENERATION = 0;
 const QUIT = 1;
-const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips
+const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips, raw
 /** 1 while the caller runs a call's blocks back to back (StripTeam.hold): helpers poll between jobs. */
-const HOLD = 12;
+const HOLD = 13;
 /**
  * How long a held helper polls for the next job before it sleeps anyway. Between two blocks of
  * one call the wait is about one strip (tens of microseconds); waking from Atomics.wait took
@@ -92,7 +94,7 @@ for (;;) {
   seen = generation;
   if (Atomics.load(ctrl, ${QUIT}) !== 0) break;
   // Read before claiming: a claim that succeeds proves the job was still running, so these were its.
-  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips] = ctrl.subarray(${JOB}, ${JOB + 10});
+  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips, raw] = ctrl.subarray(${JOB}, ${JOB + 11});
   const tag = (generation & 0x7fff) << 16;
   for (;;) {
     const word = Atomics.load(ctrl, ${CLAIM});
@@ -101,6 +103,7 @@ for (;;) {
     const s = word & 0xffff;
     const w = packed + s * stripBytes;
     const h = h0 + s * 96;
+    if (raw !== 0) kernel.pack(raw + s * 96, ldh, stripBytes / 96, 1, w);
     for (let p = 0; p < panels; p++) {
       kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * 96 : h, p === 0 ? 0 : ldh, h, ldh, sums + s * 192, p === panels - 1 ? 1 : 0);
     }
@@ -116,7 +119,15 @@ export function helpersForCores(cores: number): number {
   return Math.max(0, Math.min(3, Math.floor(cores) - 1));
 }
 
+/**
+ * How long the caller polls for the helpers' last strips before it sleeps: a strip takes tens of
+ * microseconds, and waking from Atomics.wait took 0.05-0.3 ms on the 2-core build machine.
+ */
+const CALLER_POLL_MS = 0.5;
+
 function waitForValue(ctrl: Int32Array, slot: number, value: number): void {
+  const polling = performance.now() + CALLER_POLL_MS;
+  while (Atomics.load(ctrl, slot) !== value && performance.now() < polling);
   const deadline = performance.now() + WAIT_LIMIT_MS;
   for (;;) {
     const current = Atomics.load(ctrl, slot);
@@ -174,7 +185,7 @@ export class StripTeam {
       return;
     }
     const { ctrl } = this;
-    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, strips], JOB);
+    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, strips, job.raw], JOB);
     Atomics.store(ctrl, COMPLETED, 0);
     const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
     const tag = (generation & 0x7fff) << 16;

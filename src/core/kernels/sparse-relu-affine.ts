@@ -304,6 +304,8 @@ export class SparseReluAffine {
   private readonly biasAt: number;
   private readonly sumsAt: number;
   private readonly dynamicStart: number;
+  /** Bytes of row-major W waiting at `dynamicStart` to be packed, or 0 once W is packed. */
+  private unpackedBytes = 0;
 
   /**
    * @param kernel W, row-major `inputs x units`
@@ -352,7 +354,10 @@ export class SparseReluAffine {
       }
     }
     f32.fill(0, rawAt / 4 + inputs * this.paddedUnits, rawAt / 4 + (inputs + 1) * this.paddedUnits);
-    exports.pack(rawAt, this.paddedUnits * 4, inputs + 1, this.strips, this.packedAt);
+    // With helper threads the first call packs each strip on the thread that first runs it (see
+    // run); otherwise now.
+    if (instance.team && instance.team.readyHelpers().length > 0) this.unpackedBytes = packedBytes;
+    else exports.pack(rawAt, this.paddedUnits * 4, inputs + 1, this.strips, this.packedAt);
     f32.set(bias, this.biasAt / 4);
     f32.fill(0, this.biasAt / 4 + units, this.biasAt / 4 + this.paddedUnits);
   }
@@ -452,6 +457,14 @@ export class SparseReluAffine {
     // Rows per block: H, the block's entries and their staging, for every set, within blockBytes (at least one row).
     const fitting = Math.max(1, Math.floor(this.blockBytes / sets / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
     const blocks = pipelined ? pipelineBlocks(rows, fitting) : evenBlocks(rows, fitting);
+    const stripBytes = (inputs + 1) * STRIP_BYTES;
+    // W still unpacked: pipelined, every thread packs each strip it takes in the first block, in
+    // parallel (the row-major copy stays below the staging areas until then); otherwise now.
+    if (this.unpackedBytes > 0 && !pipelined) {
+      exports.pack(this.dynamicStart, hBytesPerRow, inputs + 1, strips, this.packedAt);
+      this.unpackedBytes = 0;
+    }
+    const raw = this.unpackedBytes > 0 ? this.dynamicStart : 0;
     const blockRows = Math.max(0, ...blocks.map((block) => block.count));
     let entryBytes = 0;
     let stagingBytes = 0;
@@ -460,12 +473,11 @@ export class SparseReluAffine {
       entryBytes = Math.max(entryBytes, size.entryBytes);
       stagingBytes = Math.max(stagingBytes, size.stagingBytes);
     }
-    // Each set: row pointers, then H over the pages W was staged in for packing (mapped already;
-    // the staged input shares H's place, read only while the entries are built), then the
-    // entries, of which only the non-zeros' part is ever touched. A fresh memory thus faults in
-    // about W twice, H and the entries, nothing more.
+    // Each set: row pointers, then H (the staged input shares H's place, read only while the
+    // entries are built), then the entries, of which only the non-zeros' part is ever touched.
+    // Once W is packed, the sets start over the pages W was staged in (mapped already).
     const areas: (StagingAreas & { hAt: number })[] = [];
-    let end = this.dynamicStart;
+    let end = align(this.dynamicStart + this.unpackedBytes);
     for (let set = 0; set < sets; set++) {
       const rowptrAt = end;
       const hAt = align(rowptrAt + panels * (blockRows + 1) * 4);
@@ -477,7 +489,6 @@ export class SparseReluAffine {
     const views = this.reserve(end);
     views.f64.fill(0, this.sumsAt / 8, this.sumsAt / 8 + paddedUnits);
 
-    const stripBytes = (inputs + 1) * STRIP_BYTES;
     const handOn = (b: number) => {
       const { r0, count } = blocks[b];
       const { hAt } = areas[b % sets];
@@ -502,9 +513,11 @@ export class SparseReluAffine {
         // Strip by strip (W's strip stays cached), panel by panel within a strip (its panel slice
         // stays in L1); the first panel starts from the biases, later ones from H. Helper threads
         // run the same strips (kernel-threads.ts), taking them one at a time as the caller does.
+        const packFrom = b === 0 ? raw : 0;
         const runStrip = (s: number) => {
           const w = this.packedAt + s * stripBytes;
           const h = hAt + s * STRIP_BYTES;
+          if (packFrom !== 0) exports.pack(packFrom + s * STRIP_BYTES, hBytesPerRow, inputs + 1, 1, w);
           for (let p = 0; p < panels; p++) {
             const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
             const initStride = p === 0 ? 0 : hBytesPerRow;
@@ -513,7 +526,7 @@ export class SparseReluAffine {
           }
         };
         if (team) {
-          const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips };
+          const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips, raw: packFrom };
           team.run(job, runStrip, () => {
             // A new H's first write to each 4 KiB page faults (~2 us a page in a VM: 2 ms for
             // 1000 x 1024): this thread takes those faults while the helpers start on the strips.
@@ -526,6 +539,7 @@ export class SparseReluAffine {
         } else {
           for (let s = 0; s < strips; s++) runStrip(s);
         }
+        if (packFrom !== 0) this.unpackedBytes = 0;
         if (!pipelined) {
           handOn(b);
           if (b + 1 < blocks.length) stageBlock(b + 1);
