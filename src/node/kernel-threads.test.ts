@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { helpersForCores, READY_SLOT, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
-import { kernelThreadStatus, reluAffineDense, SparseReluAffine, useKernelThreads } from '../core/kernels/sparse-relu-affine';
+import { kernelThreadStatus, reluAffineDense, SparseReluAffine, sparseRowsOf, useKernelThreads } from '../core/kernels/sparse-relu-affine';
 import { exactReluAffine, expectSameBits } from '../../test/helpers/relu-affine-exact';
 import { nodeKernelThreadSpawner } from './kernel-threads';
 
@@ -77,8 +77,9 @@ describe('sparse kernel with helper threads', () => {
         const other = new SparseReluAffine(kernel, bias, inputs, units, options);
         expect(other.applyDense(x, rows).hidden).toEqual(expected[c].hidden);
         other.dispose();
-        // Repeated calls reuse the team.
+        // Repeated calls reuse the team; CSR input is staged block by block the same way.
         expect(layer.applyDense(x, rows).columnSums).toEqual(expected[c].columnSums);
+        expect(layer.apply(sparseRowsOf(x, rows, inputs))).toEqual(expected[c]);
         // A rows listener hears of every row once, in order, each block final when told (its
         // work overlaps the next block's strips), and changes nothing.
         const into = new Float32Array(rows * units);

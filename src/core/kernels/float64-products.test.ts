@@ -130,6 +130,16 @@ describe('HiddenProducts: U = H V in float64', () => {
     }
   });
 
+  it('skips -0 as a zero and keeps NaN, four at a time and in the last values of a row', () => {
+    // 9 values a row: two groups of four, then one; column 4 is a zero (+0 or -0) in every row,
+    // where V is infinite: a kept zero would make that row NaN.
+    const h = new Float32Array([0, -0, NaN, 1.5, 0, 2, -0, 0, 3, NaN, 0, 0, 0, -0, -0, 4, 0, NaN, -0, 0, 0, 5, -0, 0, 1, 0, 2]);
+    const v = new Float32Array([1, 2, 3, 4, Infinity, 6, 7, 8, 9]);
+    const u = unpad(productsFor(h, 3, 9, v, 1).denseOutputPadded(), 3, PRODUCT_STRIP_WIDTH, 1);
+    expect(u).toEqual(referenceProduct(h, 3, 9, v, 1));
+    expect(Array.from(u)).toEqual([NaN, NaN, 5 * 4 + 1 * 7 + 2 * 9]);
+  });
+
   it('skips zeros of H even where V is infinite, and keeps NaNs of H', () => {
     const h = new Float32Array([0, 1, NaN, 0]);
     const v = new Float32Array([Infinity, 2]);

@@ -14,6 +14,7 @@
  * images without leaving WebAssembly.
  */
 import type { SparseColumnBlock } from '../model/sparse-activations';
+import { COMPACT_SELECTOR_BYTES, COMPACT_SELECTORS } from './compact-selectors';
 import { FLOAT64_PRODUCTS_WASM_BASE64 } from './generated/float64-products.wasm';
 
 /** Output columns per strip of packed V: six f64x2 accumulators. */
@@ -35,7 +36,7 @@ const MAX_COLUMN_ROWS = 65536;
 
 interface ProductExports {
   accumulate(colStart: number, rowIndex: number, values: number, list: number, count: number, out: number, rowBytes: number, strips: number): void;
-  products(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, u: number, scratch: number): void;
+  products(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, u: number, scratch: number, select: number): void;
   update(h: number, rows: number, inner: number, v: number, stripBytes: number, strips: number, list: number, count: number, p: number): void;
   column_counts(h: number, rows: number, inner: number, colStart: number): void;
   column_starts(inner: number, colStart: number, next: number): void;
@@ -91,6 +92,7 @@ export class HiddenProducts {
   private readonly pAt: number;
   private readonly listAt: number;
   private readonly scratchAt: number;
+  private readonly selectAt: number;
   private readonly importanceLayout: { readonly sums: number; readonly mask: number; readonly projected: number; readonly out: number };
   /** H column by column (CSC), once `walkColumns()` asked for it; null where there is no room. */
   private readonly columnsAt: { readonly start: number; readonly rows: number; readonly values: number } | null;
@@ -115,12 +117,14 @@ export class HiddenProducts {
     this.pAt = layout.pAt;
     this.listAt = layout.listAt;
     this.scratchAt = layout.scratchAt;
+    this.selectAt = layout.selectAt;
     this.columnsAt = layout.columns;
     this.importanceLayout = { sums: layout.sumsAt, mask: layout.maskAt, projected: layout.projectedAt, out: layout.importanceAt };
     const reused = takeSpare(layout.bytes);
     this.memory = reused?.memory ?? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(layout.bytes / PAGE_BYTES)) });
     this.exports = reused?.exports ?? (new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ProductExports);
     this.hidden = new Float32Array(this.memory.buffer, 0, samples * units);
+    new Uint8Array(this.memory.buffer, this.selectAt, COMPACT_SELECTOR_BYTES).set(COMPACT_SELECTORS);
     // V in strips of 12 doubles per row, then the same negated (a leaving neuron's rows). The
     // padding lanes past `outputs` must be zero: a reused memory holds the last problem's values.
     const packed = new Float64Array(this.memory.buffer, this.vAt, 2 * this.strips * units * PRODUCT_STRIP_WIDTH);
@@ -142,8 +146,9 @@ export class HiddenProducts {
     const pAt = align(uAt + samples * strips * STRIP_ROW_BYTES);
     const listAt = align(pAt + samples * strips * STRIP_ROW_BYTES);
     const scratchAt = align(listAt + units * 8);
+    const selectAt = align(scratchAt + (units + 1) * 8);
     // importance(): hbar, the support mask, projected, z.
-    const sumsAt = align(scratchAt + (units + 1) * 8);
+    const sumsAt = align(selectAt + COMPACT_SELECTOR_BYTES);
     const maskAt = align(sumsAt + units * 8);
     const projectedAt = align(maskAt + units);
     const importanceAt = align(projectedAt + STRIP_ROW_BYTES);
@@ -154,7 +159,7 @@ export class HiddenProducts {
     const values = align(rows + samples * units * 2);
     const withColumns = values + samples * units * 4;
     const columns = strips === 1 && samples <= MAX_COLUMN_ROWS && withColumns <= MAX_WITH_COLUMNS_BYTES ? { start, rows, values } : null;
-    return { vAt, uAt, pAt, listAt, scratchAt, sumsAt, maskAt, projectedAt, importanceAt, columns, bytes: columns ? withColumns : end };
+    return { vAt, uAt, pAt, listAt, scratchAt, selectAt, sumsAt, maskAt, projectedAt, importanceAt, columns, bytes: columns ? withColumns : end };
   }
 
   /**
@@ -190,7 +195,7 @@ export class HiddenProducts {
     const end = Math.min(rowEnd, this.samples);
     for (let r0 = this.outputRows; r0 < end; r0 += ROWS_PER_CALL) {
       const rows = Math.min(ROWS_PER_CALL, end - r0);
-      this.exports.products(r0 * units * 4, rows, units, this.vAt, this.stripBytes, strips, this.uAt + r0 * rowBytes, this.scratchAt);
+      this.exports.products(r0 * units * 4, rows, units, this.vAt, this.stripBytes, strips, this.uAt + r0 * rowBytes, this.scratchAt, this.selectAt);
     }
     this.outputRows = Math.max(this.outputRows, end);
   }

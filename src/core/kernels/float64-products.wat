@@ -21,32 +21,55 @@
   (import "env" "memory" (memory 1))
 
   ;; Row `src` of H (`n` f32) as entries (i32 k * 96, f32 h) at `dst`, zeros left out (-0 is a
-  ;; zero, NaN is not: as `value === 0` in JavaScript). Branch-free: every value is written and
-  ;; the write pointer only advances past non-zeros, so `dst` needs room for n + 1 entries.
-  ;; Returns the end of the entries.
-  (func $compact (param $src i32) (param $n i32) (param $dst i32) (result i32)
-    (local $end i32) (local $k i32) (local $v f32)
-    (if (i32.eqz (local.get $n)) (then (return (local.get $dst))))
+  ;; zero, NaN is not: as `value === 0` in JavaScript), in increasing k. Four values at a time:
+  ;; their non-zero mask picks a byte selector from the 16 at `select` (compact-selectors.ts)
+  ;; that moves the kept lanes of k and h to the front; both are stored whole and the write
+  ;; pointer advances by the kept count. Then the last n mod 4 one by one, branch-free the same
+  ;; way: every value is written, the pointer advances past non-zeros only. `dst` needs room for
+  ;; n + 1 entries. Returns the end of the entries.
+  (func $compact (param $src i32) (param $n i32) (param $dst i32) (param $select i32) (result i32)
+    (local $end i32) (local $groupsEnd i32) (local $k v128) (local $v v128) (local $m i32) (local $sel v128)
+    (local $kc v128) (local $vc v128) (local $ks i32) (local $x f32)
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
-    (loop $col
-      (local.set $v (f32.load (local.get $src)))
-      (i32.store offset=0 (local.get $dst) (local.get $k))
-      (f32.store offset=4 (local.get $dst) (local.get $v))
-      (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
-      (local.set $k (i32.add (local.get $k) (i32.const 96)))
-      (br_if $col (i32.lt_u (local.tee $src (i32.add (local.get $src) (i32.const 4))) (local.get $end))))
+    (local.set $groupsEnd (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $k (v128.const i32x4 0 96 192 288))
+    (if (i32.lt_u (local.get $src) (local.get $groupsEnd))
+      (then
+        (loop $group
+          (local.set $v (v128.load (local.get $src)))
+          (local.set $m (i32x4.bitmask (f32x4.ne (local.get $v) (v128.const f32x4 0 0 0 0))))
+          (local.set $sel (v128.load (i32.add (local.get $select) (i32.shl (local.get $m) (i32.const 4)))))
+          (local.set $kc (i8x16.swizzle (local.get $k) (local.get $sel)))
+          (local.set $vc (i8x16.swizzle (local.get $v) (local.get $sel)))
+          (v128.store offset=0 (local.get $dst)
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $kc) (local.get $vc)))
+          (v128.store offset=16 (local.get $dst)
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $kc) (local.get $vc)))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (i32.popcnt (local.get $m)) (i32.const 3))))
+          (local.set $k (i32x4.add (local.get $k) (v128.const i32x4 384 384 384 384)))
+          (br_if $group (i32.lt_u (local.tee $src (i32.add (local.get $src) (i32.const 16))) (local.get $groupsEnd))))))
+    (local.set $ks (i32x4.extract_lane 0 (local.get $k)))
+    (if (i32.lt_u (local.get $src) (local.get $end))
+      (then
+        (loop $col
+          (local.set $x (f32.load (local.get $src)))
+          (i32.store offset=0 (local.get $dst) (local.get $ks))
+          (f32.store offset=4 (local.get $dst) (local.get $x))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $x) (f32.const 0)) (i32.const 3))))
+          (local.set $ks (i32.add (local.get $ks) (i32.const 96)))
+          (br_if $col (i32.lt_u (local.tee $src (i32.add (local.get $src) (i32.const 4))) (local.get $end))))))
     (local.get $dst))
 
   ;; U = H V for `rows` rows of H (`inner` columns) and `strips` strips of packed V.
-  ;; `scratch` holds inner + 1 entries of 8 bytes.
+  ;; `scratch` holds inner + 1 entries of 8 bytes; `select` the compaction selectors.
   (func (export "products")
     (param $h i32) (param $rows i32) (param $inner i32) (param $v i32) (param $stripBytes i32) (param $strips i32)
-    (param $u i32) (param $scratch i32)
+    (param $u i32) (param $scratch i32) (param $select i32)
     (local $i i32) (local $s i32) (local $end i32) (local $w i32) (local $p i32) (local $wk i32) (local $x v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
     (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $strips))) (then (return)))
     (loop $row
-      (local.set $end (call $compact (local.get $h) (local.get $inner) (local.get $scratch)))
+      (local.set $end (call $compact (local.get $h) (local.get $inner) (local.get $scratch) (local.get $select)))
       (local.set $w (local.get $v))
       (local.set $s (i32.const 0))
       (loop $strip

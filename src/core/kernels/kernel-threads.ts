@@ -44,6 +44,8 @@ export interface StripJob {
   readonly sums: number;
   readonly panels: number;
   readonly strips: number;
+  /** Where W lies row-major (rows `ldh` bytes apart), unpacked: each strip is packed before it runs; 0 once packed. */
+  readonly raw: number;
 }
 
 /** The control block: int32 slots in bytes [0, CONTROL_BYTES) of the shared memory. */
@@ -51,7 +53,15 @@ export const CONTROL_BYTES = 256;
 export const MAX_KERNEL_HELPERS = 7;
 const GENERATION = 0;
 const QUIT = 1;
-const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips
+const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips, raw
+/** 1 while the caller runs a call's blocks back to back (StripTeam.hold): helpers poll between jobs. */
+const HOLD = 13;
+/**
+ * How long a held helper polls for the next job before it sleeps anyway. Between two blocks of
+ * one call the wait is about one strip (tens of microseconds); waking from Atomics.wait took
+ * 0.1-0.3 ms, per block, on the 2-core build machine.
+ */
+const HOLD_POLL_MS = 2;
 /**
  * The next strip to hand out, tagged with the job: `(generation & 0x7fff) << 16 | strip`. Every
  * thread takes strips one at a time from here, so a helper the system has not scheduled yet
@@ -84,7 +94,7 @@ for (;;) {
   seen = generation;
   if (Atomics.load(ctrl, ${QUIT}) !== 0) break;
   // Read before claiming: a claim that succeeds proves the job was still running, so these were its.
-  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips] = ctrl.subarray(${JOB}, ${JOB + 10});
+  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips, raw] = ctrl.subarray(${JOB}, ${JOB + 11});
   const tag = (generation & 0x7fff) << 16;
   for (;;) {
     const word = Atomics.load(ctrl, ${CLAIM});
@@ -93,11 +103,14 @@ for (;;) {
     const s = word & 0xffff;
     const w = packed + s * stripBytes;
     const h = h0 + s * 96;
+    if (raw !== 0) kernel.pack(raw + s * 96, ldh, stripBytes / 96, 1, w);
     for (let p = 0; p < panels; p++) {
       kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * 96 : h, p === 0 ? 0 : ldh, h, ldh, sums + s * 192, p === panels - 1 ? 1 : 0);
     }
     if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === strips) Atomics.notify(ctrl, ${COMPLETED});
   }
+  const until = performance.now() + ${HOLD_POLL_MS};
+  while (Atomics.load(ctrl, ${HOLD}) !== 0 && Atomics.load(ctrl, ${GENERATION}) === seen && performance.now() < until);
 }
 `;
 
@@ -106,7 +119,15 @@ export function helpersForCores(cores: number): number {
   return Math.max(0, Math.min(3, Math.floor(cores) - 1));
 }
 
+/**
+ * How long the caller polls for the helpers' last strips before it sleeps: a strip takes tens of
+ * microseconds, and waking from Atomics.wait took 0.05-0.3 ms on the 2-core build machine.
+ */
+const CALLER_POLL_MS = 0.5;
+
 function waitForValue(ctrl: Int32Array, slot: number, value: number): void {
+  const polling = performance.now() + CALLER_POLL_MS;
+  while (Atomics.load(ctrl, slot) !== value && performance.now() < polling);
   const deadline = performance.now() + WAIT_LIMIT_MS;
   for (;;) {
     const current = Atomics.load(ctrl, slot);
@@ -143,19 +164,28 @@ export class StripTeam {
   }
 
   /**
+   * While held, helpers that finish a job poll briefly for the next one instead of sleeping:
+   * hold a call's blocks, which follow each other within microseconds, and release after them.
+   */
+  hold(on: boolean): void {
+    Atomics.store(this.ctrl, HOLD, on ? 1 : 0);
+  }
+
+  /**
    * Runs `job`'s strips, `runStrip(s)` on this thread for the strips it takes and the same on the
    * ready helpers for theirs. Returns when every strip is done. `meanwhile`, when given, runs on
-   * this thread first, while the helpers start on the strips (only when there are helpers).
+   * this thread first, while the helpers start on the strips (before them where none can help).
    */
   run(job: StripJob, runStrip: (strip: number) => void, meanwhile?: () => void): void {
     const { strips } = job;
     const alone = this.readyHelpers().length === 0 || strips < 2 || strips > MAX_SHARED_STRIPS;
     if (alone) {
+      meanwhile?.();
       for (let s = 0; s < strips; s++) runStrip(s);
       return;
     }
     const { ctrl } = this;
-    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, strips], JOB);
+    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, strips, job.raw], JOB);
     Atomics.store(ctrl, COMPLETED, 0);
     const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
     const tag = (generation & 0x7fff) << 16;

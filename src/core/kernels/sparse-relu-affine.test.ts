@@ -348,6 +348,29 @@ describe('SparseReluAffine', () => {
     );
   });
 
+  it('pads odd entry counts without changing a bit: a -0 sum stays -0', () => {
+    // Column 0: bias -0 and weights -0, so every product is -0 and the exact sum stays -0 (ReLU
+    // keeps it); a padding product of +0 would turn it into +0. Column 1 has ordinary values.
+    // Rows with 1, 2, 3 and 5 non-zeros, in one panel and in panels of 2 inputs (odd counts per panel).
+    const inputs = 6;
+    const units = 2;
+    const kernel = new Float32Array(inputs * units);
+    for (let k = 0; k < inputs; k++) [kernel[k * units], kernel[k * units + 1]] = [-0, 0.25 * (k + 1)];
+    const bias = Float32Array.from([-0, 0.5]);
+    const x = Float32Array.from([1, 0, 0, 0, 0, 0, 2, 3, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 2, 0, 3, 4, 5]);
+    const exact = exactReluAffine(x, 4, inputs, kernel, bias, units);
+    for (let i = 0; i < 4; i++) expect(Object.is(exact.hidden[i * units], -0)).toBe(true);
+    for (const panelRows of [undefined, 2]) {
+      const layer = new SparseReluAffine(kernel, bias, inputs, units, { panelRows });
+      try {
+        expectSameBits(layer.applyDense(x, 4).hidden, exact.hidden, `H (dense input, panels of ${panelRows ?? 'all'})`);
+        expectSameBits(layer.apply(sparseRowsOf(x, 4, inputs)).hidden, exact.hidden, `H (CSR input, panels of ${panelRows ?? 'all'})`);
+      } finally {
+        layer.dispose();
+      }
+    }
+  });
+
   it('is bit for bit the float32 reference on an MNIST-shaped block (784 inputs, 1031 units)', () => {
     const rows = 23;
     const x = randomDense(rows, 784, 0.19, 77);

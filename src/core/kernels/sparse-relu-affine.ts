@@ -17,7 +17,22 @@
  */
 import { BackendUnavailableError, DataFormatError } from '../errors';
 import { SPARSE_RELU_AFFINE_SHARED_WASM_BASE64, SPARSE_RELU_AFFINE_WASM_BASE64 } from './generated/sparse-relu-affine.wasm';
+import { COMPACT_SELECTOR_BYTES, COMPACT_SELECTORS } from './compact-selectors';
 import { CONTROL_BYTES, StripTeam, type KernelThreadSpawner } from './kernel-threads';
+
+/** Where one block's row pointers, entries and staged input go (byte offsets). */
+interface StagingAreas {
+  readonly rowptrAt: number;
+  readonly entriesAt: number;
+  readonly stagingAt: number;
+}
+
+interface MemoryViews {
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+}
 
 /** A row-major sparse matrix in CSR form. */
 export interface SparseRows {
@@ -58,9 +73,32 @@ export interface SparseReluAffineOptions {
  */
 export type RowsListener = (firstRow: number, count: number) => void;
 
-/** Blocks of rows when a RowsListener overlaps the kernel: its last block is not overlapped. */
-const LISTENED_BLOCKS = 4;
-const MIN_LISTENED_BLOCK_ROWS = 64;
+/**
+ * Blocks of rows with helper threads: each block's staging and hand-over overlap the strips of
+ * its neighbours, except the first block's staging and the last one's hand-over, so those two
+ * blocks are short and the rows between them go in this many blocks.
+ */
+const PIPELINED_MIDDLE_BLOCKS = 6;
+const PIPELINED_EDGE_ROWS = 32;
+const MIN_PIPELINED_BLOCK_ROWS = 64;
+
+type RowBlock = { readonly r0: number; readonly count: number };
+
+/** `rows` rows in blocks of `blockRows` (the last one shorter). */
+function evenBlocks(rows: number, blockRows: number, r0 = 0): RowBlock[] {
+  const blocks: RowBlock[] = [];
+  for (let first = r0; first < rows; first += blockRows) blocks.push({ r0: first, count: Math.min(rows, first + blockRows) - first });
+  return blocks;
+}
+
+/** Short first and last blocks around middle blocks of at most `fitting` rows. */
+function pipelineBlocks(rows: number, fitting: number): RowBlock[] {
+  const edge = Math.min(fitting, PIPELINED_EDGE_ROWS);
+  const middle = rows - 2 * edge;
+  if (middle <= 0) return evenBlocks(rows, edge);
+  const middleRows = Math.min(fitting, Math.max(MIN_PIPELINED_BLOCK_ROWS, Math.ceil(middle / PIPELINED_MIDDLE_BLOCKS)));
+  return [{ r0: 0, count: edge }, ...evenBlocks(rows - edge, middleRows, edge), { r0: rows - edge, count: edge }];
+}
 
 /** Output columns per strip: the kernel's register block (six f32x4 accumulators). */
 export const STRIP_WIDTH = 24;
@@ -82,7 +120,7 @@ interface KernelExports {
   pack(src: number, ld: number, rows: number, strips: number, dst: number): void;
   entries(starts: number, cols: number, vals: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): number;
   strip(rowptr: number, rows: number, w: number, init: number, initStride: number, h: number, ldh: number, sums: number, last: number): void;
-  dense_entries(src: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): void;
+  dense_entries(src: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number, select: number): void;
 }
 
 /** Non-zero pattern and values of a dense row-major `rows x cols` matrix. Keeps NaNs. */
@@ -260,11 +298,14 @@ export class SparseReluAffine {
   private readonly blockBytes: number;
   private readonly panels: number;
   private readonly panelRows: number;
-  /** Fixed layout: helper control block, packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
-  private readonly packedAt = CONTROL_BYTES;
+  /** Fixed layout: helper control block, compaction selectors, packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
+  private readonly selectAt = CONTROL_BYTES;
+  private readonly packedAt = CONTROL_BYTES + COMPACT_SELECTOR_BYTES;
   private readonly biasAt: number;
   private readonly sumsAt: number;
   private readonly dynamicStart: number;
+  /** Bytes of row-major W waiting at `dynamicStart` to be packed, or 0 once W is packed. */
+  private unpackedBytes = 0;
 
   /**
    * @param kernel W, row-major `inputs x units`
@@ -288,7 +329,8 @@ export class SparseReluAffine {
     this.blockBytes = blockBytes;
     this.strips = Math.ceil(units / STRIP_WIDTH);
     this.paddedUnits = this.strips * STRIP_WIDTH;
-    const packedBytes = inputs * this.paddedUnits * 4;
+    // Each strip ends with one row of zeros past the inputs: the padding entries' row.
+    const packedBytes = (inputs + 1) * this.paddedUnits * 4;
     this.biasAt = align(this.packedAt + packedBytes);
     this.sumsAt = align(this.biasAt + this.paddedUnits * 4);
     this.dynamicStart = align(this.sumsAt + this.paddedUnits * 8);
@@ -297,9 +339,11 @@ export class SparseReluAffine {
     this.instance = instance;
     if (instance === pool) poolReturns?.register(this, pool, this);
     const { exports } = instance;
-    // W row-major with rows padded to whole strips (zeros), just past the fixed part; then packed.
+    // W row-major with rows padded to whole strips (zeros) and a row of zeros after the last,
+    // just past the fixed part; then packed.
     const rawAt = this.dynamicStart;
-    const f32 = this.reserve(rawAt + packedBytes).f32;
+    const { f32, u8 } = this.reserve(rawAt + packedBytes);
+    u8.set(COMPACT_SELECTORS, this.selectAt);
     if (this.paddedUnits === units) {
       f32.set(kernel, rawAt / 4);
     } else {
@@ -309,7 +353,11 @@ export class SparseReluAffine {
         f32.fill(0, row + units, row + this.paddedUnits);
       }
     }
-    exports.pack(rawAt, this.paddedUnits * 4, inputs, this.strips, this.packedAt);
+    f32.fill(0, rawAt / 4 + inputs * this.paddedUnits, rawAt / 4 + (inputs + 1) * this.paddedUnits);
+    // With helper threads the first call packs each strip on the thread that first runs it (see
+    // run); otherwise now.
+    if (instance.team && instance.team.readyHelpers().length > 0) this.unpackedBytes = packedBytes;
+    else exports.pack(rawAt, this.paddedUnits * 4, inputs + 1, this.strips, this.packedAt);
     f32.set(bias, this.biasAt / 4);
     f32.fill(0, this.biasAt / 4 + units, this.biasAt / 4 + this.paddedUnits);
   }
@@ -333,17 +381,19 @@ export class SparseReluAffine {
     const { inputs, panels, panelRows } = this;
     this.checkRows(x);
     const averageEntries = rows === 0 ? 0 : rowStart[rows] / rows;
-    return this.run(rows, undefined, undefined, averageEntries * 2 * ENTRY_BYTES, (r0, count, reserveStaging) => {
+    // The block's CSR arrays are staged where H goes, then panelled and interleaved by the kernel:
+    // row starts, columns and values, each 64-byte aligned.
+    const sizes = (r0: number, count: number) => {
+      const entryCount = rowStart[r0 + count] - rowStart[r0];
+      return { entryBytes: (entryCount + count * panels + 1) * ENTRY_BYTES, stagingBytes: (count + 1) * 4 + entryCount * 8 + 128 };
+    };
+    return this.run(rows, undefined, undefined, averageEntries * 2 * ENTRY_BYTES, sizes, (r0, count, { entriesAt, rowptrAt, stagingAt }, views) => {
       const first = rowStart[r0];
       const entryCount = rowStart[r0 + count] - first;
-      // The block's CSR arrays are staged where H goes, then panelled and interleaved by the kernel.
-      // Row starts, columns and values, each 64-byte aligned: at most this many bytes.
-      const stagingBytes = (count + 1) * 4 + entryCount * 8 + 128;
-      const { entriesAt, rowptrAt, stagingAt } = reserveStaging(entryCount * ENTRY_BYTES, stagingBytes);
       const startsAt = stagingAt;
       const colsAt = align(startsAt + (count + 1) * 4);
       const valsAt = align(colsAt + entryCount * 4);
-      const { i32, f32 } = this.reserve(valsAt + entryCount * 4);
+      const { i32, f32 } = views;
       for (let i = 0; i <= count; i++) i32[startsAt / 4 + i] = rowStart[r0 + i] - first;
       i32.set(columns.subarray(first, first + entryCount), colsAt / 4);
       f32.set(values.subarray(first, first + entryCount), valsAt / 4);
@@ -370,105 +420,135 @@ export class SparseReluAffine {
       throw new DataFormatError(`dense input must hold ${rows} x ${inputs} = ${rows * inputs} values, got ${x.length}`);
     }
     // Room for every value of a row as an entry, plus the dense row itself.
-    return this.run(rows, into, onRows, inputs * (ENTRY_BYTES + 4), (r0, count, reserveStaging) => {
-      const { entriesAt, rowptrAt, stagingAt } = reserveStaging((count * inputs + 1) * ENTRY_BYTES, count * inputs * 4);
-      new Float32Array(this.exportsOrThrow().memory.buffer).set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
-      exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt);
+    const sizes = (_r0: number, count: number) => ({ entryBytes: (count * inputs + count * panels + 1) * ENTRY_BYTES, stagingBytes: count * inputs * 4 });
+    return this.run(rows, into, onRows, inputs * (ENTRY_BYTES + 4), sizes, (r0, count, { entriesAt, rowptrAt, stagingAt }, views) => {
+      views.f32.set(x.subarray(r0 * inputs, (r0 + count) * inputs), stagingAt / 4);
+      exports.dense_entries(stagingAt, count, inputs, panelRows, panels, entriesAt, rowptrAt, this.selectAt);
     });
   }
 
   /**
    * The block loop both input forms share. `stage` writes a block's panelled entries and row
-   * pointers; it gets `reserveStaging(entryBytes, stagingBytes)`, which lays out row pointers,
-   * entries, H and a staging area (H's place, free until the strips run) for this block and grows the memory to hold them.
-   * H goes to `into` (`rows * units` values) when given, else to a new array.
+   * pointers into the areas given (`sizes` says how many bytes of entries and of staging a block
+   * needs: the staging area is H's place, free until the block's strips run). H goes to `into`
+   * (`rows * units` values) when given, else to a new array.
+   *
+   * With helper threads the rows go in several blocks through two sets of areas: while everyone
+   * runs block b's strips, this thread first hands on block b - 1 (copies its H out, tells
+   * `onRows`) and stages block b + 1, so that only the first block's staging and the last
+   * block's hand-over are left outside the strips (they were a quarter of the pass on 2 cores).
    */
   private run(
     rows: number,
     into: Float32Array | undefined,
     onRows: RowsListener | undefined,
     stagingBytesPerRow: number,
-    stage: (r0: number, count: number, reserveStaging: (entryBytes: number, stagingBytes: number) => { entriesAt: number; rowptrAt: number; stagingAt: number }) => void,
+    sizes: (r0: number, count: number) => { entryBytes: number; stagingBytes: number },
+    stage: (r0: number, count: number, areas: StagingAreas, views: MemoryViews) => void,
   ): ReluAffineResult {
     const exports = this.exportsOrThrow();
     const { inputs, units, paddedUnits, strips, panels } = this;
     if (into && into.length !== rows * units) throw new DataFormatError(`the output for H must hold ${rows} x ${units} values, got ${into.length}`);
     const hidden = into ?? new Float32Array(rows * units);
     const hBytesPerRow = paddedUnits * 4;
-    // Rows per block: H, the block's entries and their staging within blockBytes (at least one row).
-    const fitting = Math.max(1, Math.floor(this.blockBytes / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
     const team = this.instance?.team;
-    // A listener's work on finished rows overlaps the helpers' strips of the next block.
-    const overlapped = onRows !== undefined && team !== undefined && team.readyHelpers().length > 0;
-    const blockRows = overlapped ? Math.min(fitting, Math.max(MIN_LISTENED_BLOCK_ROWS, Math.ceil(rows / LISTENED_BLOCKS))) : fitting;
-    let finished: [number, number] | undefined;
-    const handOver = () => {
-      if (finished && onRows) onRows(...finished);
-      finished = undefined;
-    };
-
-    let views = this.reserve(this.dynamicStart);
+    const pipelined = team !== undefined && team.readyHelpers().length > 0 && rows >= 2 * MIN_PIPELINED_BLOCK_ROWS;
+    const sets = pipelined ? 2 : 1;
+    // Rows per block: H, the block's entries and their staging, for every set, within blockBytes (at least one row).
+    const fitting = Math.max(1, Math.floor(this.blockBytes / sets / (hBytesPerRow + 4 * (panels + 1) + stagingBytesPerRow)));
+    const blocks = pipelined ? pipelineBlocks(rows, fitting) : evenBlocks(rows, fitting);
+    const stripBytes = (inputs + 1) * STRIP_BYTES;
+    // W still unpacked: pipelined, every thread packs each strip it takes in the first block, in
+    // parallel (the row-major copy stays below the staging areas until then); otherwise now.
+    if (this.unpackedBytes > 0 && !pipelined) {
+      exports.pack(this.dynamicStart, hBytesPerRow, inputs + 1, strips, this.packedAt);
+      this.unpackedBytes = 0;
+    }
+    const raw = this.unpackedBytes > 0 ? this.dynamicStart : 0;
+    const blockRows = Math.max(0, ...blocks.map((block) => block.count));
+    let entryBytes = 0;
+    let stagingBytes = 0;
+    for (const { r0, count } of blocks) {
+      const size = sizes(r0, count);
+      entryBytes = Math.max(entryBytes, size.entryBytes);
+      stagingBytes = Math.max(stagingBytes, size.stagingBytes);
+    }
+    // Each set: row pointers, then H (the staged input shares H's place, read only while the
+    // entries are built), then the entries, of which only the non-zeros' part is ever touched.
+    // Once W is packed, the sets start over the pages W was staged in (mapped already).
+    const areas: (StagingAreas & { hAt: number })[] = [];
+    let end = align(this.dynamicStart + this.unpackedBytes);
+    for (let set = 0; set < sets; set++) {
+      const rowptrAt = end;
+      const hAt = align(rowptrAt + panels * (blockRows + 1) * 4);
+      const entriesAt = align(hAt + Math.max(blockRows * hBytesPerRow, stagingBytes));
+      end = align(entriesAt + entryBytes);
+      areas.push({ rowptrAt, hAt, stagingAt: hAt, entriesAt });
+    }
+    // Grown once, before any helper runs: the views stay valid throughout.
+    const views = this.reserve(end);
     views.f64.fill(0, this.sumsAt / 8, this.sumsAt / 8 + paddedUnits);
-    for (let r0 = 0; r0 < rows; r0 += blockRows) {
-      const count = Math.min(rows, r0 + blockRows) - r0;
-      const rowptrAt = this.dynamicStart;
-      let hAt = 0;
-      stage(r0, count, (entryBytes, stagingBytes) => {
-        // H first, over the pages W was staged in for packing (mapped already); the staged input
-        // is read only while the entries are built, before any strip writes H, so it shares H's
-        // place; then the entries, of which only the non-zeros' part is ever touched. A fresh
-        // memory thus faults in about W twice, H and the entries, nothing more.
-        hAt = align(rowptrAt + panels * (count + 1) * 4);
-        const stagingAt = hAt;
-        const entriesAt = align(hAt + Math.max(count * hBytesPerRow, stagingBytes));
-        this.reserve(entriesAt + entryBytes);
-        return { entriesAt, rowptrAt, stagingAt };
-      });
 
-      // Strip by strip (W's strip stays cached), panel by panel within a strip (its panel slice
-      // stays in L1); the first panel starts from the biases, later ones from H. Helper threads
-      // run the same strips (kernel-threads.ts), taking them one at a time as the caller does.
-      const stripBytes = inputs * STRIP_BYTES;
-      const runStrip = (s: number) => {
-        const w = this.packedAt + s * stripBytes;
-        const h = hAt + s * STRIP_BYTES;
-        for (let p = 0; p < panels; p++) {
-          const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
-          const initStride = p === 0 ? 0 : hBytesPerRow;
-          const last = p === panels - 1 ? 1 : 0;
-          exports.strip(rowptrAt + p * (count + 1) * 4, count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
-        }
-      };
-      if (team) {
-        const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips };
-        // A new H's first write to each 4 KiB page faults (~2 us a page in a VM: 2 ms for 1000 x
-        // 1024): this thread takes those faults while the helpers start on the strips.
-        const touchPages = () => {
-          const end = (r0 + count) * units;
-          for (let e = r0 * units; e < end; e += 1024) hidden[e] = 0;
-        };
-        team.run(job, runStrip, () => {
-          touchPages();
-          handOver();
-        });
-      } else {
-        for (let s = 0; s < strips; s++) runStrip(s);
-      }
-      handOver();
-
-      views = this.reserve(0);
-      const { f32 } = views;
+    const handOn = (b: number) => {
+      const { r0, count } = blocks[b];
+      const { hAt } = areas[b % sets];
       if (paddedUnits === units) {
-        hidden.set(f32.subarray(hAt / 4, hAt / 4 + count * units), r0 * units);
+        hidden.set(views.f32.subarray(hAt / 4, hAt / 4 + count * units), r0 * units);
       } else {
         for (let i = 0; i < count; i++) {
           const from = hAt / 4 + i * paddedUnits;
-          hidden.set(f32.subarray(from, from + units), (r0 + i) * units);
+          hidden.set(views.f32.subarray(from, from + units), (r0 + i) * units);
         }
       }
-      finished = [r0, count];
+      onRows?.(r0, count);
+    };
+    const stageBlock = (b: number) => stage(blocks[b].r0, blocks[b].count, areas[b % sets], views);
+
+    if (blocks.length > 0) stageBlock(0);
+    team?.hold(pipelined);
+    try {
+      for (let b = 0; b < blocks.length; b++) {
+        const { r0, count } = blocks[b];
+        const { rowptrAt, hAt } = areas[b % sets];
+        // Strip by strip (W's strip stays cached), panel by panel within a strip (its panel slice
+        // stays in L1); the first panel starts from the biases, later ones from H. Helper threads
+        // run the same strips (kernel-threads.ts), taking them one at a time as the caller does.
+        const packFrom = b === 0 ? raw : 0;
+        const runStrip = (s: number) => {
+          const w = this.packedAt + s * stripBytes;
+          const h = hAt + s * STRIP_BYTES;
+          if (packFrom !== 0) exports.pack(packFrom + s * STRIP_BYTES, hBytesPerRow, inputs + 1, 1, w);
+          for (let p = 0; p < panels; p++) {
+            const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
+            const initStride = p === 0 ? 0 : hBytesPerRow;
+            const last = p === panels - 1 ? 1 : 0;
+            exports.strip(rowptrAt + p * (count + 1) * 4, count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
+          }
+        };
+        if (team) {
+          const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips, raw: packFrom };
+          team.run(job, runStrip, () => {
+            // A new H's first write to each 4 KiB page faults (~2 us a page in a VM: 2 ms for
+            // 1000 x 1024): this thread takes those faults while the helpers start on the strips.
+            const last = (r0 + count) * units;
+            for (let e = r0 * units; e < last; e += 1024) hidden[e] = 0;
+            if (!pipelined) return;
+            if (b > 0) handOn(b - 1);
+            if (b + 1 < blocks.length) stageBlock(b + 1);
+          });
+        } else {
+          for (let s = 0; s < strips; s++) runStrip(s);
+        }
+        if (packFrom !== 0) this.unpackedBytes = 0;
+        if (!pipelined) {
+          handOn(b);
+          if (b + 1 < blocks.length) stageBlock(b + 1);
+        }
+      }
+    } finally {
+      team?.hold(false);
     }
-    handOver();
+    if (pipelined) handOn(blocks.length - 1);
     const columnSums = views.f64.slice(this.sumsAt / 8, this.sumsAt / 8 + units);
     return { hidden, columnSums };
   }
@@ -495,7 +575,7 @@ export class SparseReluAffine {
   }
 
   /** Grows the memory to at least `bytes` and returns fresh views (growth detaches the old ones). */
-  private reserve(bytes: number): { i32: Int32Array; f32: Float32Array; f64: Float64Array } {
+  private reserve(bytes: number): MemoryViews {
     const memory = this.exportsOrThrow().memory;
     if (bytes > MAX_MEMORY_BYTES) {
       throw new DataFormatError(`the sparse kernel needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than its 2 GiB limit; use fewer units or inputs`);
@@ -509,7 +589,7 @@ export class SparseReluAffine {
       }
     }
     const buffer = memory.buffer;
-    return { i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+    return { u8: new Uint8Array(buffer), i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
   }
 }
 
