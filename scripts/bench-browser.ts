@@ -31,10 +31,13 @@
  *   duration and the GFS / i-SpaSP speed-up sentence the app shows with the slider at 10% (GFS
  *   stops there on this width);
  * - the shipped CNN (`cnn-sparse`, bench-browser-cnn.ts): slider to kept channels and accuracy
- *   shown, then to the accuracy on all 10,000 test images, and long tasks meanwhile.
+ *   shown, then to the accuracy on all 10,000 test images, and long tasks meanwhile;
+ * - the calibration pass in a Chromium worker (bench-browser-kernel.ts): useful GFLOP/s beside
+ *   the WebAssembly SIMD peak measured in the same worker, 784-1024-10 and 784-10000-10.
  *
  * Options: --runs N (5), --out FILE, --no-train (skip the training phase), --no-wide (skip the
- * 784-10000-10 phase), --no-cnn (skip the CNN phase), --only-cnn (the CNN rows alone, printed, no report file),
+ * 784-10000-10 phase), --no-cnn (skip the CNN phase), --only-cnn (the CNN rows alone, printed, no report file), --no-kernel (skip the calibration pass),
+ * --only-kernel (the calibration pass rows alone, printed, no report file),
  * --only-wide (the 784-10000-10 slider moves alone, --runs times, printed, no report file), --only-startup (cold start to
  * the first prune, --runs times: each long task with its long-animation-frame scripts, printed, no
  * report file), --port N (vite preview's port; a free one by default). `--backend webgpu` instead compares WASM and WebGPU on the same page
@@ -42,7 +45,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,6 +52,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { benchBackends } from './bench-browser-backends';
 import { cnnRows, cnnRun, CNN_TARGETS, type CnnBrowserResult } from './bench-browser-cnn';
+import { calibrationPassInBrowser, calibrationPassRows, type BrowserCalibrationPass } from './bench-browser-kernel';
+import { freePort } from './free-port';
 
 const { values } = parseArgs({
   options: {
@@ -61,6 +65,8 @@ const { values } = parseArgs({
     'only-cnn': { type: 'boolean', default: false },
     'only-wide': { type: 'boolean', default: false },
     'only-startup': { type: 'boolean', default: false },
+    'no-kernel': { type: 'boolean', default: false },
+    'only-kernel': { type: 'boolean', default: false },
     port: { type: 'string' },
     backend: { type: 'string' },
     software: { type: 'boolean', default: false },
@@ -80,6 +86,8 @@ if (!existsSync(path.join(dist, 'index.html')) || !existsSync(path.join(dist, 'a
 }
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** The calibration pass in the browser: the widths and sizes `npm run bench` times in Node. */
+const KERNEL_BENCH = { units: [1024, 10000], samples: 1000, repeats: 15 };
 const LATENCY_PERCENTS = [3, 47, 12, 85, 25, 60, 5, 33, 90, 18, 72, 8, 50, 2, 40, 95, 15, 66, 22, 30];
 const RAPID_MOVES = Array.from({ length: 30 }, (_, k) => 2 + ((k * 37) % 97));
 const DRAG_PERCENTS = Array.from({ length: 48 }, (_, k) => 8 + k * 2);
@@ -332,19 +340,6 @@ function quantile(values: number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startPreview(port: number): Promise<ChildProcess> {
@@ -777,6 +772,7 @@ async function main(): Promise<void> {
   const results: RunResult[] = [];
   let wide: WideResult | null = null;
   let cnn: CnnBrowserResult | null = null;
+  let kernel: BrowserCalibrationPass | null = null;
   const loadBefore = os.loadavg();
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
@@ -792,6 +788,12 @@ async function main(): Promise<void> {
       console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
       return;
     }
+    if (values['only-kernel']) {
+      const pass = await calibrationPassInBrowser(browser, KERNEL_BENCH);
+      console.log(`${pass.userAgent}; ${pass.threadNote}; load average ${pass.loadAverage.map((x) => x.toFixed(2)).join(' ')}`);
+      for (const row of calibrationPassRows(pass)) console.log(row.join(' | '));
+      return;
+    }
     if (values['only-cnn']) {
       const rows = cnnRows(await cnnRun(browser, `http://127.0.0.1:${port}`));
       console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -801,6 +803,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < runs; run++) results.push(await oneRun(browser, `http://127.0.0.1:${port}`, run));
     if (!values['no-wide']) wide = await wideRun(browser, `http://127.0.0.1:${port}`);
     if (!values['no-cnn']) cnn = await cnnRun(browser, `http://127.0.0.1:${port}`);
+    if (!values['no-kernel']) kernel = await calibrationPassInBrowser(browser, KERNEL_BENCH);
   } finally {
     await browser?.close();
     stop();
@@ -913,6 +916,7 @@ async function main(): Promise<void> {
         })()
       : []),
     ...(cnn ? cnnRows(cnn) : []),
+    ...(kernel ? calibrationPassRows(kernel) : []),
     [
       'JavaScript (dist/assets/*.js), gzipped',
       `<= ${(TARGETS.jsGzipBytes / 1e6).toFixed(1)} MB`,
@@ -950,6 +954,7 @@ async function main(): Promise<void> {
     runs: results,
     wide,
     cnn,
+    calibrationPass: kernel,
   };
   mkdirSync(path.dirname(path.resolve(values.out!)), { recursive: true });
   writeFileSync(values.out!, `${JSON.stringify(report, null, 2)}\n`);

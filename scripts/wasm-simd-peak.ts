@@ -6,11 +6,9 @@
  */
 import wabtInit from 'wabt';
 import { compileWat } from './build-kernels';
+import { PEAK_CHAINS, timeSimdPeak } from './simd-peak-timing';
 
-const CHAINS = 12;
-const FLOP_PER_ITERATION = CHAINS * 4 * 2;
-
-const names = Array.from({ length: CHAINS }, (_, k) => `$a${k}`);
+const names = Array.from({ length: PEAK_CHAINS }, (_, k) => `$a${k}`);
 const SOURCE = `(module
   (func (export "peak") (param $n i32) (result f32)
     ${names.map((name) => `(local ${name} v128)`).join(' ')} (local $m v128) (local $x v128)
@@ -21,17 +19,12 @@ const SOURCE = `(module
       (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (f32x4.extract_lane 0 ${names.slice(1).reduce((sum, name) => `(f32x4.add ${sum} (local.get ${name}))`, `(local.get ${names[0]})`)})))`;
 
+/** The peak loop as a WebAssembly binary (exported function `peak(iterations)`). */
+export async function wasmSimdPeakBinary(): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(compileWat(await wabtInit(), 'simd-peak.wat', SOURCE));
+}
+
 /** The best of `repeats` timed runs of the loop on this thread, in GFLOP/s. */
 export async function wasmSimdPeakGflops(repeats = 7, iterations = 2_000_000): Promise<number> {
-  const binary = compileWat(await wabtInit(), 'simd-peak.wat', SOURCE);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(binary)));
-  const peak = instance.exports.peak as (n: number) => number;
-  peak(iterations / 10);
-  let best = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const started = performance.now();
-    peak(iterations);
-    best = Math.min(best, performance.now() - started);
-  }
-  return (iterations * FLOP_PER_ITERATION) / best / 1e6;
+  return timeSimdPeak(await wasmSimdPeakBinary(), repeats, iterations);
 }

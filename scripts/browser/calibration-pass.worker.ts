@@ -1,0 +1,101 @@
+/**
+ * The calibration pass in a browser Web Worker, where the app runs it: the same kernels, helper
+ * threads started the way the app's worker starts them (src/worker/kernel-threads.ts), MNIST
+ * calibration images from the site's data/ files, and the same random 784-N-10 layers and
+ * seeds as `npm run bench`. Driven by scripts/bench-browser-kernel.ts through calibration-pass.html.
+ */
+import { calibrationImages, mnistSplitFromBytes } from '../../src/core/data/mnist';
+import { kernelThreadStatus } from '../../src/core/kernels/sparse-relu-affine';
+import { randomMlp } from '../../src/core/model/random-mlp';
+import { buildLayerProblem, hiddenRepresentation } from '../../src/core/pruning/layer-problem';
+import { startKernelThreads } from '../../src/worker/kernel-threads';
+import { timeSimdPeak } from '../simd-peak-timing';
+
+export interface CalibrationPassRequest {
+  /** The SIMD peak loop (wasm-simd-peak.ts), base64: it crosses from Node through the page as text. */
+  readonly peakBase64: string;
+  readonly units: readonly number[];
+  readonly samples: number;
+  readonly repeats: number;
+}
+
+export interface CalibrationPassRow {
+  readonly units: number;
+  /** Median ms: buildLayerProblem (relu(X W + b), sums, U = H V), and relu(X W + b) alone. */
+  readonly passMs: number;
+  readonly reluMs: number;
+  readonly passOneThreadMs: number;
+  readonly reluOneThreadMs: number;
+}
+
+export interface CalibrationPassResult {
+  readonly userAgent: string;
+  readonly peakPerThreadGflops: number;
+  readonly threads: number;
+  readonly threadNote: string;
+  /** Non-zero pixels of the calibration images: the pass's useful multiply-adds are these times N. */
+  readonly calibrationNonZeros: number;
+  readonly rows: CalibrationPassRow[];
+}
+
+function timeMedian(repeats: number, body: () => void): number {
+  body();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const started = performance.now();
+    body();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+async function fetchBytes(name: string): Promise<Uint8Array> {
+  const response = await fetch(`/data/${name}`);
+  if (!response.ok) throw new Error(`/data/${name}: HTTP ${response.status} (run npm run prepare-data)`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function measure(request: CalibrationPassRequest): Promise<CalibrationPassResult> {
+  const train = await mnistSplitFromBytes(await fetchBytes('train-images-idx3-ubyte.gz'), await fetchBytes('train-labels-idx1-ubyte.gz'));
+  const { samples, repeats } = request;
+  const calibration = calibrationImages(train, samples);
+  let calibrationNonZeros = 0;
+  for (const value of calibration) if (value !== 0) calibrationNonZeros++;
+  const peakPerThreadGflops = timeSimdPeak(Uint8Array.from(atob(request.peakBase64), (c) => c.charCodeAt(0)));
+  const layers = request.units.map((units) => randomMlp([784, units, 10], 7, { bias: 0.01 }).layers);
+  const time = (layer: (typeof layers)[number]) => {
+    const [first, next] = layer;
+    const into = new Float32Array(samples * first.units);
+    return {
+      passMs: timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, next).dispose()),
+      reluMs: timeMedian(repeats, () => void hiddenRepresentation(calibration, samples, first, into)),
+    };
+  };
+  const oneThread = layers.map(time);
+  const started = startKernelThreads();
+  const deadline = performance.now() + 10_000;
+  while (kernelThreadStatus().threads < started.threads && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const threaded = layers.map(time);
+  return {
+    userAgent: navigator.userAgent,
+    peakPerThreadGflops,
+    threads: kernelThreadStatus().threads,
+    threadNote: started.note,
+    calibrationNonZeros,
+    rows: request.units.map((units, i) => ({
+      units,
+      passMs: threaded[i].passMs,
+      reluMs: threaded[i].reluMs,
+      passOneThreadMs: oneThread[i].passMs,
+      reluOneThreadMs: oneThread[i].reluMs,
+    })),
+  };
+}
+
+self.onmessage = (event: MessageEvent<CalibrationPassRequest>) => {
+  measure(event.data).then(
+    (result) => self.postMessage({ result }),
+    (error: unknown) => self.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
+};
