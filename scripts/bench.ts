@@ -11,7 +11,7 @@
  * random one): build time, slider-to-accuracy latency at keep 0.1, 0.5 and 1, and memory. Then
  * channel pruning of the shipped CNN at 25% of every layer (scripts/bench-cnn.ts).
  *
- * Options: --repeats N (5), --units 1024,10000, --model PATH (repeatable), --keep 0.1,
+ * Options: --repeats N (11; numpy's reference timings use the same count), --units 1024,10000, --model PATH (repeatable), --keep 0.1,
  *          --gfs-max-units N (10000; GFS is slow on purpose), --no-numpy, --no-cli (skip the
  *          one-shot `npm run prune` runs), --out FILE,
  *          --kernel-threads N (threads for the sparse kernel, default: one per core up to 4;
@@ -41,7 +41,9 @@ import { wasmSimdPeakGflops } from './wasm-simd-peak';
 
 const { values } = parseArgs({
   options: {
-    repeats: { type: 'string', default: '5' },
+    // 11, not 5: on 2 cores a few runs in ten lose a thread to the system for a while, and the
+    // median of five moved by 2-4 ms between benches on the same code.
+    repeats: { type: 'string', default: '11' },
     units: { type: 'string', default: '1024,10000' },
     model: { type: 'string', multiple: true, default: [] },
     keep: { type: 'string', default: '0.1' },
