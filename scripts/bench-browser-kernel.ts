@@ -46,7 +46,7 @@ export function calibrationPassRows(pass: BrowserCalibrationPass): [string, stri
   const peak = pass.peakPerThreadGflops * pass.threads;
   return pass.rows.flatMap((row): [string, string, string, string][] => {
     const useful = (ms: number) => (2 * pass.calibrationNonZeros * row.units) / ms / 1e6;
-    const share = (ms: number, of: number) => `${useful(ms).toFixed(1)} GFLOP/s = ${((100 * useful(ms)) / of).toFixed(0)}%`;
+    const share = (ms: number, of: number) => `${useful(ms).toFixed(1)} GFLOP/s = ${((100 * useful(ms)) / of).toFixed(1)}%`;
     return [
       [
         `calibration pass in Chromium's worker (the app's engine), 784-${row.units}-10, n = ${pass.samples}, ${pass.threads} threads: useful GFLOP/s`,

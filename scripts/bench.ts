@@ -70,8 +70,11 @@ function median(times: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Untimed calls before each median: V8 reaches its optimised code for a prune after 3-5 calls. */
+const WARM_UP_CALLS = 5;
+
 function timeMedian(runs: number, body: () => void): number {
-  body();
+  for (let w = 0; w < WARM_UP_CALLS; w++) body();
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const started = performance.now();
@@ -280,8 +283,9 @@ for (const row of forwardRows) {
   const useful = row.usefulGflops as number;
   targets.push({
     metric: `calibration pass, useful GFLOP/s (non-zero MACs), ${String(row.model)}`,
-    target: `>= 50% of peak ${peakGflops.toFixed(0)}`,
-    measured: `${useful.toFixed(1)} = ${((100 * useful) / peakGflops).toFixed(0)}% of peak`,
+    target: `>= 50% of peak ${peakGflops.toFixed(1)}`,
+    // One decimal: 49.7% must not print as a failing "50%".
+    measured: `${useful.toFixed(1)} = ${((100 * useful) / peakGflops).toFixed(1)}% of peak`,
     met: useful >= 0.5 * peakGflops,
   });
   const relu = row.reluUsefulGflops as number;
