@@ -60,6 +60,7 @@ const SHIPPED_WIDE = 'public/models/mlp-10000/model.json';
 /** The shipped 784-1024-10 the one-shot CLI target is measured on. */
 const CLI_MODEL = 'public/models/mlp-1024/model.json';
 const keep = Number(values.keep);
+const CLI_RUNS = 5;
 const samples = 1000;
 const iterations = 20;
 
@@ -260,12 +261,15 @@ if (smallMs) {
   });
 }
 if (!values['no-cli'] && existsSync(CLI_MODEL)) {
-  // One-shot runs: a fresh process each, as someone pruning from the command line gets.
-  const cli = cliPruneMs(CLI_MODEL, 3);
+  // One-shot runs: a fresh process each, as someone pruning from the command line gets. Five, not
+  // three: on 2 cores a one-shot prune takes 12-15 ms or, when another thread (V8's compiler
+  // finishing the warm-up's code, the system) takes a core from the kernel's helper, 20-32 ms;
+  // in runs of five one in three was slow, so three runs' median landed on either side.
+  const cli = cliPruneMs(CLI_MODEL, CLI_RUNS);
   const bar = smallNumpy?.closedFormMs;
   const cliMedian = median(cli.map((run) => run.prune));
   targets.push({
-    metric: `one-shot CLI timingsMs.prune, ${CLI_MODEL.split('/').slice(-2, -1)[0]} (784-1024-10), 3 runs`,
+    metric: `one-shot CLI timingsMs.prune, ${CLI_MODEL.split('/').slice(-2, -1)[0]} (784-1024-10), ${CLI_RUNS} runs`,
     target: bar ? `<= numpy ${bar.toFixed(1)} ms` : '<= numpy',
     measured: `median ${cliMedian.toFixed(1)} ms (${cli.map((run) => run.prune.toFixed(0)).join(', ')})`,
     met: bar ? cliMedian <= bar : null,
