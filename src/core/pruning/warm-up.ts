@@ -20,6 +20,14 @@ export interface WarmUpShape {
 }
 
 const SMALL: WarmUpShape = { sizes: [784, 256, 10], samples: 256 };
+/**
+ * V8 optimises a prune's code after several calls, and finishes compiling it on a background
+ * thread that then competes with the kernel's helper for 2 cores. With 2 small rounds a one-shot
+ * CLI prune of 784-1024-10 took 13-30 ms (median ~25 in a busy hour); with 10, 10-14 ms (warm-up
+ * 70-120 ms -> 130-160 ms, in timingsMs.load). Two extra prunes at the model's shape did as well
+ * for 70 ms more.
+ */
+const SMALL_ROUNDS = 10;
 
 /**
  * Beyond this many hidden activations (samples x widest hidden layer) the shape is not warmed:
@@ -28,7 +36,7 @@ const SMALL: WarmUpShape = { sizes: [784, 256, 10], samples: 256 };
 export const MAX_WARMED_ACTIVATIONS = 2e7;
 
 export function warmUpPruning(shape?: WarmUpShape): void {
-  for (let round = 0; round < 2; round++) prunedOnce(SMALL);
+  for (let round = 0; round < SMALL_ROUNDS; round++) prunedOnce(SMALL);
   if (shape && shape.sizes.length > 2 && shape.samples * Math.max(...shape.sizes.slice(1, -1)) <= MAX_WARMED_ACTIVATIONS) prunedOnce(shape);
 }
 
