@@ -37,6 +37,7 @@ import { kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
 import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { benchShippedCnn, SHIPPED_CNN } from './bench-cnn';
 import { builtJavaScriptGzipMB, cliPruneMs, printTargets, sliderLatency, type TargetRow } from './bench-targets';
+import { median, timeMedian } from './timing';
 import { wasmSimdPeakGflops } from './wasm-simd-peak';
 
 const { values } = parseArgs({
@@ -63,27 +64,6 @@ const keep = Number(values.keep);
 const CLI_RUNS = 5;
 const samples = 1000;
 const iterations = 20;
-
-
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Untimed calls before each median: V8 reaches its optimised code for a prune after 3-5 calls. */
-const WARM_UP_CALLS = 5;
-
-function timeMedian(runs: number, body: () => void): number {
-  for (let w = 0; w < WARM_UP_CALLS; w++) body();
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const started = performance.now();
-    body();
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
 
 interface NumpyFigures {
   units: number;

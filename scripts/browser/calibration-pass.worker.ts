@@ -10,6 +10,7 @@ import { randomMlp } from '../../src/core/model/random-mlp';
 import { buildLayerProblem, hiddenRepresentation } from '../../src/core/pruning/layer-problem';
 import { startKernelThreads } from '../../src/worker/kernel-threads';
 import { timeSimdPeak } from '../simd-peak-timing';
+import { timeMedian } from '../timing';
 
 export interface CalibrationPassRequest {
   /** The SIMD peak loop (wasm-simd-peak.ts), base64: it crosses from Node through the page as text. */
@@ -36,18 +37,6 @@ export interface CalibrationPassResult {
   /** Non-zero pixels of the calibration images: the pass's useful multiply-adds are these times N. */
   readonly calibrationNonZeros: number;
   readonly rows: CalibrationPassRow[];
-}
-
-function timeMedian(repeats: number, body: () => void): number {
-  body();
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const started = performance.now();
-    body();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
 }
 
 async function fetchBytes(name: string): Promise<Uint8Array> {

@@ -106,7 +106,6 @@ export function reportFieldsOf(
   };
 }
 
-/** The view without its serial, which the worker adds. */
 /** What a layer's view says of its selection, for neurons and channels alike. */
 export function selectionView(layer: { readonly kept: number[]; readonly relativeResidual: number; readonly residuals?: number[]; readonly steps?: readonly IspaspStep[] }) {
   return {
@@ -123,6 +122,7 @@ export function viewTimings(outcome: { readonly pruneMs: number; readonly refitM
   return { prune: outcome.pruneMs, refit: outcome.refitMs, evaluate: measured.evaluateMs, ...(measured.finetuneMs !== undefined && { finetune: measured.finetuneMs }) };
 }
 
+/** The view without its serial, which the worker adds. */
 export function pruneViewOf(request: PruneRequest, measured: PruneMeasurements): Omit<PruneView, 'serial'> {
   const { outcome, raw, refit, finetuned } = measured;
   const accuracy = accuracyView(measured.denseAccuracy, raw, refit, finetuned);

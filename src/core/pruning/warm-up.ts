@@ -36,15 +36,16 @@ const SMALL_ROUNDS = 10;
 export const MAX_WARMED_ACTIVATIONS = 2e7;
 
 export function warmUpPruning(shape?: WarmUpShape): void {
-  for (let round = 0; round < SMALL_ROUNDS; round++) prunedOnce(SMALL);
-  if (shape && shape.sizes.length > 2 && shape.samples * Math.max(...shape.sizes.slice(1, -1)) <= MAX_WARMED_ACTIVATIONS) prunedOnce(shape);
+  pruned(SMALL, SMALL_ROUNDS);
+  if (shape && shape.sizes.length > 2 && shape.samples * Math.max(...shape.sizes.slice(1, -1)) <= MAX_WARMED_ACTIVATIONS) pruned(shape, 1);
 }
 
-function prunedOnce({ sizes, samples }: WarmUpShape): void {
+/** One random network and calibration set of the shape, pruned `rounds` times. */
+function pruned({ sizes, samples }: WarmUpShape, rounds: number): void {
   const uniform = seededUniform(12345);
   const model = randomMlp([...sizes], 12345);
   // MNIST-like inputs: about one pixel in five is non-zero.
   const calibration = new Float32Array(samples * sizes[0]);
   for (let i = 0; i < calibration.length; i++) calibration[i] = uniform() < 0.2 ? uniform() : 0;
-  pruneNetwork(model, calibration, { method: 'ispasp', keep: 0.1, iterations: 20, seed: 0, refit: false });
+  for (let round = 0; round < rounds; round++) pruneNetwork(model, calibration, { method: 'ispasp', keep: 0.1, iterations: 20, seed: 0, refit: false });
 }
