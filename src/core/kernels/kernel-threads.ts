@@ -1,5 +1,5 @@
 /**
- * Helper threads for the sparse ReLU-affine kernel. Its strips of 24 output columns are
+ * Helper threads for the sparse ReLU-affine kernel. Its strips of 32 output columns are
  * independent (each writes its own columns of H and its own column sums), so a layer's strips
  * are shared between the calling thread and helper threads that run the same WebAssembly module
  * over one shared memory. The call stays synchronous: the caller publishes the job in a control
@@ -13,6 +13,8 @@
  * the caller simply does all the strips itself, so results never depend on timing (the same
  * strip computes the same bits on any thread).
  */
+
+import { STRIP_BYTES } from './strip-layout';
 
 /** What a helper needs: the compiled module, the shared memory and its slot number (1-based). */
 export interface KernelThreadInit {
@@ -102,10 +104,11 @@ for (;;) {
     if (Atomics.compareExchange(ctrl, ${CLAIM}, word, word + 1) !== word) continue;
     const s = word & 0xffff;
     const w = packed + s * stripBytes;
-    const h = h0 + s * 96;
-    if (raw !== 0) kernel.pack(raw + s * 96, ldh, stripBytes / 96, 1, w);
+    const h = h0 + s * ${STRIP_BYTES};
+    if (raw !== 0) kernel.pack(raw + s * ${STRIP_BYTES}, ldh, stripBytes / ${STRIP_BYTES}, 1, w);
+    else kernel.prefetch(w, stripBytes);
     for (let p = 0; p < panels; p++) {
-      kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * 96 : h, p === 0 ? 0 : ldh, h, ldh, sums + s * 192, p === panels - 1 ? 1 : 0);
+      kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * ${STRIP_BYTES} : h, p === 0 ? 0 : ldh, h, ldh, sums + s * ${2 * STRIP_BYTES}, p === panels - 1 ? 1 : 0);
     }
     if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === strips) Atomics.notify(ctrl, ${COMPLETED});
   }

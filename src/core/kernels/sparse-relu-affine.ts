@@ -4,7 +4,7 @@
  * hand-written WebAssembly SIMD kernel (sparse-relu-affine.wat) instead of a dense matmul.
  *
  * The cost is proportional to the non-zeros of X, not to its size: per non-zero x_ik and per
- * strip of 24 output columns, six f32x4 multiply-adds against row k of the strip. W is packed
+ * strip of 32 output columns, eight f32x4 multiply-adds against row k of the strip. W is packed
  * once per layer (`SparseReluAffine`), so several X can reuse it; `reluAffineSparse` is the
  * one-shot form. With `useKernelThreads` the strips are shared with helper threads (see
  * kernel-threads.ts); each strip is computed the same way on any thread. Results agree with the dense float32 computation to rounding;
@@ -19,6 +19,7 @@ import { BackendUnavailableError, DataFormatError } from '../errors';
 import { SPARSE_RELU_AFFINE_SHARED_WASM_BASE64, SPARSE_RELU_AFFINE_WASM_BASE64 } from './generated/sparse-relu-affine.wasm';
 import { COMPACT_SELECTOR_BYTES, COMPACT_SELECTORS } from './compact-selectors';
 import { CONTROL_BYTES, StripTeam, type KernelThreadSpawner } from './kernel-threads';
+import { STRIP_BYTES, STRIP_WIDTH } from './strip-layout';
 
 /** Where one block's row pointers, entries and staged input go (byte offsets). */
 interface StagingAreas {
@@ -60,7 +61,7 @@ export interface SparseReluAffineOptions {
   readonly blockBytes?: number;
   /**
    * Input rows per panel: X's entries are split by input row so that a panel's slice of a W
-   * strip (`panelRows * 96` bytes) stays in L1. Default: the fewest panels of at most 32 KiB.
+   * strip (`panelRows * 128` bytes) stays in L1. Default: the fewest panels of at most 32 KiB.
    */
   readonly panelRows?: number;
 }
@@ -100,9 +101,7 @@ function pipelineBlocks(rows: number, fitting: number): RowBlock[] {
   return [{ r0: 0, count: edge }, ...evenBlocks(rows - edge, middleRows, edge), { r0: rows - edge, count: edge }];
 }
 
-/** Output columns per strip: the kernel's register block (six f32x4 accumulators). */
-export const STRIP_WIDTH = 24;
-const STRIP_BYTES = STRIP_WIDTH * 4;
+export { STRIP_WIDTH };
 const ENTRY_BYTES = 8;
 const PAGE_BYTES = 65536;
 const DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024;
@@ -120,6 +119,7 @@ interface KernelExports {
   pack(src: number, ld: number, rows: number, strips: number, dst: number): void;
   entries(starts: number, cols: number, vals: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number): number;
   strip(rowptr: number, rows: number, w: number, init: number, initStride: number, h: number, ldh: number, sums: number, last: number): void;
+  prefetch(at: number, bytes: number): number;
   dense_entries(src: number, rows: number, inputs: number, panelRows: number, panels: number, dst: number, rowptr: number, select: number): void;
 }
 
@@ -517,7 +517,9 @@ export class SparseReluAffine {
         const runStrip = (s: number) => {
           const w = this.packedAt + s * stripBytes;
           const h = hAt + s * STRIP_BYTES;
+          // The first block packs each strip (which reads it); later blocks read it ahead, see prefetch in the .wat.
           if (packFrom !== 0) exports.pack(packFrom + s * STRIP_BYTES, hBytesPerRow, inputs + 1, 1, w);
+          else exports.prefetch(w, stripBytes);
           for (let p = 0; p < panels; p++) {
             const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
             const initStride = p === 0 ? 0 : hBytesPerRow;

@@ -5,35 +5,37 @@
 ;; offsets into the one exported memory.
 ;;
 ;; Layout the kernel expects:
-;;   W is packed strip-major: strip s holds columns [24 s, 24 s + 24) of every input row k as
-;;   `inputs` runs of 24 floats (96 bytes), then one run of zeros (row `inputs`), so one strip is
-;;   a contiguous `(inputs + 1) * 96` byte block that stays in cache while every row of X
-;;   streams past it.
+;;   W is packed strip-major: strip s holds columns [32 s, 32 s + 32) of every input row k as
+;;   `inputs` runs of 32 floats (128 bytes, two cache lines), then one run of zeros (row
+;;   `inputs`), so one strip is a contiguous `(inputs + 1) * 128` byte block that stays in cache
+;;   while every row of X streams past it.
 ;;   X is CSR, split into panels of input rows (k in [p P, p P + P)), each panel with its own row
-;;   pointers; entries are interleaved (i32 k * 96, f32 x): k pre-scaled to its byte offset in a
-;;   strip. A panel's slice of a strip (P * 96 bytes, ~25 KiB) fits L1; a whole strip (75 KiB
+;;   pointers; entries are interleaved (i32 k * 128, f32 x): k pre-scaled to its byte offset in a
+;;   strip. A panel's slice of a strip (P * 128 bytes, ~25 KiB) fits L1; a whole strip (100 KiB
 ;;   for MNIST) does not, and streaming it from L2 cost ~10% (Zen 4).
 ;;   Each row's entries in a panel come in an even number, so that `strip` takes two at a time:
 ;;   an odd count is followed by the padding entry (k = inputs, x = -0). Its product is
 ;;   -0 * 0 = -0, and s + -0 is s exactly for every s (a -0 sum included), so it changes no bit.
 ;;
-;; Why 24 columns: the inner loop keeps six f32x4 accumulators, six W vectors and the splat in
-;; registers (13 of the 15 xmm V8 allocates on x64); six independent add chains cover the add
-;; latency. 32 columns (8 accumulators) spills in V8 and runs ~60% slower; 16 columns (4
-;; chains) is latency bound. See scripts/bench-kernel.ts for the numbers. Two entries per loop
-;; iteration save a loop check and V8's per-iteration stack check per pair: the calibration pass
-;; on one thread went from 60-62% to 63-64% of the SIMD peak in Chromium 156 (V8 11 in Node 20
-;; already unrolled the one-entry loop itself: unchanged there).
+;; Why 32 columns: V8 (11 and 12, x64) folds no load into a SIMD multiply, so each f32x4
+;; multiply-add costs three instructions (load, mul, add) and each entry three more (the splat,
+;; the offset's load and add) plus the loop's: the wider the strip, the fewer instructions per
+;; multiply-add. The inner loop keeps eight f32x4 accumulators in registers and loads W's eight
+;; vectors in two halves of four, with a never-taken branch between them: without it V8 loads all
+;; eight before the first product and spills (8 + 8 + 1 registers of the 15 it allocates). 32
+;; columns took a one-thread pass of 784-1024-10 from 11.0 to 10.2-10.5 ms against 24 (six
+;; accumulators, no split); the add latency is covered by the eight independent chains. Two
+;; entries per loop iteration save a loop check and V8's per-iteration stack check per pair.
 (module
   (memory (export "memory") 1)
 
-  ;; Copies `strips` strips of 24 floats from row-major `src` (row stride `ld` bytes, `rows`
-  ;; rows, at least `strips * 96` bytes per row) to strip-major `dst`.
+  ;; Copies `strips` strips of 32 floats from row-major `src` (row stride `ld` bytes, `rows`
+  ;; rows, at least `strips * 128` bytes per row) to strip-major `dst`.
   (func (export "pack")
     (param $src i32) (param $ld i32) (param $rows i32) (param $strips i32) (param $dst i32)
     (local $k i32) (local $s i32) (local $from i32) (local $to i32) (local $stripBytes i32)
     (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $strips))) (then (return)))
-    (local.set $stripBytes (i32.mul (local.get $rows) (i32.const 96)))
+    (local.set $stripBytes (i32.mul (local.get $rows) (i32.const 128)))
     ;; Row by row, so the source is read in memory order.
     (loop $row
       (local.set $from (local.get $src))
@@ -46,11 +48,13 @@
         (v128.store offset=48 (local.get $to) (v128.load offset=48 (local.get $from)))
         (v128.store offset=64 (local.get $to) (v128.load offset=64 (local.get $from)))
         (v128.store offset=80 (local.get $to) (v128.load offset=80 (local.get $from)))
-        (local.set $from (i32.add (local.get $from) (i32.const 96)))
+        (v128.store offset=96 (local.get $to) (v128.load offset=96 (local.get $from)))
+        (v128.store offset=112 (local.get $to) (v128.load offset=112 (local.get $from)))
+        (local.set $from (i32.add (local.get $from) (i32.const 128)))
         (local.set $to (i32.add (local.get $to) (local.get $stripBytes)))
         (br_if $strip (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $strips))))
       (local.set $src (i32.add (local.get $src) (local.get $ld)))
-      (local.set $dst (i32.add (local.get $dst) (i32.const 96)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
       (br_if $row (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $rows)))))
 
   ;; Builds the panelled, interleaved CSR that `strip` reads from plain CSR arrays:
@@ -68,7 +72,7 @@
     (local $count i32) (local $e i32) (local $k i32) (local $p i32) (local $lo i32) (local $i i32)
     (local $end i32) (local $pad i32) (local $first i32)
     ;; Check every column once, up front.
-    (local.set $pad (i32.mul (local.get $inputs) (i32.const 96)))
+    (local.set $pad (i32.mul (local.get $inputs) (i32.const 128)))
     (local.set $count (i32.load (i32.add (local.get $starts) (i32.shl (local.get $rows) (i32.const 2)))))
     (block $checked
       (br_if $checked (i32.eqz (local.get $count)))
@@ -92,7 +96,7 @@
             (local.set $k (i32.load (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2)))))
             (if (i32.lt_u (i32.sub (local.get $k) (local.get $lo)) (local.get $panelRows))
               (then
-                (i32.store offset=0 (local.get $dst) (i32.mul (local.get $k) (i32.const 96)))
+                (i32.store offset=0 (local.get $dst) (i32.mul (local.get $k) (i32.const 128)))
                 (i32.store offset=4 (local.get $dst) (i32.load (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 2)))))
                 (local.set $dst (i32.add (local.get $dst) (i32.const 8)))))
             (br_if $entry (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $end)))))
@@ -124,7 +128,7 @@
     (local $v f32) (local $at i32) (local $groupsEnd i32) (local $end i32) (local $kv v128) (local $x v128)
     (local $m i32) (local $sel v128) (local $kc v128) (local $xc v128) (local $pad i32) (local $first i32)
     (if (i32.eqz (local.get $panels)) (then (return)))
-    (local.set $pad (i32.mul (local.get $inputs) (i32.const 96)))
+    (local.set $pad (i32.mul (local.get $inputs) (i32.const 128)))
     (loop $panel
       (local.set $lo (i32.mul (local.get $p) (local.get $panelRows)))
       (local.set $hi (i32.add (local.get $lo) (local.get $panelRows)))
@@ -141,7 +145,7 @@
           (local.set $end (i32.add (local.get $row) (i32.shl (local.get $hi) (i32.const 2))))
           (local.set $groupsEnd (i32.sub (local.get $end)
             (i32.shl (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const 3)) (i32.const 2))))
-          (local.set $kv (i32x4.add (i32x4.splat (i32.mul (local.get $lo) (i32.const 96))) (v128.const i32x4 0 96 192 288)))
+          (local.set $kv (i32x4.add (i32x4.splat (i32.mul (local.get $lo) (i32.const 128))) (v128.const i32x4 0 128 256 384)))
           (if (i32.lt_u (local.get $at) (local.get $groupsEnd))
             (then
               (loop $group
@@ -155,7 +159,7 @@
                 (v128.store offset=16 (local.get $dst)
                   (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $kc) (local.get $xc)))
                 (local.set $dst (i32.add (local.get $dst) (i32.shl (i32.popcnt (local.get $m)) (i32.const 3))))
-                (local.set $kv (i32x4.add (local.get $kv) (v128.const i32x4 384 384 384 384)))
+                (local.set $kv (i32x4.add (local.get $kv) (v128.const i32x4 512 512 512 512)))
                 (br_if $group (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 16))) (local.get $groupsEnd))))))
           (local.set $k (i32x4.extract_lane 0 (local.get $kv)))
           (if (i32.lt_u (local.get $at) (local.get $end))
@@ -165,7 +169,7 @@
                 (i32.store offset=0 (local.get $dst) (local.get $k))
                 (f32.store offset=4 (local.get $dst) (local.get $v))
                 (local.set $dst (i32.add (local.get $dst) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
-                (local.set $k (i32.add (local.get $k) (i32.const 96)))
+                (local.set $k (i32.add (local.get $k) (i32.const 128)))
                 (br_if $col (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 4))) (local.get $end))))))
           ;; An odd count gets the padding entry (see `strip`): written always, kept when odd.
           (i32.store offset=0 (local.get $dst) (local.get $pad))
@@ -177,13 +181,29 @@
       (local.set $rowptr (i32.add (local.get $rowptr) (i32.const 4)))
       (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels)))))
 
-  ;; One strip of 24 columns, one panel, for `rows` rows of X:
+  ;; Reads one word of every cache line in [$at, $at + $bytes) and returns their xor (so that no
+  ;; compiler drops the loads): WebAssembly has no prefetch instruction, and a strip read this
+  ;; way, many independent loads in flight, arrives from memory at its bandwidth, where the
+  ;; kernel's own first reads of it (row by row, each waiting on the entry before) arrive at its
+  ;; latency. A W too big for the caches (784-10000-10: 31 MB packed) is read again for every
+  ;; block of rows; reading each strip ahead took that layer's pass on 2 threads from 66-80 to
+  ;; 56-64 ms. $bytes is a positive multiple of 128 (a strip: one row of W is 128 bytes).
+  (func (export "prefetch") (param $at i32) (param $bytes i32) (result i32)
+    (local $end i32) (local $acc i32)
+    (local.set $end (i32.add (local.get $at) (local.get $bytes)))
+    (loop $line
+      (local.set $acc (i32.xor (local.get $acc) (i32.load (local.get $at))))
+      (local.set $acc (i32.xor (local.get $acc) (i32.load offset=64 (local.get $at))))
+      (br_if $line (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 128))) (local.get $end))))
+    (local.get $acc))
+
+  ;; One strip of 32 columns, one panel, for `rows` rows of X:
   ;;   $rowptr  the panel's rows + 1 entry addresses
   ;;   $w       the strip's packed W block (all input rows: entries carry absolute offsets)
-  ;;   $init    the 24 starting sums of row 0: the strip's biases (first panel, $initStride 0)
+  ;;   $init    the 32 starting sums of row 0: the strip's biases (first panel, $initStride 0)
   ;;            or the partial sums the previous panel left in H ($initStride = $ldh)
   ;;   $h       row 0 of the strip in H; rows $ldh bytes apart
-  ;;   $sums    the strip's 24 f64 column sums, added to (last panel only)
+  ;;   $sums    the strip's 32 f64 column sums, added to (last panel only)
   ;;   $last    non-zero for the last panel: apply ReLU and add to $sums; else store raw sums
   ;; Called once per strip and panel, which also lets V8's tier-up (Liftoff -> TurboFan, which
   ;; takes effect between calls) speed up a long first run early.
@@ -191,17 +211,19 @@
     (param $rowptr i32) (param $rows i32) (param $w i32) (param $init i32) (param $initStride i32)
     (param $h i32) (param $ldh i32) (param $sums i32) (param $last i32)
     (local $end i32) (local $p i32) (local $pend i32) (local $wk i32) (local $x v128) (local $t v128)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (if (i32.eqz (local.get $rows)) (then (return)))
     (local.set $end (i32.add (local.get $rowptr) (i32.shl (local.get $rows) (i32.const 2))))
     (loop $row
-      ;; Loaded per row (from L1), not kept in registers: six more live vectors would spill.
+      ;; Loaded per row (from L1), not kept in registers: eight more live vectors would spill.
       (local.set $a0 (v128.load offset=0 (local.get $init)))
       (local.set $a1 (v128.load offset=16 (local.get $init)))
       (local.set $a2 (v128.load offset=32 (local.get $init)))
       (local.set $a3 (v128.load offset=48 (local.get $init)))
       (local.set $a4 (v128.load offset=64 (local.get $init)))
       (local.set $a5 (v128.load offset=80 (local.get $init)))
+      (local.set $a6 (v128.load offset=96 (local.get $init)))
+      (local.set $a7 (v128.load offset=112 (local.get $init)))
       (local.set $p (i32.load offset=0 (local.get $rowptr)))
       (local.set $pend (i32.load offset=4 (local.get $rowptr)))
       (if (i32.lt_u (local.get $p) (local.get $pend))
@@ -215,10 +237,13 @@
             (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $wk)) (local.get $x))))
             (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $wk)) (local.get $x))))
             (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $wk)) (local.get $x))))
+            ;; Never taken (W lies past the helpers' control block, never at 0); without a branch
+            ;; here V8 loads all eight W vectors before the first product and spills accumulators.
+            (br_if $pairs_done (i32.eqz (local.get $wk)))
             (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $wk)) (local.get $x))))
             (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $wk)) (local.get $x))))
-            ;; Never taken (the count is even), but a branch here keeps V8 from loading all twelve
-            ;; W vectors before the first product, which spilled accumulators (V8 11).
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $wk)) (local.get $x))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=112 (local.get $wk)) (local.get $x))))
             (br_if $pairs_done (i32.ge_u (local.tee $p (i32.add (local.get $p) (i32.const 8))) (local.get $pend)))
             (local.set $x (v128.load32_splat offset=4 (local.get $p)))
             (local.set $wk (i32.add (local.get $w) (i32.load offset=0 (local.get $p))))
@@ -226,8 +251,12 @@
             (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $wk)) (local.get $x))))
             (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $wk)) (local.get $x))))
             (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $wk)) (local.get $x))))
+            ;; Never taken, as above.
+            (br_if $pairs_done (i32.eqz (local.get $wk)))
             (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $wk)) (local.get $x))))
             (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $wk)) (local.get $x))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $wk)) (local.get $x))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=112 (local.get $wk)) (local.get $x))))
             (br_if $entry (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 8))) (local.get $pend)))))))
       (if (local.get $last)
         (then
@@ -261,6 +290,16 @@
           (v128.store offset=80 (local.get $h) (local.get $t))
           (v128.store offset=160 (local.get $sums) (f64x2.add (v128.load offset=160 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
           (v128.store offset=176 (local.get $sums) (f64x2.add (v128.load offset=176 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a6) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=96 (local.get $h) (local.get $t))
+          (v128.store offset=192 (local.get $sums) (f64x2.add (v128.load offset=192 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=208 (local.get $sums) (f64x2.add (v128.load offset=208 (local.get $sums))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))
+          (local.set $t (f32x4.pmax (local.get $a7) (v128.const f32x4 0 0 0 0)))
+          (v128.store offset=112 (local.get $h) (local.get $t))
+          (v128.store offset=224 (local.get $sums) (f64x2.add (v128.load offset=224 (local.get $sums)) (f64x2.promote_low_f32x4 (local.get $t))))
+          (v128.store offset=240 (local.get $sums) (f64x2.add (v128.load offset=240 (local.get $sums))
             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))))))
         (else
           (v128.store offset=0 (local.get $h) (local.get $a0))
@@ -268,7 +307,9 @@
           (v128.store offset=32 (local.get $h) (local.get $a2))
           (v128.store offset=48 (local.get $h) (local.get $a3))
           (v128.store offset=64 (local.get $h) (local.get $a4))
-          (v128.store offset=80 (local.get $h) (local.get $a5))))
+          (v128.store offset=80 (local.get $h) (local.get $a5))
+          (v128.store offset=96 (local.get $h) (local.get $a6))
+          (v128.store offset=112 (local.get $h) (local.get $a7))))
       (local.set $h (i32.add (local.get $h) (local.get $ldh)))
       (local.set $init (i32.add (local.get $init) (local.get $initStride)))
       (br_if $row (i32.lt_u (local.tee $rowptr (i32.add (local.get $rowptr) (i32.const 4))) (local.get $end)))))
