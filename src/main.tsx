@@ -2,11 +2,13 @@ import { lazy, StrictMode, startTransition, Suspense } from 'react';
 import { registerServiceWorker } from './client/register-service-worker';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { warmUpNumberFormat } from './ui/warm-up-number-format';
+import { warmUpFonts } from './ui/warm-up-fonts';
 import './ui/theme.css';
 import './ui/app.css';
 
 registerServiceWorker();
 warmUpNumberFormat();
+warmUpFonts();
 
 // The bundle's top-level code runs in several main-thread tasks instead of one (which took 70-160
 // ms on the 2-core build machine; React DOM alone, or the app's modules alone, still took 50-70 ms
@@ -25,6 +27,11 @@ const App = lazy(() =>
   ),
 );
 
+/** index.html's splash, kept on screen while the app's chunks load (React's first commit replaces the splash). */
+function LoadingNote() {
+  return <p>Loading SpaSP Playground…</p>;
+}
+
 // React DOM's module is evaluated as its import resolves; createRoot (which adds React's event
 // listeners) and the first render wait for the next task, so that no one task holds both (together
 // 30-60 ms under load on the 2-core build machine).
@@ -38,7 +45,7 @@ void import('react-dom/client').then(nextTask).then(({ createRoot }) => {
     root.render(
       <StrictMode>
         <ErrorBoundary>
-          <Suspense fallback={null}>
+          <Suspense fallback={<LoadingNote />}>
             <App />
           </Suspense>
         </ErrorBoundary>

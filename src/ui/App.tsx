@@ -4,6 +4,7 @@ import { BackendBadge } from './BackendBadge';
 import { ErrorNote, ErrorToasts } from './ErrorNotes';
 import { overallKeepPercent, sweepLine } from './job-lines';
 import { VisibleOnly } from './VisibleOnly';
+import { Deferred } from './Deferred';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { KeptChart } from './charts/KeptChart';
 import { ResidualChart } from './charts/ResidualChart';
@@ -144,28 +145,30 @@ export function App() {
           <ModelPanel models={state.models} model={model} loading={state.modelLoading} onSelect={actions.selectModel} onImport={actions.importFiles} onCancel={actions.cancelLoad} />
           <PrunePanel settings={settings} hiddenWidths={hiddenWidths} hiddenKinds={hiddenKinds} onChange={actions.setSettings} />
           <ErrorNote errors={state.errors} sources={['prune']} onDismiss={actions.dismissError} />
-          {!state.presentation && (
-            <TrainPanel
-              train={state.train}
-              job={state.jobs.train}
-              errors={state.errors}
-              onDismissError={actions.dismissError}
-              onTrain={actions.train}
-              onStop={actions.stopTraining}
+          <Deferred stage={2}>
+            {!state.presentation && (
+              <TrainPanel
+                train={state.train}
+                job={state.jobs.train}
+                errors={state.errors}
+                onDismissError={actions.dismissError}
+                onTrain={actions.train}
+                onStop={actions.stopTraining}
+              />
+            )}
+            <ExportPanel
+              canExport={Boolean(view)}
+              canExportSweep={sweep.points.length > 0}
+              networkFormats={!isCnn}
+              onExportModel={actions.exportModel}
+              onExportNetwork={actions.exportNetwork}
+              onExportReport={actions.exportReport}
+              onExportSweep={() => actions.exportSweep(sweep.points, model?.id ?? 'model')}
             />
-          )}
-          <ExportPanel
-            canExport={Boolean(view)}
-            canExportSweep={sweep.points.length > 0}
-            networkFormats={!isCnn}
-            onExportModel={actions.exportModel}
-            onExportNetwork={actions.exportNetwork}
-            onExportReport={actions.exportReport}
-            onExportSweep={() => actions.exportSweep(sweep.points, model?.id ?? 'model')}
-          />
-          <ErrorNote errors={state.errors} sources={['export']} onDismiss={actions.dismissError} />
-          <AboutPanel />
-          {!state.presentation && <p className="hint shortcuts">Keyboard: {SHORTCUTS}.</p>}
+            <ErrorNote errors={state.errors} sources={['export']} onDismiss={actions.dismissError} />
+            <AboutPanel />
+            {!state.presentation && <p className="hint shortcuts">Keyboard: {SHORTCUTS}.</p>}
+          </Deferred>
         </aside>
         <div className="results">
           <Readouts model={model} view={view} busy={prune.busy} loading={state.loading} finetuning={state.jobs.finetune?.state === 'running'} />
@@ -174,109 +177,115 @@ export function App() {
             <SideBySide models={state.models} model={model} atlas={state.atlas} view={view} settings={settings} onClose={() => setCompare(false)} />
           )}
           <div className="chart-grid">
-            <section className="card">
-              <AccuracyChart
-                points={chartPoints}
-                denseAccuracy={model?.denseAccuracy ?? null}
-                keepPercent={overallKeepPercent(settings.keep, settings.perLayer, hiddenWidths)}
-                mode={sweep.mode}
-                onModeChange={actions.setSweepMode}
-                refitAvailable={settings.refit}
-                units={unitsOf(hiddenKinds ?? [])}
-              />
-              <ErrorNote errors={state.errors} sources={['sweep']} onDismiss={actions.dismissError} />
-              <p className="hint" data-testid="sweep-status">
-                {sweepLine(state.jobs.sweep, sweep.points.length, sweep.busy)};{' '}
-                {isCnn
-                  ? 'GFS works on the channels’ Gram matrix here, as cheap as i-SpaSP: swept all the way to 100%.'
-                  : wide
-                  ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
-                  : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
-              </p>
-              <DenseNote model={model} />
-              <CardStrip />
-            </section>
-            <VisibleOnly className="card">
-              <ResidualChart layers={residualLayers} />
-              <CardStrip topics={['residual', 'ispasp', 'gfs']} />
-            </VisibleOnly>
-            <VisibleOnly className="card">
-              <KeptChart hiddenWidths={hiddenWidths} keepRatios={sliderKeepRatios} iterations={iterations} hiddenKinds={hiddenKinds} />
-            </VisibleOnly>
-            <VisibleOnly className="card">
-              <TimingChart
-                timings={timingsAtRatio.timings}
-                speedupAt={speedupAt}
-                unit={unitNoun(firstUnit, 1)}
-                caption={timingCaption(timingsAtRatio, firstWidth, gfsMax, unitNoun(firstUnit), isCnn)}
-              />
-              <CardStrip topics={['ispasp', 'gfs']} />
-              <RepeatedTimings
-                modelId={model?.id ?? null}
-                keep={speedupAt?.keep ?? null}
-                keptNeurons={speedupAt?.keptNeurons ?? null}
-                settings={settings}
-              />
-            </VisibleOnly>
-            <VisibleOnly className="card">
-              <SparsityChart profile={state.sparsity} units={unitNoun(firstUnit)} />
-            </VisibleOnly>
+            <Deferred>
+              <section className="card">
+                <AccuracyChart
+                  points={chartPoints}
+                  denseAccuracy={model?.denseAccuracy ?? null}
+                  keepPercent={overallKeepPercent(settings.keep, settings.perLayer, hiddenWidths)}
+                  mode={sweep.mode}
+                  onModeChange={actions.setSweepMode}
+                  refitAvailable={settings.refit}
+                  units={unitsOf(hiddenKinds ?? [])}
+                />
+                <ErrorNote errors={state.errors} sources={['sweep']} onDismiss={actions.dismissError} />
+                <p className="hint" data-testid="sweep-status">
+                  {sweepLine(state.jobs.sweep, sweep.points.length, sweep.busy)};{' '}
+                  {isCnn
+                    ? 'GFS works on the channels’ Gram matrix here, as cheap as i-SpaSP: swept all the way to 100%.'
+                    : wide
+                    ? `GFS stops at ${gfsMax}% kept: on layers over ${WIDE_LAYER_UNITS.toLocaleString('en-US')} neurons each neuron it adds costs a pass over the calibration data.`
+                    : `GFS is swept up to ${gfsMax}% kept (it slows as the kept set grows).`}
+                </p>
+                <DenseNote model={model} />
+                <CardStrip />
+              </section>
+              <VisibleOnly className="card">
+                <ResidualChart layers={residualLayers} />
+                <CardStrip topics={['residual', 'ispasp', 'gfs']} />
+              </VisibleOnly>
+            </Deferred>
+            <Deferred stage={2}>
+              <VisibleOnly className="card">
+                <KeptChart hiddenWidths={hiddenWidths} keepRatios={sliderKeepRatios} iterations={iterations} hiddenKinds={hiddenKinds} />
+              </VisibleOnly>
+              <VisibleOnly className="card">
+                <TimingChart
+                  timings={timingsAtRatio.timings}
+                  speedupAt={speedupAt}
+                  unit={unitNoun(firstUnit, 1)}
+                  caption={timingCaption(timingsAtRatio, firstWidth, gfsMax, unitNoun(firstUnit), isCnn)}
+                />
+                <CardStrip topics={['ispasp', 'gfs']} />
+                <RepeatedTimings
+                  modelId={model?.id ?? null}
+                  keep={speedupAt?.keep ?? null}
+                  keptNeurons={speedupAt?.keptNeurons ?? null}
+                  settings={settings}
+                />
+              </VisibleOnly>
+              <VisibleOnly className="card">
+                <SparsityChart profile={state.sparsity} units={unitNoun(firstUnit)} />
+              </VisibleOnly>
+            </Deferred>
           </div>
-          {isCnn ? (
-            <section className="card channels" data-testid="channels">
-              <h2>Channels</h2>
+          <Deferred stage={2}>
+            {isCnn ? (
+              <section className="card channels" data-testid="channels">
+                <h2>Channels</h2>
+                <p className="hint">
+                  Each hidden layer's channels (the Dense layer's neurons), numbered from 0: kept ones bright, pruned ones dimmed. Hover or focus one for its
+                  activation sum and importance; Step walks the first layer's selection.
+                </p>
+                {trace && <StepPanel trace={trace} index={state.step} onChange={actions.setStep} />}
+                {channelsInput && <KeptChannels input={channelsInput} />}
+                <h3 className="channels__title">Feature maps</h3>
+                <p className="hint">
+                  What each convolution computes for one digit: draw a digit on the pad below, pick “Drawn”, and watch which feature maps survive as the slider
+                  moves. In step mode the first layer shows the step’s kept set.
+                </p>
+                {channelMaps.error ? (
+                  <p className="hint" role="alert" data-testid="channels-error">
+                    The feature maps could not be computed: {errorMessage(channelMaps.error)}
+                  </p>
+                ) : null}
+                <ChannelsView
+                  maps={channelMaps.maps}
+                  digits={channelMaps.digits}
+                  drawn={state.pad.pixels}
+                  selected={channelMaps.selected}
+                  onSelectDigit={channelMaps.select}
+                  pending={channelMaps.pending}
+                />
+              </section>
+            ) : (
+            <section className="card neurons" data-testid="neurons">
+              <h2>First-layer neurons</h2>
               <p className="hint">
-                Each hidden layer's channels (the Dense layer's neurons), numbered from 0: kept ones bright, pruned ones dimmed. Hover or focus one for its
-                activation sum and importance; Step walks the first layer's selection.
+                Each tile is one neuron's incoming weights as a 28×28 image (orange positive, blue negative). Kept neurons are bright with a thick frame, pruned ones faded and crossed out.
               </p>
               {trace && <StepPanel trace={trace} index={state.step} onChange={actions.setStep} />}
-              {channelsInput && <KeptChannels input={channelsInput} />}
-              <h3 className="channels__title">Feature maps</h3>
-              <p className="hint">
-                What each convolution computes for one digit: draw a digit on the pad below, pick “Drawn”, and watch which feature maps survive as the slider
-                moves. In step mode the first layer shows the step’s kept set.
-              </p>
-              {channelMaps.error ? (
-                <p className="hint" role="alert" data-testid="channels-error">
-                  The feature maps could not be computed: {errorMessage(channelMaps.error)}
-                </p>
-              ) : null}
-              <ChannelsView
-                maps={channelMaps.maps}
-                digits={channelMaps.digits}
-                drawn={state.pad.pixels}
-                selected={channelMaps.selected}
-                onSelectDigit={channelMaps.select}
-                pending={channelMaps.pending}
+              <NeuronGrid
+                atlas={state.atlas}
+                kept={firstLayer?.kept ?? null}
+                step={stepView}
+                enteredAt={entered}
+                importance={firstLayer?.importance}
               />
             </section>
-          ) : (
-          <section className="card neurons" data-testid="neurons">
-            <h2>First-layer neurons</h2>
-            <p className="hint">
-              Each tile is one neuron's incoming weights as a 28×28 image (orange positive, blue negative). Kept neurons are bright with a thick frame, pruned ones faded and crossed out.
-            </p>
-            {trace && <StepPanel trace={trace} index={state.step} onChange={actions.setStep} />}
-            <NeuronGrid
-              atlas={state.atlas}
-              kept={firstLayer?.kept ?? null}
-              step={stepView}
-              enteredAt={entered}
-              importance={firstLayer?.importance}
-            />
-          </section>
-          )}
-          <section className="card">
-            <h2>Try it</h2>
-            <ErrorNote errors={state.errors} sources={['pad']} onDismiss={actions.dismissError} />
-            <DigitPad
-              prediction={state.pad.prediction}
-              onInput={actions.padInput}
-              onPickTestImage={actions.pickTestImage}
-              pickedLabel={state.pad.label}
-              image={state.pad.image}
-            />
-          </section>
+            )}
+            <section className="card">
+              <h2>Try it</h2>
+              <ErrorNote errors={state.errors} sources={['pad']} onDismiss={actions.dismissError} />
+              <DigitPad
+                prediction={state.pad.prediction}
+                onInput={actions.padInput}
+                onPickTestImage={actions.pickTestImage}
+                pickedLabel={state.pad.label}
+                image={state.pad.image}
+              />
+            </section>
+          </Deferred>
         </div>
       </main>
       <LessonPanel lesson={lesson} />
