@@ -51,7 +51,8 @@ export function calibrationPassRows(pass: BrowserCalibrationPass): [string, stri
       [
         `calibration pass in Chromium's worker (the app's engine), 784-${row.units}-10, n = ${pass.samples}, ${pass.threads} threads: useful GFLOP/s`,
         `>= ${CALIBRATION_PEAK_SHARE * 100}% of peak ${peak.toFixed(1)}`,
-        `${row.passMs.toFixed(2)} ms, ${share(row.passMs, peak)}; relu(X W + b) alone ${row.reluMs.toFixed(2)} ms, ${share(row.reluMs, peak)}`,
+        `${row.passMs.toFixed(2)} ms, ${share(row.passMs, peak)}; relu(X W + b) alone ${row.reluMs.toFixed(2)} ms, ${share(row.reluMs, peak)}` +
+          (row.helperStripShare === null ? '' : `; the helpers ran ${(100 * row.helperStripShare).toFixed(0)}% of the strips`),
         useful(row.passMs) >= CALIBRATION_PEAK_SHARE * peak ? 'yes' : 'NO',
       ],
       [

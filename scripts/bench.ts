@@ -33,7 +33,7 @@ import { warmUpPruning } from '../src/core/pruning/warm-up';
 import { loadMnist, mnistDataDir } from '../src/node/mnist-files';
 import { loadMlpFile } from '../src/node/model-files';
 import { initNodeBackend, tf } from '../src/node/tf-node';
-import { kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
+import { kernelStripCounts, kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
 import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { benchShippedCnn, SHIPPED_CNN } from './bench-cnn';
 import { builtJavaScriptGzipMB, cliPruneMs, printTargets, sliderLatency, type TargetRow } from './bench-targets';
@@ -75,6 +75,17 @@ interface NumpyFigures {
 }
 
 /** `body` with the sparse kernel on the calling thread alone; the helpers are started again and awaited after. */
+/**
+ * The helpers' share of the strips between two readings of kernelStripCounts. With both cores
+ * free it is over half (the calling thread also stages the rows and computes U = H V: 54-72% on
+ * 2 cores); near 0 the helper got no core, and the pass ran at one thread's speed.
+ */
+function helperShare(before: { caller: number; helpers: number }, after: { caller: number; helpers: number }): number | null {
+  const helpers = after.helpers - before.helpers;
+  const total = helpers + after.caller - before.caller;
+  return total > 0 ? helpers / total : null;
+}
+
 async function withOneKernelThread<T>(body: () => T): Promise<T> {
   const threads = kernelThreadStatus().threads;
   if (threads === 1) return body();
@@ -143,7 +154,9 @@ for (const { name, model } of models) {
   // The calibration pass on its own, against a plain matmul of the same size on the same backend.
   const first = model.layers[0];
   // Disposed as pruneNetwork disposes its problems: the next build reuses the memory.
+  const stripsBefore = kernelStripCounts();
   const passMs = timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, model.layers[1]).dispose());
+  const helperStripShare = helperShare(stripsBefore, kernelStripCounts());
   // relu(X W + b) and its column sums alone (W packed per call, H into an array already touched),
   // on every kernel thread and on one: what the kernel does, without U = H V and H's fresh pages.
   const reluInto = new Float32Array(samples * first.units);
@@ -163,6 +176,7 @@ for (const { name, model } of models) {
     calibrationPassMs: passMs,
     calibrationPassGflops: flop / passMs / 1e6,
     usefulGflops: (2 * calibrationNonZeros * first.units) / passMs / 1e6,
+    helperStripShare,
     reluMs,
     reluUsefulGflops: (2 * calibrationNonZeros * first.units) / reluMs / 1e6,
     reluOneThreadMs,
@@ -280,6 +294,10 @@ for (const row of forwardRows) {
     measured: `${relu.toFixed(1)} = ${((100 * relu) / peakGflops).toFixed(0)}%; ${reluOne.toFixed(1)} = ${((100 * reluOne) / peakPerThread).toFixed(0)}%`,
     met: null,
   });
+  const helperStrips = row.helperStripShare as number | null;
+  if (helperStrips !== null) {
+    targets.push({ metric: '  strips the helper threads ran during the pass (over half with both cores; near 0: the helper had none)', target: 'shown', measured: `${(100 * helperStrips).toFixed(0)}%`, met: null });
+  }
 }
 let latencyReport: Record<string, unknown> | undefined;
 if (wide) {

@@ -5,7 +5,7 @@
  * seeds as `npm run bench`. Driven by scripts/bench-browser-kernel.ts through calibration-pass.html.
  */
 import { calibrationImages, mnistSplitFromBytes } from '../../src/core/data/mnist';
-import { kernelThreadStatus } from '../../src/core/kernels/sparse-relu-affine';
+import { kernelStripCounts, kernelThreadStatus } from '../../src/core/kernels/sparse-relu-affine';
 import { randomMlp } from '../../src/core/model/random-mlp';
 import { buildLayerProblem, hiddenRepresentation } from '../../src/core/pruning/layer-problem';
 import { startKernelThreads } from '../../src/worker/kernel-threads';
@@ -25,6 +25,8 @@ export interface CalibrationPassRow {
   /** Median ms: buildLayerProblem (relu(X W + b), sums, U = H V), and relu(X W + b) alone. */
   readonly passMs: number;
   readonly reluMs: number;
+  /** The helper threads' share of the pass's strips (over half when they had a core, near 0 when not; null on one thread). */
+  readonly helperStripShare: number | null;
   readonly passOneThreadMs: number;
   readonly reluOneThreadMs: number;
 }
@@ -56,9 +58,15 @@ async function measure(request: CalibrationPassRequest): Promise<CalibrationPass
   const time = (layer: (typeof layers)[number]) => {
     const [first, next] = layer;
     const into = new Float32Array(samples * first.units);
+    const before = kernelStripCounts();
+    const passMs = timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, next).dispose());
+    const after = kernelStripCounts();
+    const helpers = after.helpers - before.helpers;
+    const total = helpers + after.caller - before.caller;
     return {
-      passMs: timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, next).dispose()),
+      passMs,
       reluMs: timeMedian(repeats, () => void hiddenRepresentation(calibration, samples, first, into)),
+      helperStripShare: total > 0 ? helpers / total : null,
     };
   };
   const oneThread = layers.map(time);
@@ -75,6 +83,7 @@ async function measure(request: CalibrationPassRequest): Promise<CalibrationPass
     rows: request.units.map((units, i) => ({
       units,
       passMs: threaded[i].passMs,
+      helperStripShare: threaded[i].helperStripShare,
       reluMs: threaded[i].reluMs,
       passOneThreadMs: oneThread[i].passMs,
       reluOneThreadMs: oneThread[i].reluMs,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { helpersForCores, READY_SLOT, type KernelThreadSpawner } from '../core/kernels/kernel-threads';
-import { kernelThreadStatus, reluAffineDense, SparseReluAffine, sparseRowsOf, useKernelThreads } from '../core/kernels/sparse-relu-affine';
+import { kernelStripCounts, kernelThreadStatus, reluAffineDense, SparseReluAffine, sparseRowsOf, STRIP_WIDTH, useKernelThreads } from '../core/kernels/sparse-relu-affine';
 import { exactReluAffine, expectSameBits } from '../../test/helpers/relu-affine-exact';
 import { nodeKernelThreadSpawner } from './kernel-threads';
 
@@ -84,6 +84,7 @@ describe('sparse kernel with helper threads', () => {
         // work overlaps the next block's strips), and changes nothing.
         const into = new Float32Array(rows * units);
         const told: [number, number][] = [];
+        const countsBefore = kernelStripCounts();
         const listened = layer.applyDense(x, rows, into, (first, count) => {
           told.push([first, count]);
           expect(into.subarray(first * units, (first + count) * units)).toEqual(expected[c].hidden.subarray(first * units, (first + count) * units));
@@ -91,6 +92,11 @@ describe('sparse kernel with helper threads', () => {
         expect(told.map(([first]) => first)).toEqual(told.map((_, b) => told.slice(0, b).reduce((sum, [, count]) => sum + count, 0)));
         expect(told.reduce((sum, [, count]) => sum + count, 0)).toBe(rows);
         if (rows >= 256) expect(told.length).toBeGreaterThan(1);
+        // Every strip of every block was run once, by the caller or a helper (a job of one strip runs alone, uncounted).
+        const countsAfter = kernelStripCounts();
+        const strips = Math.ceil(units / STRIP_WIDTH);
+        const ran = countsAfter.caller - countsBefore.caller + (countsAfter.helpers - countsBefore.helpers);
+        expect(ran).toBe(strips >= 2 ? strips * told.length : 0);
         expect(listened.hidden).toEqual(expected[c].hidden);
         expect(listened.columnSums).toEqual(expected[c].columnSums);
       } finally {
@@ -110,9 +116,13 @@ describe('sparse kernel with helper threads', () => {
     const { x, kernel, bias } = layerData(50, 40, 130, 6);
     const layer = new SparseReluAffine(kernel, bias, 40, 130);
     const started = performance.now();
+    const before = kernelStripCounts();
     const result = layer.applyDense(x, 50);
     // Far below the 30 s after which a helper counts as gone.
     expect(performance.now() - started).toBeLessThan(5_000);
+    // All five strips (130 units) on the caller, none on the silent helper.
+    const after = kernelStripCounts();
+    expect([after.caller - before.caller, after.helpers - before.helpers]).toEqual([Math.ceil(130 / STRIP_WIDTH), 0]);
     layer.dispose();
     useKernelThreads(null);
     expect(reluAffineDense(x, 50, kernel, bias, 40, 130)).toEqual(result);

@@ -74,6 +74,8 @@ const CLAIM = 14;
 const COMPLETED = 15;
 /** + helper index: 1 once the helper listens. */
 export const READY_SLOT = 16;
+/** Strips the helpers have run, all jobs together (for benchmarks: how much of the work they got). */
+const HELPER_STRIPS = READY_SLOT + MAX_KERNEL_HELPERS + 1;
 /** Jobs with more strips than the claim word holds run on the calling thread alone. */
 const MAX_SHARED_STRIPS = 0xfffe;
 /** A job whose strips are not all finished after this long has a helper that stopped answering. */
@@ -110,6 +112,7 @@ for (;;) {
     for (let p = 0; p < panels; p++) {
       kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * ${STRIP_BYTES} : h, p === 0 ? 0 : ldh, h, ldh, sums + s * ${2 * STRIP_BYTES}, p === panels - 1 ? 1 : 0);
     }
+    Atomics.add(ctrl, ${HELPER_STRIPS}, 1);
     if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === strips) Atomics.notify(ctrl, ${COMPLETED});
   }
   const until = performance.now() + ${HOLD_POLL_MS};
@@ -150,6 +153,8 @@ export class StripTeam {
   private readonly ctrl: Int32Array;
   private readonly threads: KernelThreadHandle[] = [];
   private broken = false;
+  /** Strips the calling thread has run in shared jobs (run alone, it is not counted). */
+  private ownStrips = 0;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, spawn: KernelThreadSpawner, helpers: number) {
     this.ctrl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
@@ -204,6 +209,7 @@ export class StripTeam {
         failed = 1;
         runStrip(s);
         failed = 0;
+        this.ownStrips++;
         Atomics.add(ctrl, COMPLETED, 1);
       }
     } finally {
@@ -217,6 +223,14 @@ export class StripTeam {
         throw error;
       }
     }
+  }
+
+  /**
+   * Strips run so far in jobs shared with helpers: by the calling thread and by the helpers. On
+   * two busy cores a helper may get no core for a while; benchmarks report the helpers' share.
+   */
+  stripCounts(): { caller: number; helpers: number } {
+    return { caller: this.ownStrips, helpers: Atomics.load(this.ctrl, HELPER_STRIPS) };
   }
 
   dispose(): void {

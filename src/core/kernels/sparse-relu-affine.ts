@@ -217,6 +217,14 @@ export function kernelThreadStatus(): { threads: number; reason?: string } {
   return { threads: 1 + (pool?.team.readyHelpers().length ?? 0) };
 }
 
+/**
+ * Strips of shared jobs run so far by the calling thread and by the helpers (zeros without
+ * helper threads): a benchmark takes two readings and reports the helpers' share between them.
+ */
+export function kernelStripCounts(): { caller: number; helpers: number } {
+  return pool?.team.stripCounts() ?? { caller: 0, helpers: 0 };
+}
+
 function sharedModule(): WebAssembly.Module {
   kernelModule(); // the same SIMD check first
   sharedCompiled ??= new WebAssembly.Module(decodeBase64(SPARSE_RELU_AFFINE_SHARED_WASM_BASE64));
