@@ -33,11 +33,11 @@ import { warmUpPruning } from '../src/core/pruning/warm-up';
 import { loadMnist, mnistDataDir } from '../src/node/mnist-files';
 import { loadMlpFile } from '../src/node/model-files';
 import { initNodeBackend, tf } from '../src/node/tf-node';
-import { kernelStripCounts, kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
+import { kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
 import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { benchShippedCnn, SHIPPED_CNN } from './bench-cnn';
 import { builtJavaScriptGzipMB, cliPruneMs, printTargets, sliderLatency, type TargetRow } from './bench-targets';
-import { median, timeMedian } from './timing';
+import { median, timeMedian, withHelperShare } from './timing';
 import { wasmSimdPeakGflops } from './wasm-simd-peak';
 
 const { values } = parseArgs({
@@ -75,17 +75,6 @@ interface NumpyFigures {
 }
 
 /** `body` with the sparse kernel on the calling thread alone; the helpers are started again and awaited after. */
-/**
- * The helpers' share of the strips between two readings of kernelStripCounts. With both cores
- * free it is over half (the calling thread also stages the rows and computes U = H V: 54-72% on
- * 2 cores); near 0 the helper got no core, and the pass ran at one thread's speed.
- */
-function helperShare(before: { caller: number; helpers: number }, after: { caller: number; helpers: number }): number | null {
-  const helpers = after.helpers - before.helpers;
-  const total = helpers + after.caller - before.caller;
-  return total > 0 ? helpers / total : null;
-}
-
 async function withOneKernelThread<T>(body: () => T): Promise<T> {
   const threads = kernelThreadStatus().threads;
   if (threads === 1) return body();
@@ -154,9 +143,7 @@ for (const { name, model } of models) {
   // The calibration pass on its own, against a plain matmul of the same size on the same backend.
   const first = model.layers[0];
   // Disposed as pruneNetwork disposes its problems: the next build reuses the memory.
-  const stripsBefore = kernelStripCounts();
-  const passMs = timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, model.layers[1]).dispose());
-  const helperStripShare = helperShare(stripsBefore, kernelStripCounts());
+  const { result: passMs, helperShare: helperStripShare } = withHelperShare(() => timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, model.layers[1]).dispose()));
   // relu(X W + b) and its column sums alone (W packed per call, H into an array already touched),
   // on every kernel thread and on one: what the kernel does, without U = H V and H's fresh pages.
   const reluInto = new Float32Array(samples * first.units);

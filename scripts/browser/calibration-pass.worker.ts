@@ -5,12 +5,12 @@
  * seeds as `npm run bench`. Driven by scripts/bench-browser-kernel.ts through calibration-pass.html.
  */
 import { calibrationImages, mnistSplitFromBytes } from '../../src/core/data/mnist';
-import { kernelStripCounts, kernelThreadStatus } from '../../src/core/kernels/sparse-relu-affine';
+import { kernelThreadStatus } from '../../src/core/kernels/sparse-relu-affine';
 import { randomMlp } from '../../src/core/model/random-mlp';
 import { buildLayerProblem, hiddenRepresentation } from '../../src/core/pruning/layer-problem';
 import { startKernelThreads } from '../../src/worker/kernel-threads';
 import { timeSimdPeak } from '../simd-peak-timing';
-import { timeMedian } from '../timing';
+import { timeMedian, withHelperShare } from '../timing';
 
 export interface CalibrationPassRequest {
   /** The SIMD peak loop (wasm-simd-peak.ts), base64: it crosses from Node through the page as text. */
@@ -58,15 +58,11 @@ async function measure(request: CalibrationPassRequest): Promise<CalibrationPass
   const time = (layer: (typeof layers)[number]) => {
     const [first, next] = layer;
     const into = new Float32Array(samples * first.units);
-    const before = kernelStripCounts();
-    const passMs = timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, next).dispose());
-    const after = kernelStripCounts();
-    const helpers = after.helpers - before.helpers;
-    const total = helpers + after.caller - before.caller;
+    const { result: passMs, helperShare } = withHelperShare(() => timeMedian(repeats, () => buildLayerProblem(calibration, samples, first, next).dispose()));
     return {
       passMs,
       reluMs: timeMedian(repeats, () => void hiddenRepresentation(calibration, samples, first, into)),
-      helperStripShare: total > 0 ? helpers / total : null,
+      helperStripShare: helperShare,
     };
   };
   const oneThread = layers.map(time);
