@@ -54,6 +54,7 @@ import { benchBackends } from './bench-browser-backends';
 import { cnnRows, cnnRun, CNN_TARGETS, type CnnBrowserResult } from './bench-browser-cnn';
 import { calibrationPassInBrowser, calibrationPassRows, type BrowserCalibrationPass } from './bench-browser-kernel';
 import { freePort } from './free-port';
+import { median } from './timing';
 
 const { values } = parseArgs({
   options: {
@@ -327,13 +328,6 @@ interface RunResult {
   drag: DragResult;
   longTasks: { startup: PhaseTasks; sweep: PhaseTasks; rapidSlider: PhaseTasks; drag: PhaseTasks; training: PhaseTasks | null };
   backend: string;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function quantile(values: number[], q: number): number {

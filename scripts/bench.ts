@@ -37,7 +37,8 @@ import { kernelThreadStatus } from '../src/core/kernels/sparse-relu-affine';
 import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kernel-threads';
 import { benchShippedCnn, SHIPPED_CNN } from './bench-cnn';
 import { builtJavaScriptGzipMB, cliPruneMs, printTargets, sliderLatency, type TargetRow } from './bench-targets';
-import { median, timeMedian, withHelperShare } from './timing';
+import { withHelperShare } from './helper-share';
+import { median, timeMedian } from './timing';
 import { wasmSimdPeakGflops } from './wasm-simd-peak';
 
 const { values } = parseArgs({

@@ -10,6 +10,7 @@ import { pruneCnn } from '../src/core/cnn/prune-cnn';
 import { trainCnn, type CnnTrainOptions } from '../src/core/cnn/train-cnn';
 import type { MnistSplit } from '../src/core/data/mnist';
 import { METHOD_LABELS, type PruneMethod } from '../src/core/pruning/methods';
+import { median } from './timing';
 
 export interface CnnComparisonSettings {
   readonly methods: readonly PruneMethod[];
@@ -91,12 +92,6 @@ export async function compareCnnPruning(model: Cnn, data: CnnComparisonData, set
     }
   }
   return rows;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 export function percent(fraction: number): string {

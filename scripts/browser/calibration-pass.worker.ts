@@ -10,7 +10,8 @@ import { randomMlp } from '../../src/core/model/random-mlp';
 import { buildLayerProblem, hiddenRepresentation } from '../../src/core/pruning/layer-problem';
 import { startKernelThreads } from '../../src/worker/kernel-threads';
 import { timeSimdPeak } from '../simd-peak-timing';
-import { timeMedian, withHelperShare } from '../timing';
+import { withHelperShare } from '../helper-share';
+import { timeMedian } from '../timing';
 
 export interface CalibrationPassRequest {
   /** The SIMD peak loop (wasm-simd-peak.ts), base64: it crosses from Node through the page as text. */
