@@ -44,6 +44,7 @@ describe('sparse kernel with helper threads', () => {
       { rows: 9, inputs: 13, units: 24, options: {} }, // one strip: fewer strips than threads
       { rows: 0, inputs: 5, units: 100, options: {} },
       { rows: 41, inputs: 97, units: 1031, options: { panelRows: 40 } }, // 43 strips taken one at a time
+      { rows: 200, inputs: 97, units: 1031, options: { panelRows: 40 } }, // pipelined, three panels, padded strips
     ];
     const expected = cases.map(({ rows, inputs, units, options }, c) => {
       const { x, kernel, bias } = layerData(rows, inputs, units, 10 + c);
@@ -102,6 +103,26 @@ describe('sparse kernel with helper threads', () => {
       } finally {
         layer.dispose();
       }
+      // Told that W stays unchanged until applied (as the one-shot functions are), a layer copies
+      // W in during its first call, panel by panel while everyone packs and runs the panel
+      // before (pipelined calls: 128 rows or more): the same bits, and every strip of every panel
+      // of the first block and of every later block run once.
+      const late = new SparseReluAffine(kernel, bias, inputs, units, { ...options, kernelUnchangedUntilApplied: true });
+      try {
+        const countsBefore = kernelStripCounts();
+        const blocks: number[] = [];
+        expect(late.applyDense(x, rows, undefined, (first) => blocks.push(first))).toEqual(expected[c]);
+        const countsAfter = kernelStripCounts();
+        const strips = Math.ceil(units / STRIP_WIDTH);
+        const panels = Math.ceil(inputs / (options.panelRows ?? Math.ceil(inputs / Math.ceil((inputs * 128) / 32768))));
+        const jobs = rows >= 128 ? blocks.length - 1 + panels : blocks.length;
+        const ran = countsAfter.caller - countsBefore.caller + (countsAfter.helpers - countsBefore.helpers);
+        expect(ran).toBe(strips >= 2 ? strips * jobs : 0);
+        expect(late.applyDense(x, rows)).toEqual(expected[c]);
+      } finally {
+        late.dispose();
+      }
+      if (rows > 0) expect(reluAffineDense(x, rows, kernel, bias, inputs, units)).toEqual(expected[c]);
     });
   });
 

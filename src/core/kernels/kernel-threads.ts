@@ -46,8 +46,22 @@ export interface StripJob {
   readonly sums: number;
   readonly panels: number;
   readonly strips: number;
-  /** Where W lies row-major (rows `ldh` bytes apart), unpacked: each strip is packed before it runs; 0 once packed. */
+  /** The panels each strip runs: `[firstPanel, panelEnd)` of `panels` (the first starts from the biases, the last applies ReLU). */
+  readonly firstPanel: number;
+  readonly panelEnd: number;
+  /**
+   * Where W lies row-major (rows `ldh` bytes apart), unpacked: each strip packs W's rows
+   * `[packRow, packRow + packRows)` before it runs, and the row of zeros past the inputs with
+   * row 0; 0 once packed.
+   */
   readonly raw: number;
+  readonly packRow: number;
+  readonly packRows: number;
+}
+
+/** The job fields in the order the control block holds them. */
+function jobFields(job: StripJob): number[] {
+  return [job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, job.strips, job.firstPanel, job.panelEnd, job.raw, job.packRow, job.packRows];
 }
 
 /** The control block: int32 slots in bytes [0, CONTROL_BYTES) of the shared memory. */
@@ -55,9 +69,11 @@ export const CONTROL_BYTES = 256;
 export const MAX_KERNEL_HELPERS = 7;
 const GENERATION = 0;
 const QUIT = 1;
-const JOB = 2; // rowptr, count, packed, stripBytes, bias, h, ldh, sums, panels, strips, raw
+/** The job, as jobFields lays it out. */
+const JOB = 2;
+const JOB_FIELDS = 15;
 /** 1 while the caller runs a call's blocks back to back (StripTeam.hold): helpers poll between jobs. */
-const HOLD = 13;
+const HOLD = JOB + JOB_FIELDS;
 /**
  * How long a held helper polls for the next job before it sleeps anyway. Between two blocks of
  * one call the wait is about one strip (tens of microseconds); waking from Atomics.wait took
@@ -69,11 +85,11 @@ const HOLD_POLL_MS = 2;
  * thread takes strips one at a time from here, so a helper the system has not scheduled yet
  * leaves its share to whoever runs; one waking up after its job is over finds the tag changed.
  */
-const CLAIM = 14;
+const CLAIM = HOLD + 1;
 /** Strips finished in the current job, by anyone. */
-const COMPLETED = 15;
+const COMPLETED = CLAIM + 1;
 /** + helper index: 1 once the helper listens. */
-export const READY_SLOT = 16;
+export const READY_SLOT = COMPLETED + 1;
 /** Strips the helpers have run, all jobs together (for benchmarks: how much of the work they got). */
 const HELPER_STRIPS = READY_SLOT + MAX_KERNEL_HELPERS + 1;
 /** Jobs with more strips than the claim word holds run on the calling thread alone. */
@@ -98,7 +114,8 @@ for (;;) {
   seen = generation;
   if (Atomics.load(ctrl, ${QUIT}) !== 0) break;
   // Read before claiming: a claim that succeeds proves the job was still running, so these were its.
-  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips, raw] = ctrl.subarray(${JOB}, ${JOB + 11});
+  const [rowptr, count, packed, stripBytes, bias, h0, ldh, sums, panels, strips, firstPanel, panelEnd, raw, packRow, packRows] = ctrl.subarray(${JOB}, ${JOB + JOB_FIELDS});
+  const zeroRow = stripBytes / ${STRIP_BYTES} - 1;
   const tag = (generation & 0x7fff) << 16;
   for (;;) {
     const word = Atomics.load(ctrl, ${CLAIM});
@@ -107,9 +124,11 @@ for (;;) {
     const s = word & 0xffff;
     const w = packed + s * stripBytes;
     const h = h0 + s * ${STRIP_BYTES};
-    if (raw !== 0) kernel.pack(raw + s * ${STRIP_BYTES}, ldh, stripBytes / ${STRIP_BYTES}, 1, w);
-    else kernel.prefetch(w, stripBytes);
-    for (let p = 0; p < panels; p++) {
+    if (raw !== 0) {
+      kernel.pack(raw + s * ${STRIP_BYTES} + packRow * ldh, ldh, packRows, 1, w + packRow * ${STRIP_BYTES});
+      if (packRow === 0 && packRows <= zeroRow) kernel.pack(raw + s * ${STRIP_BYTES} + zeroRow * ldh, ldh, 1, 1, w + zeroRow * ${STRIP_BYTES});
+    } else kernel.prefetch(w, stripBytes);
+    for (let p = firstPanel; p < panelEnd; p++) {
       kernel.strip(rowptr + p * (count + 1) * 4, count, w, p === 0 ? bias + s * ${STRIP_BYTES} : h, p === 0 ? 0 : ldh, h, ldh, sums + s * ${2 * STRIP_BYTES}, p === panels - 1 ? 1 : 0);
     }
     Atomics.add(ctrl, ${HELPER_STRIPS}, 1);
@@ -193,7 +212,7 @@ export class StripTeam {
       return;
     }
     const { ctrl } = this;
-    ctrl.set([job.rowptr, job.count, job.packed, job.stripBytes, job.bias, job.h, job.ldh, job.sums, job.panels, strips, job.raw], JOB);
+    ctrl.set(jobFields(job), JOB);
     Atomics.store(ctrl, COMPLETED, 0);
     const generation = (Atomics.load(ctrl, GENERATION) + 1) | 0;
     const tag = (generation & 0x7fff) << 16;

@@ -18,7 +18,7 @@
 import { BackendUnavailableError, DataFormatError } from '../errors';
 import { SPARSE_RELU_AFFINE_SHARED_WASM_BASE64, SPARSE_RELU_AFFINE_WASM_BASE64 } from './generated/sparse-relu-affine.wasm';
 import { COMPACT_SELECTOR_BYTES, COMPACT_SELECTORS } from './compact-selectors';
-import { CONTROL_BYTES, StripTeam, type KernelThreadSpawner } from './kernel-threads';
+import { CONTROL_BYTES, StripTeam, type KernelThreadSpawner, type StripJob } from './kernel-threads';
 import { STRIP_BYTES, STRIP_WIDTH } from './strip-layout';
 
 /** Where one block's row pointers, entries and staged input go (byte offsets). */
@@ -64,6 +64,13 @@ export interface SparseReluAffineOptions {
    * strip (`panelRows * 128` bytes) stays in L1. Default: the fewest panels of at most 32 KiB.
    */
   readonly panelRows?: number;
+  /**
+   * The caller leaves `kernel` unchanged until the first apply returns (the one-shot functions,
+   * which apply at once). With helper threads, W is then copied in during the first apply, a
+   * panel of input rows at a time while the helpers pack and run the panel before, instead of
+   * all at once before they start (2.6 ms of one thread for 784-10000-10's 31 MB).
+   */
+  readonly kernelUnchangedUntilApplied?: boolean;
 }
 
 /**
@@ -295,7 +302,8 @@ function checkCount(what: string, value: number): void {
 
 /**
  * One dense layer `inputs -> units` with ReLU, W packed into WebAssembly memory once, applied to
- * any number of sparse inputs. Copies `kernel` and `bias`: later changes to them are not seen.
+ * any number of sparse inputs. Copies `kernel` and `bias`: later changes to them are not seen
+ * (with `kernelUnchangedUntilApplied`, changes to `kernel` before the first apply returns may be).
  */
 export class SparseReluAffine {
   readonly inputs: number;
@@ -314,6 +322,8 @@ export class SparseReluAffine {
   private readonly dynamicStart: number;
   /** Bytes of row-major W waiting at `dynamicStart` to be packed, or 0 once W is packed. */
   private unpackedBytes = 0;
+  /** W not copied in yet (kernelUnchangedUntilApplied): the first apply copies it. */
+  private pendingKernel: Float32Array | null = null;
 
   /**
    * @param kernel W, row-major `inputs x units`
@@ -352,22 +362,31 @@ export class SparseReluAffine {
     const rawAt = this.dynamicStart;
     const { f32, u8 } = this.reserve(rawAt + packedBytes);
     u8.set(COMPACT_SELECTORS, this.selectAt);
-    if (this.paddedUnits === units) {
-      f32.set(kernel, rawAt / 4);
-    } else {
-      for (let k = 0; k < inputs; k++) {
-        const row = rawAt / 4 + k * this.paddedUnits;
-        f32.set(kernel.subarray(k * units, (k + 1) * units), row);
-        f32.fill(0, row + units, row + this.paddedUnits);
-      }
-    }
     f32.fill(0, rawAt / 4 + inputs * this.paddedUnits, rawAt / 4 + (inputs + 1) * this.paddedUnits);
     // With helper threads the first call packs each strip on the thread that first runs it (see
-    // run); otherwise now.
-    if (instance.team && instance.team.readyHelpers().length > 0) this.unpackedBytes = packedBytes;
+    // run), and may copy W in too; otherwise now.
+    const helped = instance.team !== undefined && instance.team.readyHelpers().length > 0;
+    if (helped && options.kernelUnchangedUntilApplied) this.pendingKernel = kernel;
+    else this.copyKernelRows(f32, kernel, 0, inputs);
+    if (helped) this.unpackedBytes = packedBytes;
     else exports.pack(rawAt, this.paddedUnits * 4, inputs + 1, this.strips, this.packedAt);
     f32.set(bias, this.biasAt / 4);
     f32.fill(0, this.biasAt / 4 + units, this.biasAt / 4 + this.paddedUnits);
+  }
+
+  /** Rows `[k0, k1)` of W into the row-major area at `dynamicStart`, each padded to whole strips with zeros. */
+  private copyKernelRows(f32: Float32Array, kernel: Float32Array, k0: number, k1: number): void {
+    const { units, paddedUnits } = this;
+    const rawAt = this.dynamicStart / 4;
+    if (paddedUnits === units) {
+      f32.set(kernel.subarray(k0 * units, k1 * units), rawAt + k0 * units);
+      return;
+    }
+    for (let k = k0; k < k1; k++) {
+      const row = rawAt + k * paddedUnits;
+      f32.set(kernel.subarray(k * units, (k + 1) * units), row);
+      f32.fill(0, row + units, row + paddedUnits);
+    }
   }
 
   /**
@@ -380,6 +399,7 @@ export class SparseReluAffine {
       releaseInstance(this.instance);
     }
     this.instance = undefined;
+    this.pendingKernel = null;
   }
 
   /** relu(X W + b) and its column sums, for `x` with `inputs` columns. */
@@ -468,6 +488,10 @@ export class SparseReluAffine {
     const stripBytes = (inputs + 1) * STRIP_BYTES;
     // W still unpacked: pipelined, every thread packs each strip it takes in the first block, in
     // parallel (the row-major copy stays below the staging areas until then); otherwise now.
+    if (this.pendingKernel && !pipelined) {
+      this.copyKernelRows(this.reserve(0).f32, this.pendingKernel, 0, inputs);
+      this.pendingKernel = null;
+    }
     if (this.unpackedBytes > 0 && !pipelined) {
       exports.pack(this.dynamicStart, hBytesPerRow, inputs + 1, strips, this.packedAt);
       this.unpackedBytes = 0;
@@ -512,6 +536,26 @@ export class SparseReluAffine {
     };
     const stageBlock = (b: number) => stage(blocks[b].r0, blocks[b].count, areas[b % sets], views);
 
+    // One strip's share of a job, on any thread: as the helpers' loop in kernel-threads.ts runs it.
+    const runTask = (job: StripJob, s: number) => {
+      const w = job.packed + s * stripBytes;
+      const h = job.h + s * STRIP_BYTES;
+      // The first block packs each strip (which reads it); later blocks read it ahead, see prefetch in the .wat.
+      if (job.raw !== 0) {
+        exports.pack(job.raw + s * STRIP_BYTES + job.packRow * hBytesPerRow, hBytesPerRow, job.packRows, 1, w + job.packRow * STRIP_BYTES);
+        if (job.packRow === 0 && job.packRows <= inputs) exports.pack(job.raw + s * STRIP_BYTES + inputs * hBytesPerRow, hBytesPerRow, 1, 1, w + inputs * STRIP_BYTES);
+      } else {
+        exports.prefetch(w, stripBytes);
+      }
+      for (let p = job.firstPanel; p < job.panelEnd; p++) {
+        const init = p === 0 ? job.bias + s * STRIP_BYTES : h;
+        const initStride = p === 0 ? 0 : hBytesPerRow;
+        const last = p === panels - 1 ? 1 : 0;
+        exports.strip(job.rowptr + p * (job.count + 1) * 4, job.count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
+      }
+    };
+    const panelRowsOf = (p: number) => ({ from: p * this.panelRows, to: Math.min(inputs, (p + 1) * this.panelRows) });
+
     if (blocks.length > 0) stageBlock(0);
     team?.hold(pipelined);
     try {
@@ -521,35 +565,37 @@ export class SparseReluAffine {
         // Strip by strip (W's strip stays cached), panel by panel within a strip (its panel slice
         // stays in L1); the first panel starts from the biases, later ones from H. Helper threads
         // run the same strips (kernel-threads.ts), taking them one at a time as the caller does.
-        const packFrom = b === 0 ? raw : 0;
-        const runStrip = (s: number) => {
-          const w = this.packedAt + s * stripBytes;
-          const h = hAt + s * STRIP_BYTES;
-          // The first block packs each strip (which reads it); later blocks read it ahead, see prefetch in the .wat.
-          if (packFrom !== 0) exports.pack(packFrom + s * STRIP_BYTES, hBytesPerRow, inputs + 1, 1, w);
-          else exports.prefetch(w, stripBytes);
-          for (let p = 0; p < panels; p++) {
-            const init = p === 0 ? this.biasAt + s * STRIP_BYTES : h;
-            const initStride = p === 0 ? 0 : hBytesPerRow;
-            const last = p === panels - 1 ? 1 : 0;
-            exports.strip(rowptrAt + p * (count + 1) * 4, count, w, init, initStride, h, hBytesPerRow, this.sumsAt + s * STRIP_WIDTH * 8, last);
-          }
+        const whole: StripJob = {
+          rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips,
+          firstPanel: 0, panelEnd: panels, raw: b === 0 ? raw : 0, packRow: 0, packRows: inputs + 1,
         };
-        if (team) {
-          const job = { rowptr: rowptrAt, count, packed: this.packedAt, stripBytes, bias: this.biasAt, h: hAt, ldh: hBytesPerRow, sums: this.sumsAt, panels, strips, raw: packFrom };
-          team.run(job, runStrip, () => {
-            // A new H's first write to each 4 KiB page faults (~2 us a page in a VM: 2 ms for
-            // 1000 x 1024): this thread takes those faults while the helpers start on the strips.
-            const last = (r0 + count) * units;
-            for (let e = r0 * units; e < last; e += 1024) hidden[e] = 0;
-            if (!pipelined) return;
-            if (b > 0) handOn(b - 1);
-            if (b + 1 < blocks.length) stageBlock(b + 1);
-          });
+        const meanwhile = () => {
+          // A new H's first write to each 4 KiB page faults (~2 us a page in a VM: 2 ms for
+          // 1000 x 1024): this thread takes those faults while the helpers start on the strips.
+          const last = (r0 + count) * units;
+          for (let e = r0 * units; e < last; e += 1024) hidden[e] = 0;
+          if (!pipelined) return;
+          if (b > 0) handOn(b - 1);
+          if (b + 1 < blocks.length) stageBlock(b + 1);
+        };
+        const kernel = b === 0 ? this.pendingKernel : null;
+        if (team && kernel) {
+          // W still to copy in: the first block goes panel by panel, and while everyone packs and
+          // runs one panel's rows of W, this thread copies in the next panel's rows.
+          const copy = (p: number) => this.copyKernelRows(views.f32, kernel, panelRowsOf(p).from, panelRowsOf(p).to);
+          copy(0);
+          for (let p = 0; p < panels; p++) {
+            const rowsOfW = panelRowsOf(p);
+            const job: StripJob = { ...whole, firstPanel: p, panelEnd: p + 1, packRow: rowsOfW.from, packRows: rowsOfW.to - rowsOfW.from };
+            team.run(job, (s) => runTask(job, s), p + 1 < panels ? () => copy(p + 1) : meanwhile);
+          }
+          this.pendingKernel = null;
+        } else if (team) {
+          team.run(whole, (s) => runTask(whole, s), meanwhile);
         } else {
-          for (let s = 0; s < strips; s++) runStrip(s);
+          for (let s = 0; s < strips; s++) runTask(whole, s);
         }
-        if (packFrom !== 0) this.unpackedBytes = 0;
+        if (b === 0) this.unpackedBytes = 0;
         if (!pipelined) {
           handOn(b);
           if (b + 1 < blocks.length) stageBlock(b + 1);
@@ -617,7 +663,7 @@ export function reluAffineDense(
   into?: Float32Array,
   onRows?: RowsListener,
 ): ReluAffineResult {
-  const layer = new SparseReluAffine(kernel, bias, inputs, units);
+  const layer = new SparseReluAffine(kernel, bias, inputs, units, { kernelUnchangedUntilApplied: true });
   try {
     return layer.applyDense(x, rows, into, onRows);
   } finally {
@@ -627,7 +673,7 @@ export function reluAffineDense(
 
 /** One-shot relu(X W + b) with W row-major `x.cols x units`. Packs W on every call. */
 export function reluAffineSparse(x: SparseRows, kernel: Float32Array, bias: Float32Array, units: number): ReluAffineResult {
-  const layer = new SparseReluAffine(kernel, bias, x.cols, units);
+  const layer = new SparseReluAffine(kernel, bias, x.cols, units, { kernelUnchangedUntilApplied: true });
   try {
     return layer.apply(x);
   } finally {
