@@ -11,6 +11,7 @@ import { buildLayerProblem, hiddenRepresentation } from '../../src/core/pruning/
 import { startKernelThreads } from '../../src/worker/kernel-threads';
 import { timeSimdPeak } from '../simd-peak-timing';
 import { withHelperShare } from '../helper-share';
+import { passWork } from '../pass-work';
 import { timeMedian } from '../timing';
 
 export interface CalibrationPassRequest {
@@ -23,6 +24,10 @@ export interface CalibrationPassRequest {
 
 export interface CalibrationPassRow {
   readonly units: number;
+  /** Useful flops (pass-work.ts): of the whole pass, and of relu(X W + b) alone. */
+  readonly passFlops: number;
+  readonly reluFlops: number;
+  readonly hiddenDensity: number;
   /** Median ms: buildLayerProblem (relu(X W + b), sums, U = H V), and relu(X W + b) alone. */
   readonly passMs: number;
   readonly reluMs: number;
@@ -37,8 +42,6 @@ export interface CalibrationPassResult {
   readonly peakPerThreadGflops: number;
   readonly threads: number;
   readonly threadNote: string;
-  /** Non-zero pixels of the calibration images: the pass's useful multiply-adds are these times N. */
-  readonly calibrationNonZeros: number;
   readonly rows: CalibrationPassRow[];
 }
 
@@ -52,8 +55,6 @@ async function measure(request: CalibrationPassRequest): Promise<CalibrationPass
   const train = await mnistSplitFromBytes(await fetchBytes('train-images-idx3-ubyte.gz'), await fetchBytes('train-labels-idx1-ubyte.gz'));
   const { samples, repeats } = request;
   const calibration = calibrationImages(train, samples);
-  let calibrationNonZeros = 0;
-  for (const value of calibration) if (value !== 0) calibrationNonZeros++;
   const peakPerThreadGflops = timeSimdPeak(Uint8Array.from(atob(request.peakBase64), (c) => c.charCodeAt(0)));
   const layers = request.units.map((units) => randomMlp([784, units, 10], 7, { bias: 0.01 }).layers);
   const time = (layer: (typeof layers)[number]) => {
@@ -76,9 +77,9 @@ async function measure(request: CalibrationPassRequest): Promise<CalibrationPass
     peakPerThreadGflops,
     threads: kernelThreadStatus().threads,
     threadNote: started.note,
-    calibrationNonZeros,
     rows: request.units.map((units, i) => ({
       units,
+      ...passWork(calibration, samples, layers[i][0], layers[i][1]),
       passMs: threaded[i].passMs,
       helperStripShare: threaded[i].helperStripShare,
       reluMs: threaded[i].reluMs,
