@@ -134,10 +134,10 @@ export function buildLayerProblem(
   };
 }
 
-/** The first `cols` columns of a row-major matrix with `stride` columns. */
+/** The first `cols` columns of a row-major matrix with `stride` columns (element by element: rows of 10 are too short for subarray and set). */
 function unpadRows(padded: Float64Array, rows: number, stride: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) out.set(padded.subarray(i * stride, i * stride + cols), i * cols);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) out[i * cols + c] = padded[i * stride + c];
   return out;
 }
 
