@@ -130,11 +130,15 @@ export class HiddenProducts {
     const packed = new Float64Array(this.memory.buffer, this.vAt, 2 * this.strips * units * PRODUCT_STRIP_WIDTH);
     if (reused) packed.fill(0);
     const negatedAt = this.strips * units * PRODUCT_STRIP_WIDTH;
-    for (let j = 0; j < units; j++) {
-      for (let k = 0; k < outputs; k++) {
-        const at = Math.floor(k / PRODUCT_STRIP_WIDTH) * units * PRODUCT_STRIP_WIDTH + j * PRODUCT_STRIP_WIDTH + (k % PRODUCT_STRIP_WIDTH);
-        packed[at] = nextKernel[j * outputs + k];
-        packed[negatedAt + at] = -nextKernel[j * outputs + k];
+    for (let s = 0; s < this.strips; s++) {
+      const first = s * PRODUCT_STRIP_WIDTH;
+      const width = Math.min(PRODUCT_STRIP_WIDTH, outputs - first);
+      for (let j = 0, at = s * units * PRODUCT_STRIP_WIDTH, from = first; j < units; j++, at += PRODUCT_STRIP_WIDTH, from += outputs) {
+        for (let k = 0; k < width; k++) {
+          const value = nextKernel[from + k];
+          packed[at + k] = value;
+          packed[negatedAt + at + k] = -value;
+        }
       }
     }
   }
