@@ -38,7 +38,7 @@ import { defaultKernelHelpers, enableNodeKernelThreads } from '../src/node/kerne
 import { benchShippedCnn, SHIPPED_CNN } from './bench-cnn';
 import { builtJavaScriptGzipMB, cliPruneMs, printTargets, sliderLatency, type TargetRow } from './bench-targets';
 import { withHelperShare } from './helper-share';
-import { passWork } from './pass-work';
+import { nonZeros, passWork } from './pass-work';
 import { median, timeMedian } from './timing';
 import { wasmSimdPeakGflops } from './wasm-simd-peak';
 
@@ -120,8 +120,7 @@ const models: { name: string; model: Mlp }[] = [
 ];
 
 // Non-zero pixels (relu(X W + b)'s useful work is these times N; see pass-work.ts for the whole pass's).
-let calibrationNonZeros = 0;
-for (let k = 0; k < calibration.length; k++) if (calibration[k] !== 0) calibrationNonZeros++;
+const calibrationNonZeros = nonZeros(calibration);
 const peakPerThread = await wasmSimdPeakGflops();
 const peakGflops = peakPerThread * kernelThreadStatus().threads;
 

@@ -17,7 +17,8 @@ export interface PassWork {
   readonly hiddenDensity: number;
 }
 
-function nonZeros(values: ArrayLike<number>): number {
+/** Entries that are not zero (NaN counts, as the kernels keep it). */
+export function nonZeros(values: ArrayLike<number>): number {
   let count = 0;
   for (let k = 0; k < values.length; k++) if (values[k] !== 0) count++;
   return count;

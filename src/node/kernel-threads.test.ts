@@ -114,8 +114,7 @@ describe('sparse kernel with helper threads', () => {
         expect(late.applyDense(x, rows, undefined, (first) => blocks.push(first))).toEqual(expected[c]);
         const countsAfter = kernelStripCounts();
         const strips = Math.ceil(units / STRIP_WIDTH);
-        const panels = Math.ceil(inputs / (options.panelRows ?? Math.ceil(inputs / Math.ceil((inputs * 128) / 32768))));
-        const jobs = rows >= 128 ? blocks.length - 1 + panels : blocks.length;
+        const jobs = rows >= 128 ? blocks.length - 1 + late.panels : blocks.length;
         const ran = countsAfter.caller - countsBefore.caller + (countsAfter.helpers - countsBefore.helpers);
         expect(ran).toBe(strips >= 2 ? strips * jobs : 0);
         expect(late.applyDense(x, rows)).toEqual(expected[c]);

@@ -312,7 +312,8 @@ export class SparseReluAffine {
   private readonly strips: number;
   private readonly paddedUnits: number;
   private readonly blockBytes: number;
-  private readonly panels: number;
+  /** Panels of input rows X's entries are split into (see SparseReluAffineOptions.panelRows). */
+  readonly panels: number;
   private readonly panelRows: number;
   /** Fixed layout: helper control block, compaction selectors, packed W, padded bias, f64 sums; row blocks start at `dynamicStart`. */
   private readonly selectAt = CONTROL_BYTES;
